@@ -1,0 +1,108 @@
+"""The training hyperparameters as one validated dataclass; no I/O and no maths."""
+import dataclasses
+import logging
+import numbers
+
+logger = logging.getLogger(__name__)
+
+# Above this many words an exact softmax costs V*D per training example: warn.
+SOFTMAX_WARN_VOCAB = 50_000
+
+
+@dataclasses.dataclass
+class Config:
+    """Hyperparameters of :class:`w2v.Word2Vec`, with gensim's names and defaults.
+
+    ``validate()`` raises ``ValueError`` with one clear sentence for any value out of range.
+
+    Examples
+    --------
+    >>> Config(vector_size=50, sg=1).validate().vector_size
+    50
+    """
+
+    vector_size: int = 100
+    window: int = 5
+    min_count: int = 5
+    max_vocab_size: "int | None" = None
+    max_final_vocab: "int | None" = None
+    sample: float = 1e-3
+    sg: int = 0
+    hs: int = 0
+    negative: int = 5
+    softmax: int = 0
+    ns_exponent: float = 0.75
+    cbow_mean: int = 1
+    alpha: float = 0.025
+    min_alpha: float = 0.0001
+    epochs: int = 5
+    workers: int = 3
+    seed: int = 1
+    batch_words: int = 10_000
+    shrink_windows: bool = True
+    max_sentence_length: int = 10_000
+
+    def validate(self):
+        """Check every value; return self so calls can chain."""
+        def integer(name, low, high=None, allow_none=False):
+            v = getattr(self, name)
+            if v is None and allow_none:
+                return
+            if isinstance(v, bool) or not isinstance(v, numbers.Integral):
+                raise ValueError(f"{name} must be an integer, got {v!r}")
+            if v < low or (high is not None and v > high):
+                bound = f">= {low}" if high is None else f"between {low} and {high}"
+                raise ValueError(f"{name} must be {bound}, got {v}")
+            setattr(self, name, int(v))
+
+        def real(name, low, strict=False):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, numbers.Real) or v != v:
+                raise ValueError(f"{name} must be a number, got {v!r}")
+            if v < low or (strict and v == low) or v == float("inf"):
+                raise ValueError(f"{name} must be {'>' if strict else '>='} {low}, got {v}")
+            setattr(self, name, float(v))
+
+        integer("vector_size", 1)
+        integer("window", 1)
+        integer("min_count", 0)
+        integer("max_vocab_size", 2, allow_none=True)
+        integer("max_final_vocab", 1, allow_none=True)
+        real("sample", 0.0)
+        integer("sg", 0, 1)
+        integer("hs", 0, 1)
+        integer("negative", 0)
+        integer("softmax", 0, 1)
+        real("alpha", 0.0, strict=True)
+        real("min_alpha", 0.0)
+        integer("epochs", 1)
+        integer("workers", 1)
+        integer("seed", 0)
+        integer("batch_words", 1)
+        integer("cbow_mean", 0, 1)
+        integer("max_sentence_length", 1)
+        v = self.ns_exponent
+        if isinstance(v, bool) or not isinstance(v, numbers.Real) or v != v or abs(v) == float("inf"):
+            raise ValueError(f"ns_exponent must be a finite number, got {v!r}")
+        self.ns_exponent = float(v)
+        if self.min_alpha > self.alpha:
+            raise ValueError(f"min_alpha ({self.min_alpha}) must not exceed alpha ({self.alpha})")
+        if self.softmax and (self.hs or self.negative):
+            raise ValueError("softmax=1 is an objective of its own: set hs=0 and negative=0 with it")
+        if not (self.softmax or self.hs or self.negative):
+            raise ValueError("no objective: set negative > 0, hs=1 or softmax=1")
+        return self
+
+    @property
+    def objectives(self):
+        """The output layers trained, in the order their updates run: subset of hs, ns, softmax."""
+        return tuple(name for name, on in (("hs", self.hs), ("ns", self.negative > 0),
+                                           ("softmax", self.softmax)) if on)
+
+    def to_dict(self):
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, d):
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in names})

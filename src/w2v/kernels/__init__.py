@@ -1,0 +1,14 @@
+"""Numba kernels: one call trains a whole job of sentences on shared weight arrays (Hogwild).
+
+``KERNELS`` maps the architecture to its job function; the objective is chosen by the type of
+the parameter tuple passed as ``out`` (see :mod:`.objectives`).
+"""
+from .cbow import cbow_job
+from .common import SIGMOID_TABLE, LOG_SIGMOID_TABLE, MAX_EXP, TABLE_SIZE
+from .objectives import Both, FullSoftmax, HierarchicalSoftmax, NegativeSampling
+from .skipgram import sg_job
+
+KERNELS = {"sg": sg_job, "cbow": cbow_job}
+
+__all__ = ["KERNELS", "sg_job", "cbow_job", "NegativeSampling", "HierarchicalSoftmax",
+           "FullSoftmax", "Both", "SIGMOID_TABLE", "LOG_SIGMOID_TABLE", "MAX_EXP", "TABLE_SIZE"]

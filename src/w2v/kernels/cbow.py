@@ -1,0 +1,57 @@
+"""CBOW: the mean (or sum) of the context words' input vectors predicts the centre word.
+
+As in the C tool and gensim, the whole input gradient ``neu1e`` is added to every context word.
+"""
+import numpy as np
+from numba import njit
+
+from .common import JIT, keep_words, window_bounds
+from .objectives import update_output
+
+
+@njit(**JIT)
+def cbow_job(ids, offsets, s0, s1, keep_prob, window, shrink, syn0, out, alpha0, alpha1, rng, work,
+             cbow_mean):
+    """Train CBOW on sentences ``s0 .. s1-1`` of an encoded corpus, in place.
+
+    Arguments as :func:`w2v.kernels.skipgram.sg_job`, plus ``cbow_mean`` (1: mean of the context
+    vectors, 0: their sum). For each kept centre word w with context words C (|C| > 0):
+    h = sum_{c in C} syn0[c] (/ |C| if cbow_mean); neu1e = 0; loss += update_output(out, h, w);
+    syn0[c] += neu1e for every c in C.
+
+    Returns (in-vocabulary tokens seen, examples trained, summed loss).
+    """
+    sent, neu1, neu1e = work
+    dim = syn0.shape[1]
+    first = offsets[s0]
+    span = max(offsets[s1] - first, 1)
+    words = 0
+    examples = 0
+    loss = 0.0
+    for s in range(s0, s1):
+        alpha = alpha0 + (alpha1 - alpha0) * ((offsets[s] - first) / span)
+        n, seen = keep_words(ids, offsets[s], offsets[s + 1], keep_prob, rng, sent)
+        words += seen
+        for pos in range(n):
+            lo, hi = window_bounds(rng, pos, n, window, shrink)
+            if hi - lo < 2:
+                continue
+            neu1[:] = 0.0
+            for c in range(lo, hi):
+                if c != pos:
+                    row = syn0[sent[c]]
+                    for i in range(dim):
+                        neu1[i] += row[i]
+            if cbow_mean:
+                inv = np.float32(1.0 / (hi - lo - 1))
+                for i in range(dim):
+                    neu1[i] *= inv
+            neu1e[:] = 0.0
+            loss += update_output(out, neu1, sent[pos], alpha, rng, neu1e)
+            for c in range(lo, hi):
+                if c != pos:
+                    row = syn0[sent[c]]
+                    for i in range(dim):
+                        row[i] += neu1e[i]
+            examples += 1
+    return words, examples, loss

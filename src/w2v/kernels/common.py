@@ -1,0 +1,121 @@
+"""Jitted helpers shared by every kernel: the random generator, sigmoid tables, subsampling.
+
+The random generator is xorshift64* on a ``uint64[1]`` state array owned by the caller, so a
+kernel and :mod:`w2v.reference` that start from the same state see the same draws.
+"""
+import numpy as np
+from numba import njit
+
+# Floating-point freedoms that let LLVM vectorise dot products and axpys (FMA, reassociation).
+# 'nnan'/'ninf' are left out so a diverging model still shows NaN/inf to the divergence check.
+FASTMATH = {"reassoc", "contract", "nsz", "arcp"}
+JIT = dict(nogil=True, cache=True, fastmath=FASTMATH)
+
+MAX_EXP = 8.0
+TABLE_SIZE = 4096
+TABLE_SCALE = TABLE_SIZE / (2.0 * MAX_EXP)
+
+
+def make_tables():
+    """Sigmoid and log-sigmoid at the centres of TABLE_SIZE bins over [-MAX_EXP, MAX_EXP]."""
+    x = (np.arange(TABLE_SIZE) + 0.5) / TABLE_SCALE - MAX_EXP
+    sig = 1.0 / (1.0 + np.exp(-x))
+    logsig = -np.logaddexp(0.0, -x)
+    return sig.astype(np.float32), logsig.astype(np.float32)
+
+
+SIGMOID_TABLE, LOG_SIGMOID_TABLE = make_tables()
+
+_U12, _U25, _U27 = np.uint64(12), np.uint64(25), np.uint64(27)
+_U11, _U32 = np.uint64(11), np.uint64(32)
+_MULT = np.uint64(0x2545F4914F6CDD1D)
+_LOW32 = np.uint64(0xFFFFFFFF)
+
+
+@njit(**JIT)
+def next_u64(rng):
+    """Advance the xorshift64* state ``rng[0]`` and return the next 64-bit output."""
+    x = rng[0]
+    x ^= x >> _U12
+    x ^= x << _U25
+    x ^= x >> _U27
+    rng[0] = x
+    return x * _MULT
+
+
+@njit(**JIT)
+def rand_float(rng):
+    """Uniform float64 in [0, 1) from the top 53 bits."""
+    return np.float64(next_u64(rng) >> _U11) * (1.0 / 9007199254740992.0)
+
+
+@njit(**JIT)
+def rand_below(rng, n):
+    """Uniform integer in [0, n) by multiply-shift of the top 32 bits (n < 2**32)."""
+    return np.int64(((next_u64(rng) >> _U32) * np.uint64(n)) >> _U32)
+
+
+@njit(**JIT)
+def draw_alias(rng, prob, alias):
+    """One draw from a Walker alias table: the top 32 bits pick a bin, the low 32 a coin."""
+    r = next_u64(rng)
+    k = np.int64(((r >> _U32) * np.uint64(prob.shape[0])) >> _U32)
+    coin = np.float32(np.float64(r & _LOW32) * (1.0 / 4294967296.0))
+    if coin < prob[k]:
+        return k
+    return np.int64(alias[k])
+
+
+@njit(**JIT)
+def table_index(f):
+    i = int((f + MAX_EXP) * TABLE_SCALE)
+    return min(max(i, 0), TABLE_SIZE - 1)
+
+
+@njit(**JIT)
+def sigmoid(f):
+    """sigma(f) from the table; exactly 0 or 1 beyond +-MAX_EXP (as the C tool)."""
+    if f >= MAX_EXP:
+        return np.float32(1.0)
+    if f <= -MAX_EXP:
+        return np.float32(0.0)
+    return SIGMOID_TABLE[table_index(f)]
+
+
+@njit(**JIT)
+def log_sigmoid(f):
+    """log sigma(f) from the table; 0 above MAX_EXP and f below -MAX_EXP."""
+    if f >= MAX_EXP:
+        return np.float32(0.0)
+    if f <= -MAX_EXP:
+        return np.float32(f)
+    return LOG_SIGMOID_TABLE[table_index(f)]
+
+
+@njit(**JIT)
+def keep_words(ids, start, end, keep_prob, rng, sent):
+    """Copy the in-vocabulary ids of ``ids[start:end]`` that survive subsampling into ``sent``.
+
+    A word with keep probability p < 1 is kept when p >= a uniform draw; words with p = 1 draw
+    nothing. Ids < 0 (out of vocabulary) are skipped. Returns (kept, in-vocabulary count).
+    """
+    n = 0
+    seen = 0
+    for i in range(start, end):
+        w = ids[i]
+        if w < 0:
+            continue
+        seen += 1
+        p = keep_prob[w]
+        if p < 1.0 and p < rand_float(rng):
+            continue
+        sent[n] = w
+        n += 1
+    return n, seen
+
+
+@njit(**JIT)
+def window_bounds(rng, pos, n, window, shrink):
+    """Context positions [lo, hi) around ``pos``: the window reduced by a uniform b in [0, window)."""
+    b = rand_below(rng, window) if shrink else 0
+    return max(0, pos - window + b), min(n, pos + window + 1 - b)

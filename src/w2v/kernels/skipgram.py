@@ -1,0 +1,55 @@
+"""Skip-gram: each context word's input vector predicts the centre word (as the C tool does).
+
+The window loop knows nothing of the objective: ``update_output`` is chosen by the type of ``out``.
+"""
+import numpy as np
+from numba import njit
+
+from .common import JIT, keep_words, window_bounds
+from .objectives import update_output
+
+
+@njit(**JIT)
+def sg_job(ids, offsets, s0, s1, keep_prob, window, shrink, syn0, out, alpha0, alpha1, rng, work):
+    """Train skip-gram on sentences ``s0 .. s1-1`` of an encoded corpus, in place.
+
+    Parameters
+    ----------
+    ids : int32[N]           word ids, -1 for out-of-vocabulary tokens
+    offsets : int64[S+1]     sentence s is ids[offsets[s]:offsets[s+1]]
+    keep_prob : float32[V]   subsampling keep probabilities
+    window, shrink           maximum window; whether to draw a reduced window per word
+    syn0 : float32[V, D]     input vectors, updated
+    out                      objective parameters (see objectives.py), output rows updated
+    alpha0, alpha1           learning rate at the job's first and last token (linear in between)
+    rng : uint64[1]          generator state, advanced
+    work                     (sent int32[L], neu1 float32[D], neu1e float32[D]) scratch
+
+    For each kept centre word w and context word c within the window:
+    neu1e = 0; loss += update_output(out, syn0[c], w); syn0[c] += neu1e.
+
+    Returns (in-vocabulary tokens seen, examples trained, summed loss).
+    """
+    sent, _, neu1e = work
+    dim = syn0.shape[1]
+    first = offsets[s0]
+    span = max(offsets[s1] - first, 1)
+    words = 0
+    examples = 0
+    loss = 0.0
+    for s in range(s0, s1):
+        alpha = alpha0 + (alpha1 - alpha0) * ((offsets[s] - first) / span)
+        n, seen = keep_words(ids, offsets[s], offsets[s + 1], keep_prob, rng, sent)
+        words += seen
+        for pos in range(n):
+            lo, hi = window_bounds(rng, pos, n, window, shrink)
+            for c in range(lo, hi):
+                if c == pos:
+                    continue
+                h = syn0[sent[c]]
+                neu1e[:] = 0.0
+                loss += update_output(out, h, sent[pos], alpha, rng, neu1e)
+                for i in range(dim):
+                    h[i] += neu1e[i]
+                examples += 1
+    return words, examples, loss

@@ -1,0 +1,256 @@
+"""word2vec in plain NumPy, written to be read beside the textbook derivation.
+
+This module is the tutorial and the test oracle: the Numba kernels in :mod:`w2v.kernels` must
+produce the same weights as these functions for the same random draws. It is slow on purpose:
+one readable function per idea, no tricks.
+
+Notation (Mikolov et al. 2013; Rong, "word2vec Parameter Learning Explained", 2014):
+  v_w  = syn0[w]      input ("in") vector of word w
+  u_w  = syn1neg[w]   output ("out") vector of word w (negative sampling, softmax)
+  u_n  = syn1[n]      vector of inner node n of the Huffman tree (hierarchical softmax)
+  h                   hidden vector: v_c for skip-gram, mean of context v's for CBOW
+  s(x) = 1 / (1 + exp(-x)), the logistic sigmoid; note s(-x) = 1 - s(x)
+
+Every objective below is a loss L(h, output rows). Gradient descent with rate alpha updates the
+output rows directly and returns ``neu1e = -alpha * dL/dh``, which the architecture then adds
+to the input vectors that made ``h``.
+"""
+import numpy as np
+
+from .kernels.common import LOG_SIGMOID_TABLE, MAX_EXP, SIGMOID_TABLE, TABLE_SCALE, TABLE_SIZE
+
+# ---------------------------------------------------------------------------------------------
+# The random generator: xorshift64*, on the same uint64[1] state array the kernels use.
+# ---------------------------------------------------------------------------------------------
+_MASK = (1 << 64) - 1
+
+
+def next_u64(rng):
+    x = int(rng[0])
+    x ^= x >> 12
+    x ^= (x << 25) & _MASK
+    x ^= x >> 27
+    rng[0] = x
+    return (x * 0x2545F4914F6CDD1D) & _MASK
+
+
+def rand_float(rng):
+    return (next_u64(rng) >> 11) / 9007199254740992.0
+
+
+def rand_below(rng, n):
+    return ((next_u64(rng) >> 32) * n) >> 32
+
+
+def draw_noise(rng, prob, alias):
+    """Draw a word from the noise distribution P_n(w) ~ count(w)^0.75 (Walker's alias method)."""
+    r = next_u64(rng)
+    k = ((r >> 32) * len(prob)) >> 32
+    coin = np.float32((r & 0xFFFFFFFF) / 4294967296.0)
+    return k if coin < prob[k] else int(alias[k])
+
+
+# ---------------------------------------------------------------------------------------------
+# The sigmoid: exact, or looked up in the kernels' table (same bins, same clamping).
+# ---------------------------------------------------------------------------------------------
+def exact_sigmoid(x):
+    return np.float32(1.0 / (1.0 + np.exp(-np.float64(x))))
+
+
+def exact_log_sigmoid(x):
+    return np.float32(-np.logaddexp(0.0, -np.float64(x)))
+
+
+def table_sigmoid(x):
+    if x >= MAX_EXP:
+        return np.float32(1.0)
+    if x <= -MAX_EXP:
+        return np.float32(0.0)
+    return SIGMOID_TABLE[min(max(int((x + MAX_EXP) * TABLE_SCALE), 0), TABLE_SIZE - 1)]
+
+
+def table_log_sigmoid(x):
+    if x >= MAX_EXP:
+        return np.float32(0.0)
+    if x <= -MAX_EXP:
+        return np.float32(x)
+    return LOG_SIGMOID_TABLE[min(max(int((x + MAX_EXP) * TABLE_SCALE), 0), TABLE_SIZE - 1)]
+
+
+TABLE = (table_sigmoid, table_log_sigmoid)   # what the kernels use
+EXACT = (exact_sigmoid, exact_log_sigmoid)   # what the derivation uses
+
+
+# ---------------------------------------------------------------------------------------------
+# Objectives. Each returns (loss, neu1e) and updates its output rows in place.
+# ---------------------------------------------------------------------------------------------
+def logistic_step(h, row, label, alpha, neu1e, sig=TABLE):
+    """One binary logistic unit: L = -log s(u.h) if label = 1, else -log s(-u.h).
+
+    dL/d(u.h) = s(u.h) - label, hence with g = alpha * (label - s(u.h)):
+        h's step  neu1e += g * u        (taken with the old u)
+        u        u      += g * h
+    """
+    sigmoid, log_sigmoid = sig
+    f = np.dot(h, row)
+    g = np.float32((label - sigmoid(f)) * alpha)
+    neu1e += g * row
+    row += g * h
+    return -(log_sigmoid(f) if label == 1 else log_sigmoid(-f))
+
+
+def negative_sampling(h, target, alpha, syn1neg, noise_prob, noise_alias, negative, rng,
+                      sig=TABLE):
+    """L = -log s(u_o.h) - sum_{k=1..K} log s(-u_k.h), with K noise words drawn from P_n.
+
+    The target o is a positive example (label 1); each noise word a negative one (label 0).
+    A noise draw that happens to be the target is skipped, as in the C tool.
+    """
+    neu1e = np.zeros_like(h)
+    loss = logistic_step(h, syn1neg[target], 1, alpha, neu1e, sig)
+    for _ in range(negative):
+        k = draw_noise(rng, noise_prob, noise_alias)
+        if k != target:
+            loss += logistic_step(h, syn1neg[k], 0, alpha, neu1e, sig)
+    return loss, neu1e
+
+
+def hierarchical_softmax(h, target, alpha, syn1, codes, points, lengths, sig=TABLE):
+    """L = -sum_j log s((1 - 2 c_j) u_{n_j}.h) along the path n_1..n_L from the root to the target.
+
+    At inner node n_j the walk turns by code c_j in {0, 1}; each turn is a logistic unit
+    with label 1 - c_j.
+    """
+    neu1e = np.zeros_like(h)
+    loss = 0.0
+    for j in range(lengths[target]):
+        loss += logistic_step(h, syn1[points[target, j]], 1 - int(codes[target, j]), alpha,
+                              neu1e, sig)
+    return loss, neu1e
+
+
+def full_softmax(h, target, alpha, syn1):
+    """L = -log p_o with p = softmax(U h). dL/d(u_v.h) = p_v - [v = o] for every word v.
+
+    The scores are accumulated in float32, as the kernel does; the softmax in float64.
+    """
+    scores = (syn1 @ h).astype(np.float64)
+    p = np.exp(scores - scores.max())
+    p /= p.sum()
+    loss = -np.log(p[target])
+    g = (((np.arange(len(p)) == target) - p) * alpha).astype(np.float32)
+    neu1e = g @ syn1
+    syn1 += np.outer(g, h)
+    return loss, neu1e
+
+
+def output_layer(objective, h, target, alpha, rng, sig=TABLE):
+    """Dispatch on the objective's parameter tuple (see w2v.kernels.objectives)."""
+    name = type(objective).__name__
+    if name == "NegativeSampling":
+        return negative_sampling(h, target, alpha, *objective, rng, sig=sig)
+    if name == "HierarchicalSoftmax":
+        return hierarchical_softmax(h, target, alpha, *objective, sig=sig)
+    if name == "FullSoftmax":
+        return full_softmax(h, target, alpha, objective.syn1)
+    if name == "Both":
+        loss_hs, e_hs = output_layer(objective.hs, h, target, alpha, rng, sig)
+        loss_ns, e_ns = output_layer(objective.ns, h, target, alpha, rng, sig)
+        return loss_hs + loss_ns, e_hs + e_ns
+    raise TypeError(f"unknown objective {name}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Architectures: which hidden vector predicts which word, over a corpus of sentences.
+# ---------------------------------------------------------------------------------------------
+def subsample(sentence, keep_prob, rng):
+    """Drop out-of-vocabulary ids (< 0) and each word w with probability 1 - keep_prob[w]."""
+    kept = []
+    for w in sentence:
+        if w < 0:
+            continue
+        if keep_prob[w] < 1.0 and keep_prob[w] < rand_float(rng):
+            continue
+        kept.append(int(w))
+    return kept
+
+
+def context_positions(pos, n, window, rng, shrink=True):
+    """Positions around ``pos`` within a window reduced by b ~ U{0..window-1} (the C tool's trick:
+    nearer words are seen more often)."""
+    b = rand_below(rng, window) if shrink else 0
+    return [c for c in range(max(0, pos - window + b), min(n, pos + window + 1 - b)) if c != pos]
+
+
+def skipgram_sentence(sent, syn0, objective, window, alpha, rng, shrink=True, sig=TABLE):
+    """Skip-gram: for every (centre w, context c) pair, h = v_c predicts w; then v_c += neu1e."""
+    loss, examples = 0.0, 0
+    for pos, word in enumerate(sent):
+        for c in context_positions(pos, len(sent), window, rng, shrink):
+            h = syn0[sent[c]]
+            pair_loss, neu1e = output_layer(objective, h, word, alpha, rng, sig)
+            h += neu1e
+            loss += pair_loss
+            examples += 1
+    return loss, examples
+
+
+def cbow_sentence(sent, syn0, objective, window, alpha, rng, cbow_mean=1, shrink=True, sig=TABLE):
+    """CBOW: h = mean (or sum) of the context vectors predicts the centre word.
+
+    Every context vector then receives the whole step neu1e, as the C tool and gensim do (the
+    exact gradient of the mean would divide it by the context size).
+    """
+    loss, examples = 0.0, 0
+    for pos, word in enumerate(sent):
+        ctx = [sent[c] for c in context_positions(pos, len(sent), window, rng, shrink)]
+        if not ctx:
+            continue
+        h = np.zeros(syn0.shape[1], dtype=np.float32)
+        for c in ctx:
+            h += syn0[c]
+        if cbow_mean:
+            h *= np.float32(1.0 / len(ctx))
+        ex_loss, neu1e = output_layer(objective, h, word, alpha, rng, sig)
+        for c in ctx:
+            syn0[c] += neu1e
+        loss += ex_loss
+        examples += 1
+    return loss, examples
+
+
+def train_job(arch, ids, offsets, s0, s1, keep_prob, window, syn0, objective, alpha0, alpha1,
+              rng, cbow_mean=1, shrink=True, sig=TABLE):
+    """Train sentences s0..s1-1 with the rate falling linearly from alpha0 to alpha1 over the job.
+
+    Returns (in-vocabulary tokens, examples, summed loss), like the kernels.
+    """
+    first, span = offsets[s0], max(offsets[s1] - offsets[s0], 1)
+    words, examples, loss = 0, 0, 0.0
+    for s in range(s0, s1):
+        alpha = alpha0 + (alpha1 - alpha0) * ((offsets[s] - first) / span)
+        raw = ids[offsets[s]:offsets[s + 1]]
+        words += int((raw >= 0).sum())
+        sent = subsample(raw, keep_prob, rng)
+        if arch == "sg":
+            l, e = skipgram_sentence(sent, syn0, objective, window, alpha, rng, shrink, sig)
+        else:
+            l, e = cbow_sentence(sent, syn0, objective, window, alpha, rng, cbow_mean, shrink, sig)
+        loss += l
+        examples += e
+    return words, examples, loss
+
+
+# ---------------------------------------------------------------------------------------------
+# Losses alone (no update), for checking the gradients above against finite differences.
+# ---------------------------------------------------------------------------------------------
+def logistic_loss(h, rows, labels):
+    """sum_i -log s(+-u_i.h): the loss of a set of logistic units (NS or HS), exact, float64."""
+    f = rows.astype(np.float64) @ h.astype(np.float64)
+    signs = np.where(np.asarray(labels) == 1, 1.0, -1.0)
+    return float(np.logaddexp(0.0, -signs * f).sum())
+
+
+def softmax_loss(h, syn1, target):
+    scores = syn1.astype(np.float64) @ h.astype(np.float64)
+    return float(np.logaddexp.reduce(scores) - scores[target])
