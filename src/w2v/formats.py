@@ -1,0 +1,389 @@
+"""Read and write the word2vec C tool's text and binary vector files, byte-compatible with gensim.
+
+Functions here take and return plain ``(words, vectors)``; :class:`w2v.KeyedVectors` wraps them.
+"""
+import bz2
+import gzip
+import os
+import re
+
+import numpy as np
+
+from ._atomic import atomic_write
+
+__all__ = ["load_word2vec_format", "save_word2vec_format"]
+
+_BLOCK = 1 << 22           # bytes read at a time
+_WRITE_ROWS = 4096         # rows formatted per write
+_MAX_WORD = 1 << 16        # a binary "word" longer than this means the layout is not what the header says
+_CONTROL = re.compile(rb"[\x00-\x1f\x7f]")
+_UNICODE_ERRORS = ("strict", "replace", "ignore")
+
+
+def save_word2vec_format(path, words, vectors, binary=False, write_header=True):
+    """Write ``words`` and their ``vectors`` as a word2vec text or binary file, atomically.
+
+    The bytes are those gensim 4.4's ``save_word2vec_format`` writes for the same vectors:
+    a ``"V D\\n"`` header, then per word either ``word v1 v2 ...\\n`` with each value written
+    as ``str(numpy.float32)`` (the shortest text that reads back to the same float32), or
+    ``word`` + space + ``D`` little-endian float32 (no newline after the vector, like gensim;
+    the C tool adds one, and both layouts load). A path ending in ``.gz`` or ``.bz2`` is
+    compressed.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Output file; replaced only once the whole file is written.
+    words : list of str
+        One word per row, none empty or containing a space or line break.
+    vectors : numpy.ndarray
+        Finite values, shape ``(len(words), D)``; written as float32.
+    binary : bool
+        Binary rows instead of text rows.
+    write_header : bool
+        Write the ``"V D"`` first line (``False`` gives the header-less GloVe layout).
+
+    Raises
+    ------
+    ValueError
+        For a word that would break the layout, non-finite values or mismatched shapes.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> p = os.path.join(tempfile.mkdtemp(), "v.txt")
+    >>> save_word2vec_format(p, ["a", "b"], np.array([[1.0, 0.5], [0.0, -2.0]], dtype=np.float32))
+    >>> print(open(p).read(), end="")
+    2 2
+    a 1.0 0.5
+    b 0.0 -2.0
+    """
+    path = os.fspath(path)
+    vectors = np.ascontiguousarray(vectors, dtype="<f4")
+    if vectors.ndim != 2 or vectors.shape[0] != len(words):
+        raise ValueError(f"{path}: need a [V, D] array for {len(words)} words, got shape {vectors.shape}")
+    _check_writable(path, words, vectors)
+    with atomic_write(path, "wb") as raw:
+        f = _compressor(path, raw)
+        try:
+            if write_header:
+                f.write(f"{len(words)} {vectors.shape[1]}\n".encode("utf-8"))
+            for start in range(0, len(words), _WRITE_ROWS):
+                rows = vectors[start:start + _WRITE_ROWS]
+                chunk = words[start:start + _WRITE_ROWS]
+                if binary:
+                    parts = [p for w, row in zip(chunk, rows) for p in (f"{w} ".encode("utf-8"), row.tobytes())]
+                    f.write(b"".join(parts))
+                else:
+                    # str(np.float32) is what gensim writes; iterating a float32 row yields np.float32.
+                    text = "".join([f"{w} {' '.join(map(str, row))}\n" for w, row in zip(chunk, rows)])
+                    f.write(text.encode("utf-8"))
+        finally:
+            if f is not raw:
+                f.close()
+
+
+def load_word2vec_format(path, binary=None, limit=None, unicode_errors="strict", no_header=False,
+                         encoding="utf-8"):
+    """Read a word2vec text or binary file (optionally ``.gz``/``.bz2``) into ``(words, vectors)``.
+
+    The file is read in blocks: binary rows are copied straight into the float32 array and text
+    rows are parsed a block at a time, so no Python float is made per value. Anything malformed
+    raises, so a file is either loaded whole (up to ``limit``) or not at all.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file; compression is recognised from its first bytes.
+    binary : bool or None
+        ``None`` detects text or binary from the first row.
+    limit : int or None
+        Read at most this many rows.
+    unicode_errors : {"strict", "replace", "ignore"}
+        How to decode words that are not valid in ``encoding`` (the C tool can cut a multi-byte
+        character in half).
+    no_header : bool
+        The file has no ``"V D"`` first line (text only, e.g. GloVe).
+    encoding : str
+        Encoding of the words.
+
+    Returns
+    -------
+    words : list of str
+    vectors : numpy.ndarray
+        float32, C-contiguous, shape ``(len(words), D)``.
+
+    Raises
+    ------
+    FileNotFoundError
+        When ``path`` does not exist.
+    ValueError
+        Naming the file and the line (text) or row (binary) for an empty or truncated file, a
+        header that disagrees with the body, a non-numeric or non-finite value, an undecodable or
+        duplicate word.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> p = os.path.join(tempfile.mkdtemp(), "v.txt")
+    >>> with open(p, "w") as f:
+    ...     _ = f.write("2 3\\nking 0.1 0.2 0.3\\nqueen 0.1 0.25 0.3\\n")
+    >>> words, vectors = load_word2vec_format(p)
+    >>> words, vectors.shape, vectors.dtype
+    (['king', 'queen'], (2, 3), dtype('float32'))
+    """
+    path = os.fspath(path)
+    if unicode_errors not in _UNICODE_ERRORS:
+        raise ValueError(f"unicode_errors must be one of {_UNICODE_ERRORS}, not {unicode_errors!r}")
+    if limit is not None and limit < 0:
+        raise ValueError(f"limit must be >= 0, not {limit}")
+    if no_header and binary:
+        raise ValueError(f"{path}: a binary word2vec file needs its 'V D' header (no_header=True is text only)")
+    with _open_read(path) as f:
+        try:
+            return _load(f, path, binary, limit, unicode_errors, no_header, encoding)
+        except (EOFError, OSError) as e:   # a damaged .gz / .bz2 stream
+            raise ValueError(f"{path}: cannot be read to its end: {e}") from None
+
+
+def _load(f, path, binary, limit, errors, no_header, encoding):
+    if no_header:
+        first_line, size = 1, None
+    else:
+        line = f.readline(1024)
+        if not line:
+            raise ValueError(f"{path}: empty file")
+        size = _parse_header(path, line)
+        first_line = 2
+    head = f.read(_BLOCK)
+    if size is None and not head.strip():
+        raise ValueError(f"{path}: empty file")
+    if binary is None:
+        binary = size is not None and not _looks_like_text(head, size[1])
+    if size is not None:      # (rows to read, dimensions, rows declared)
+        size = (size[0] if limit is None else min(size[0], limit), size[1], size[0])
+    reader = _read_binary if binary else _read_text
+    words_b, vectors, lines = reader(f, head, path, size, limit, first_line)
+    words = _decode_words(words_b, path, encoding, errors, lines)
+    return words, vectors
+
+
+def _parse_header(path, line):
+    fields = line.split()
+    hint = "; pass no_header=True for a file without one" if len(fields) > 2 else ""
+    try:
+        if len(fields) != 2 or (len(line) == 1024 and not line.endswith(b"\n")):
+            raise ValueError
+        count, dim = int(fields[0]), int(fields[1])
+    except ValueError:
+        raise ValueError(f"{path}: line 1: expected a 'V D' header (vector count and dimensions), "
+                         f"got {line[:60]!r}{hint}") from None
+    if count < 0 or dim < 1:
+        raise ValueError(f"{path}: line 1: header declares {count} vectors of {dim} dimensions")
+    return count, dim
+
+
+def _looks_like_text(head, dim):
+    """A text body's first row is ``word`` then numbers up to a newline; a binary row is not."""
+    space = head.find(b" ")
+    end = head.find(b"\n")
+    if space < 0:
+        return True            # no complete binary row either; the text reader reports it clearly
+    rest = head[space + 1:end if end >= 0 else len(head)].strip()
+    if not rest:
+        return False
+    try:
+        np.fromstring(rest, dtype=np.float64, sep=" ")
+    except ValueError:
+        return False
+    return True
+
+
+def _read_binary(f, chunk, path, size, limit, first_line):
+    """Rows are ``word`` + space + ``4 * D`` bytes; the word may start with the C tool's newline."""
+    count, dim, declared = size
+    nbytes = 4 * dim
+    vectors = np.empty((count, dim), dtype="<f4")
+    out = memoryview(vectors).cast("B")
+    words = []
+    pos = 0
+    for row in range(count):
+        space = chunk.find(b" ", pos, pos + _MAX_WORD)
+        while space < 0 or len(chunk) - space - 1 < nbytes:
+            if space < 0 and len(chunk) - pos >= _MAX_WORD:
+                raise ValueError(f"{path}: row {row + 1}: no word found in {_MAX_WORD} bytes; not a binary "
+                                 f"word2vec file of {dim} dimensions")
+            more = f.read(_BLOCK)
+            if not more:
+                raise ValueError(f"{path}: row {row + 1}: file ends early; the header declares {declared} "
+                                 f"vectors of {dim} dimensions (truncated file, or wrong header)")
+            chunk = chunk[pos:] + more
+            pos = 0
+            space = chunk.find(b" ", 0, _MAX_WORD)
+        words.append(chunk[pos:space].lstrip(b"\r\n"))
+        out[row * nbytes:(row + 1) * nbytes] = chunk[space + 1:space + 1 + nbytes]
+        pos = space + 1 + nbytes
+    if count == declared:
+        tail = chunk[pos:pos + 64] + (f.read(64) if len(chunk) - pos < 64 else b"")
+        if tail.strip():
+            raise ValueError(f"{path}: row {count + 1}: data continues after the {count} vectors the header "
+                             f"declares; the header's count or dimensions ({dim}) disagree with the body")
+    _check_binary_rows(path, words, vectors, dim)
+    return words, np.ascontiguousarray(vectors, dtype=np.float32), None
+
+
+def _check_binary_rows(path, words, vectors, dim):
+    joined = b" ".join(words)
+    bad = _CONTROL.search(joined)
+    if bad or b"" in words:
+        row = joined.count(b" ", 0, bad.start()) + 1 if bad else words.index(b"") + 1
+        raise ValueError(f"{path}: row {row}: empty word or control bytes in word {words[row - 1][:40]!r}; "
+                         f"the header's dimensions ({dim}) probably disagree with the body")
+    finite = np.isfinite(vectors).all(axis=1)
+    if not finite.all():
+        row = int(np.argmin(finite)) + 1
+        raise ValueError(f"{path}: row {row} (word {words[row - 1][:40]!r}): non-finite value (nan or inf)")
+
+
+def _read_text(f, chunk, path, size, limit, first_line):
+    """Rows are ``word v1 ... vD``; blocks of rows are parsed with one ``np.fromstring`` call."""
+    count, dim, declared = size if size is not None else (limit, None, None)
+    blocks, words, rows_done = [], [], 0
+    vectors = np.empty((count, dim), dtype=np.float32) if dim is not None else None
+    line_no = first_line - 1
+    blank = None               # first blank line seen; an error only if rows follow it
+    done = limit == 0
+    at_eof = False
+    while not done and not at_eof:
+        more = f.read(_BLOCK)
+        at_eof = not more
+        data = chunk + more
+        if not data:
+            break
+        cut = len(data) if at_eof else data.rfind(b"\n") + 1
+        if cut == 0:
+            chunk = data
+            continue
+        lines = data[:cut].split(b"\n")
+        if data[:cut].endswith(b"\n"):
+            lines.pop()
+        chunk = data[cut:]
+        rests, row_lines = [], []
+        for line in lines:
+            line_no += 1
+            line = line.rstrip()
+            if not line:
+                blank = blank or line_no
+                continue
+            if blank:
+                raise ValueError(f"{path}: line {blank}: empty line between rows")
+            if count is not None and rows_done + len(rests) == count:
+                if limit is not None and count == limit:
+                    done = True
+                    break
+                raise ValueError(f"{path}: line {line_no}: more rows than the {count} the header declares")
+            word, _, rest = line.partition(b" ")
+            rest = rest.lstrip()
+            if dim is None:
+                dim = len(rest.split())
+                if dim == 0:
+                    raise ValueError(f"{path}: line {line_no}: no values after the word {word[:40]!r}")
+            if rest.count(b" ") != dim - 1 and len(rest.split()) != dim:
+                raise ValueError(f"{path}: line {line_no}: {len(rest.split())} values after the word "
+                                 f"{word[:40]!r}, expected {dim}" + (" (the header's dimensions)" if size else ""))
+            words.append(word)
+            rests.append(rest)
+            row_lines.append(line_no)
+        if rests:
+            block = _parse_block(path, rests, row_lines, dim)
+            if vectors is not None:
+                vectors[rows_done:rows_done + len(rests)] = block
+            else:
+                blocks.append(block)
+            rows_done += len(rests)
+        done = done or (limit is not None and rows_done == limit)
+    if size is not None and rows_done < count:
+        raise ValueError(f"{path}: line {line_no + 1}: file ends after {rows_done} rows; the header declares "
+                         f"{declared} (truncated file, or wrong header)")
+    if vectors is None:
+        vectors = np.concatenate(blocks) if blocks else np.empty((0, dim or 0), dtype=np.float32)
+    elif rows_done < len(vectors):
+        vectors = vectors[:rows_done].copy()
+    return words, vectors, first_line
+
+
+def _parse_block(path, rests, row_lines, dim):
+    try:
+        values = np.fromstring(b" ".join(rests), dtype=np.float64, sep=" ")
+    except ValueError:
+        for rest, line in zip(rests, row_lines):
+            for token in rest.split():
+                try:
+                    np.fromstring(token, dtype=np.float64, sep=" ")
+                except ValueError:
+                    raise ValueError(f"{path}: line {line}: non-numeric value {token[:40]!r}") from None
+        raise
+    block = values.reshape(len(rests), dim).astype(np.float32)
+    finite = np.isfinite(block).all(axis=1)
+    if not finite.all():
+        raise ValueError(f"{path}: line {row_lines[int(np.argmin(finite))]}: non-finite value (nan, inf, "
+                         f"or too large for float32)")
+    return block
+
+
+def _decode_words(words_b, path, encoding, errors, first_line):
+    where = (lambda i: f"line {first_line + i}") if first_line else (lambda i: f"row {i + 1}")
+    try:
+        words = [w.decode(encoding, errors) for w in words_b]
+    except UnicodeDecodeError as e:
+        i = next(i for i, w in enumerate(words_b) if not _decodes(w, encoding))
+        raise ValueError(f"{path}: {where(i)}: word {words_b[i][:40]!r} is not valid {encoding} ({e.reason}); "
+                         f"try unicode_errors='replace'") from None
+    index = dict(zip(words, range(len(words))))
+    if len(index) != len(words):
+        seen = {}
+        for i, w in enumerate(words):
+            if w in seen:
+                raise ValueError(f"{path}: {where(i)}: duplicate word {w!r} (first at {where(seen[w])})")
+            seen[w] = i
+    return words
+
+
+def _decodes(word, encoding):
+    try:
+        word.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _check_writable(path, words, vectors):
+    for i, w in enumerate(words):
+        if not w or " " in w or "\n" in w or "\r" in w:
+            raise ValueError(f"{path}: row {i + 1}: word {w!r} is empty or holds a space or line break, "
+                             f"which the word2vec format cannot store")
+    finite = np.isfinite(vectors).all(axis=1)
+    if not finite.all():
+        i = int(np.argmin(finite))
+        raise ValueError(f"{path}: row {i + 1} (word {words[i]!r}): non-finite value (nan or inf)")
+
+
+def _open_read(path):
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"{path}: no such file")
+    with open(path, "rb") as probe:
+        magic = probe.read(3)
+    if magic[:2] == b"\x1f\x8b":
+        return gzip.open(path, "rb")
+    if magic == b"BZh":
+        return bz2.open(path, "rb")
+    return open(path, "rb")
+
+
+def _compressor(path, raw):
+    if path.endswith(".gz"):
+        return gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0)
+    if path.endswith(".bz2"):
+        return bz2.BZ2File(raw, "wb")
+    return raw
