@@ -11,7 +11,7 @@ import numpy as np
 
 from ._atomic import atomic_write
 
-__all__ = ["load_word2vec_format", "save_word2vec_format"]
+__all__ = ["is_binary", "load_word2vec_format", "save_word2vec_format"]
 
 _BLOCK = 1 << 22           # bytes read at a time
 _WRITE_ROWS = 4096         # rows formatted per write
@@ -147,6 +147,26 @@ def load_word2vec_format(path, binary=None, limit=None, unicode_errors="strict",
             raise ValueError(f"{path}: cannot be read to its end: {e}") from None
 
 
+def is_binary(path):
+    """True when ``path`` (a word2vec file with a header) holds binary rows, False for text rows.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> p = os.path.join(tempfile.mkdtemp(), "v.bin")
+    >>> save_word2vec_format(p, ["a"], np.ones((1, 2), dtype=np.float32), binary=True)
+    >>> is_binary(p)
+    True
+    """
+    path = os.fspath(path)
+    with _open_read(path) as f:
+        line = f.readline(1024)
+        if not line:
+            raise ValueError(f"{path}: empty file")
+        return not _looks_like_text(f.read(_BLOCK), _parse_header(path, line)[1])
+
+
 def _load(f, path, binary, limit, errors, no_header, encoding):
     if no_header:
         first_line, size = 1, None
@@ -205,7 +225,7 @@ def _read_binary(f, chunk, path, size, limit, first_line):
     count, dim, declared = size
     nbytes = 4 * dim
     vectors = np.empty((count, dim), dtype="<f4")
-    out = memoryview(vectors).cast("B")
+    out = memoryview(vectors).cast("B") if count else None
     words = []
     pos = 0
     for row in range(count):
@@ -224,12 +244,12 @@ def _read_binary(f, chunk, path, size, limit, first_line):
         words.append(chunk[pos:space].lstrip(b"\r\n"))
         out[row * nbytes:(row + 1) * nbytes] = chunk[space + 1:space + 1 + nbytes]
         pos = space + 1 + nbytes
-    if count == declared:
+    _check_binary_rows(path, words, vectors, dim)
+    if limit is None or limit > declared:
         tail = chunk[pos:pos + 64] + (f.read(64) if len(chunk) - pos < 64 else b"")
         if tail.strip():
             raise ValueError(f"{path}: row {count + 1}: data continues after the {count} vectors the header "
                              f"declares; the header's count or dimensions ({dim}) disagree with the body")
-    _check_binary_rows(path, words, vectors, dim)
     return words, np.ascontiguousarray(vectors, dtype=np.float32), None
 
 
@@ -324,7 +344,8 @@ def _parse_block(path, rests, row_lines, dim):
                 except ValueError:
                     raise ValueError(f"{path}: line {line}: non-numeric value {token[:40]!r}") from None
         raise
-    block = values.reshape(len(rests), dim).astype(np.float32)
+    with np.errstate(over="ignore"):
+        block = values.reshape(len(rests), dim).astype(np.float32)
     finite = np.isfinite(block).all(axis=1)
     if not finite.all():
         raise ValueError(f"{path}: line {row_lines[int(np.argmin(finite))]}: non-finite value (nan, inf, "

@@ -1,0 +1,152 @@
+"""Commands that read trained vectors: ``w2v similar``, ``w2v analogy``, ``w2v convert``, ``w2v info``.
+
+MODEL is a native w2v file (model or vectors) or any word2vec text/binary file, optionally compressed.
+"""
+import argparse
+import json
+import os
+
+from .. import formats, native
+from ..keyedvectors import load_any
+
+N_EXAMPLE_WORDS = 10
+
+
+def register(subparsers):
+    """Add the query commands to the ``w2v`` parser's sub-commands."""
+    p = subparsers.add_parser("similar", help="words closest to a word (or to a sum of words)",
+                              description="Words closest (cosine) to the given words, minus the --negative ones.")
+    p.add_argument("model", metavar="MODEL", help="native model/vectors or word2vec text/binary file")
+    p.add_argument("words", metavar="WORD", nargs="+", help="word(s) to start from")
+    p.add_argument("--negative", metavar="WORD", nargs="+", default=[], help="word(s) to move away from")
+    _add_output_options(p, topn=10)
+    p.set_defaults(func=run_similar)
+
+    p = subparsers.add_parser("analogy", help="answer A : B :: C : ? (e.g. man king woman -> queen)",
+                              description="Answer the analogy A is to B as C is to ?, leaving out A, B and C.")
+    p.add_argument("model", metavar="MODEL", help="native model/vectors or word2vec text/binary file")
+    p.add_argument("a", metavar="A")
+    p.add_argument("b", metavar="B")
+    p.add_argument("c", metavar="C")
+    p.add_argument("--method", choices=("add", "mul"), default="add",
+                   help="3CosAdd (b - a + c, default) or 3CosMul")
+    p.add_argument("--center", action="store_true", help="subtract the mean vector before normalising")
+    _add_output_options(p, topn=5)
+    p.set_defaults(func=run_analogy)
+
+    p = subparsers.add_parser("convert", help="convert between native, word2vec text and binary files",
+                              description="Convert vectors. The output format follows --binary/--text/--native, "
+                                          "else OUT's extension: .bin binary, .npz native, anything else text "
+                                          "(.gz/.bz2 compress).")
+    p.add_argument("input", metavar="IN", help="native model/vectors or word2vec text/binary file")
+    p.add_argument("output", metavar="OUT")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--binary", dest="format", action="store_const", const="binary", help="word2vec binary")
+    fmt.add_argument("--text", dest="format", action="store_const", const="text", help="word2vec text")
+    fmt.add_argument("--native", dest="format", action="store_const", const="native",
+                     help="w2v native vectors (.npz)")
+    p.set_defaults(func=run_convert)
+
+    p = subparsers.add_parser("info", help="vocabulary size, dimensions and a few words of a model",
+                              description="Describe a model or vectors file.")
+    p.add_argument("model", metavar="MODEL", help="native model/vectors or word2vec text/binary file")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.set_defaults(func=run_info)
+
+
+def _add_output_options(p, topn):
+    p.add_argument("--topn", type=_positive_int, default=topn, help=f"number of answers ({topn})")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+
+def _positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def run_similar(args):
+    kv = load_any(args.model)
+    results = kv.most_similar(positive=args.words, negative=args.negative, topn=args.topn)
+    if args.json:
+        _print_json({"positive": args.words, "negative": args.negative, "results": _records(results)})
+    else:
+        query = " + ".join(args.words) + "".join(f" - {w}" for w in args.negative)
+        print(f"closest to: {query}")
+        _print_table(results)
+    return 0
+
+
+def run_analogy(args):
+    kv = load_any(args.model)
+    results = kv.analogy(args.a, args.b, args.c, topn=args.topn, method=args.method, center=args.center)
+    if args.json:
+        _print_json({"a": args.a, "b": args.b, "c": args.c, "method": args.method, "center": args.center,
+                     "results": _records(results)})
+    else:
+        print(f"{args.a} : {args.b} :: {args.c} : ?")
+        _print_table(results)
+    return 0
+
+
+def run_convert(args):
+    kv = load_any(args.input)
+    fmt = args.format or _format_from_name(args.output)
+    if fmt == "native":
+        kv.save(args.output)
+    else:
+        kv.save_word2vec_format(args.output, binary=fmt == "binary")
+    print(f"wrote {len(kv)} words x {kv.vector_size} dimensions to {args.output} ({fmt})")
+    return 0
+
+
+def run_info(args):
+    kv = load_any(args.model)
+    if native.is_native(args.model):
+        fmt = "native"
+    else:
+        fmt = "word2vec binary" if formats.is_binary(args.model) else "word2vec text"
+    info = {"path": args.model, "format": fmt, "words": len(kv), "dimensions": kv.vector_size,
+            "counts": bool(kv.counts.any()), "first_words": kv.index_to_key[:N_EXAMPLE_WORDS]}
+    if args.json:
+        _print_json(info)
+    else:
+        rows = [("path", info["path"]), ("format", fmt), ("words", f"{len(kv):,}"),
+                ("dimensions", str(kv.vector_size)),
+                ("word counts", "yes" if info["counts"] else "not stored"),
+                ("first words", " ".join(info["first_words"]))]
+        for name, value in rows:
+            print(f"{name:<12} {value}")
+    return 0
+
+
+def _format_from_name(path):
+    name = os.fspath(path)
+    for suffix in (".gz", ".bz2"):
+        if name.endswith(suffix):
+            name = name[:-len(suffix)]
+    if name.endswith(".bin"):
+        return "binary"
+    if name.endswith(".npz"):
+        return "native"
+    return "text"
+
+
+def _records(results):
+    return [{"word": w, "similarity": round(s, 6)} for w, s in results]
+
+
+def _print_table(results):
+    width = max([len(w) for w, _ in results] + [4])
+    print(f"{'rank':>4}  {'word':<{width}}  similarity")
+    for rank, (word, score) in enumerate(results, 1):
+        print(f"{rank:>4}  {word:<{width}}  {score:.4f}")
+
+
+def _print_json(obj):
+    print(json.dumps(obj, ensure_ascii=False))
+
