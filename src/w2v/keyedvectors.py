@@ -83,7 +83,7 @@ class KeyedVectors:
         if counts.shape != (len(self.index_to_key),):
             raise ValueError(f"counts has shape {counts.shape}, expected ({len(self.index_to_key)},)")
         self.counts = counts
-        self._by_initial = None
+        self._by_prefix = None
 
     # ---- lookup ---------------------------------------------------------------------------
 
@@ -183,15 +183,24 @@ class KeyedVectors:
         return self._vectors / self.norms[:, None]
 
     def _suggest(self, word, n=3):
-        """Close in-vocabulary spellings of ``word``: same first letter, similar length, capped."""
+        """Close in-vocabulary spellings of ``word``, cheap on a million words.
+
+        Candidates share the first letter (or the first two) and have a length within 2; each
+        such group is capped at its 1,000 most frequent (first) words, then ranked by difflib.
+        """
         if not isinstance(word, str) or not word:
             return []
         exact = [w for w in dict.fromkeys((word.lower(), word.capitalize(), word.upper())) if w in self]
-        if self._by_initial is None:
-            self._by_initial = {}
+        if self._by_prefix is None:
+            groups = {}
             for w in self.index_to_key:
-                self._by_initial.setdefault(w[:1].lower(), []).append(w)
-        pool = [w for w in self._by_initial.get(word[0].lower(), ()) if abs(len(w) - len(word)) <= 2][:2000]
+                groups.setdefault((w[:1].lower(), len(w)), []).append(w)
+                if len(w) > 1:
+                    groups.setdefault((w[:2].lower(), len(w)), []).append(w)
+            self._by_prefix = groups
+        pool = {w: None for prefix in {word[:1].lower(), word[:2].lower()}
+                for length in range(len(word) - 2, len(word) + 3)
+                for w in self._by_prefix.get((prefix, length), ())[:1000]}
         close = difflib.get_close_matches(word, pool, n=n, cutoff=0.7)
         return list(dict.fromkeys(exact + close))[:n]
 
