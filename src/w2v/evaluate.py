@@ -416,7 +416,7 @@ def evaluate_word_pairs(kv, pairs, delimiter="\t", restrict_vocab=300000, case_i
     ...                   np.array([[1, 0.1], [1, 0.3], [0.1, 1], [0.2, 1]], dtype=np.float32))
     >>> path = os.path.join(tempfile.mkdtemp(), "pairs.tsv")
     >>> with open(path, "w") as f:
-    ...     _ = f.write("# w1 w2 score\\ncat dog 8\\ncar bus 7\\ncat car 1\\ndog bus 2\\ncat fish 5\\n")
+    ...     _ = f.write("# w1 w2 score\\ncat dog 8\\ncar bus 9\\ncat car 1\\ndog bus 2\\ncat fish 5\\n")
     >>> (r, p), (rho, p2), oov = evaluate_word_pairs(kv, path)
     >>> round(rho, 3), oov
     (1.0, 20.0)
