@@ -1,0 +1,349 @@
+"""Word2Vec: owns the vocabulary and the weight arrays; builds the vocabulary, trains, saves and
+loads. The maths lives in kernels/ and the schedule in train.py.
+"""
+import logging
+import os
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from . import native
+from .config import SOFTMAX_WARN_VOCAB, Config
+from .corpus import as_sentences, encode_with_vocab, scan
+from .keyedvectors import KeyedVectors
+from .train import Trainer, build_objective, seed_states
+from .vocab import Vocab
+
+logger = logging.getLogger(__name__)
+
+_READER_OPTIONS = ("tokenizer", "encoding", "errors")
+
+
+class Word2Vec:
+    """Train word2vec embeddings: skip-gram or CBOW, negative sampling, hierarchical or exact softmax.
+
+    The keyword names and defaults are gensim's, so gensim code ports by changing the import.
+    Extra keywords: ``softmax=1`` (exact softmax, small vocabularies), ``tokenizer``, ``encoding``,
+    ``errors`` (how text files are read), ``progress`` (tqdm bar on stderr), ``cache_dir``
+    (where the integer-encoded corpus is kept during training).
+
+    Parameters
+    ----------
+    sentences : iterable of list of str, or str path, optional
+        Token lists, or a text file / folder (one sentence per line).
+    corpus_file : str, optional
+        A text file or folder; the same as passing its path as ``sentences``.
+
+    Examples
+    --------
+    >>> from w2v import Word2Vec
+    >>> sentences = [["cat", "sat", "on", "the", "mat"], ["dog", "sat", "on", "the", "log"]] * 50
+    >>> model = Word2Vec(sentences, vector_size=16, min_count=1, epochs=2, seed=1, workers=1,
+    ...                  progress=False)
+    >>> model.wv["cat"].shape
+    (16,)
+    """
+
+    def __init__(self, sentences=None, corpus_file=None, vector_size=100, alpha=0.025, window=5,
+                 min_count=5, max_vocab_size=None, sample=1e-3, seed=1, workers=3,
+                 min_alpha=0.0001, sg=0, hs=0, negative=5, ns_exponent=0.75, cbow_mean=1,
+                 epochs=5, max_final_vocab=None, softmax=0, batch_words=10_000,
+                 shrink_windows=True, max_sentence_length=10_000, trim_rule=None, callbacks=(),
+                 tokenizer="whitespace", encoding="utf-8", errors="strict", progress=True,
+                 cache_dir=None, compute_loss=True, sorted_vocab=1):
+        self.config = Config(
+            vector_size=vector_size, window=window, min_count=min_count,
+            max_vocab_size=max_vocab_size, max_final_vocab=max_final_vocab, sample=sample, sg=sg,
+            hs=hs, negative=negative, softmax=softmax, ns_exponent=ns_exponent,
+            cbow_mean=cbow_mean, alpha=alpha, min_alpha=min_alpha, epochs=epochs,
+            workers=workers, seed=seed, batch_words=batch_words, shrink_windows=shrink_windows,
+            max_sentence_length=max_sentence_length).validate()
+        self.reader_options = {"tokenizer": tokenizer, "encoding": encoding, "errors": errors}
+        self.progress = progress
+        self.cache_dir = cache_dir
+        self.callbacks = tuple(callbacks)
+        self.trim_rule = trim_rule
+        self.vocab = None
+        self.wv = None
+        self.syn1 = None
+        self.syn1neg = None
+        self.training_log = []
+        self.rng_states = None
+        self._encoded = None          # (source, EncodedCorpus) kept from build_vocab for train
+        if sentences is not None and corpus_file is not None:
+            raise ValueError("give either sentences or corpus_file, not both")
+        source = sentences if sentences is not None else corpus_file
+        if source is not None:
+            self.build_vocab(source)
+            self.train(source)
+
+    # gensim's attribute names -------------------------------------------------------------
+    def __getattr__(self, name):
+        config = self.__dict__.get("config")
+        if config is not None and name in Config.__dataclass_fields__:
+            return getattr(config, name)
+        raise AttributeError(f"{type(self).__name__!s} has no attribute {name!r}")
+
+    @property
+    def corpus_total_words(self):
+        return int(self.vocab.counts.sum()) if self.vocab is not None else 0
+
+    # vocabulary -----------------------------------------------------------------------------
+    def _sentences(self, corpus_iterable, corpus_file):
+        if corpus_iterable is not None and corpus_file is not None:
+            raise ValueError("give either corpus_iterable or corpus_file, not both")
+        source = corpus_iterable if corpus_iterable is not None else corpus_file
+        if source is None:
+            raise ValueError("no corpus given: pass sentences (corpus_iterable) or corpus_file")
+        if isinstance(source, (str, os.PathLike)):
+            source = os.fspath(source)
+            return source, as_sentences(source, max_sentence_length=self.config.max_sentence_length,
+                                        **self.reader_options)
+        return source, as_sentences(source)
+
+    def build_vocab(self, corpus_iterable=None, corpus_file=None, update=False, progress=None,
+                    trim_rule=None):
+        """Count the words, build the vocabulary and its tables, and initialise the weights.
+
+        The text is read and tokenized once: the integer-encoded corpus is kept for the
+        ``train()`` call that follows on the same corpus. ``update=True`` grows an existing
+        vocabulary with the words of a new corpus (existing vectors are kept).
+        """
+        source, sentences = self._sentences(corpus_iterable, corpus_file)
+        self._close_encoded()
+        with tqdm(unit="word", unit_scale=True, desc="reading", leave=False,
+                  disable=not self._progress(progress)) as bar:
+            result = scan(sentences, max_vocab_size=self.config.max_vocab_size,
+                          cache_dir=self.cache_dir, progress=bar.update)
+        try:
+            if result.total_words == 0:
+                raise ValueError("the corpus is empty")
+            rule = trim_rule if trim_rule is not None else self.trim_rule
+            if update:
+                if self.vocab is None:
+                    raise ValueError("build_vocab(update=True) needs a vocabulary: build one first")
+                fresh = Vocab.build(result.words, result.counts, min_count=self.config.min_count,
+                                    trim_rule=rule) if _any_reaches(result, self.config) else None
+                old_size = len(self.vocab)
+                if fresh is not None:
+                    self.vocab, _ = self.vocab.grow(fresh.words, fresh.counts)
+                self._grow_weights(old_size)
+            else:
+                self.vocab = Vocab.build(result.words, result.counts,
+                                         min_count=self.config.min_count,
+                                         max_final_vocab=self.config.max_final_vocab,
+                                         trim_rule=rule)
+                self._init_weights()
+            self._encoded = (source, result.encode(self.vocab))
+        finally:
+            result.close()
+        logger.info("vocabulary: %d words from %d tokens in %d sentences", len(self.vocab),
+                    result.total_words, result.n_sentences)
+        return self
+
+    def build_vocab_from_freq(self, word_freq, update=False):
+        """Build the vocabulary from a ``{word: count}`` mapping instead of a corpus (gensim's name).
+
+        ``min_count`` and ``max_final_vocab`` still apply.
+        """
+        words = list(word_freq)
+        counts = np.fromiter((word_freq[w] for w in words), dtype=np.int64, count=len(words))
+        if update and self.vocab is not None:
+            old_size = len(self.vocab)
+            self.vocab, _ = self.vocab.grow(words, counts)
+            self._grow_weights(old_size)
+        else:
+            self.vocab = Vocab.build(words, counts, min_count=self.config.min_count,
+                                     max_final_vocab=self.config.max_final_vocab,
+                                     trim_rule=self.trim_rule)
+            self._init_weights()
+        return self
+
+    def _init_weights(self):
+        cfg = self.config
+        n = len(self.vocab)
+        if cfg.softmax and n > SOFTMAX_WARN_VOCAB:
+            logger.warning("exact softmax over %d words costs %d x %d per example: use negative "
+                           "sampling or hs for vocabularies above %d", n, n, cfg.vector_size,
+                           SOFTMAX_WARN_VOCAB)
+        if cfg.hs and n < 2:
+            raise ValueError("hierarchical softmax needs at least 2 words in the vocabulary")
+        rs = np.random.default_rng(cfg.seed)
+        syn0 = ((rs.random((n, cfg.vector_size), dtype=np.float32) - 0.5) / cfg.vector_size)
+        self.wv = KeyedVectors(list(self.vocab.words), np.ascontiguousarray(syn0),
+                               counts=self.vocab.counts.copy())
+        self.syn1 = np.zeros((n, cfg.vector_size), np.float32) if (cfg.hs or cfg.softmax) else None
+        self.syn1neg = np.zeros((n, cfg.vector_size), np.float32) if cfg.negative else None
+        self.rng_states = seed_states(cfg.seed, cfg.workers)
+
+    def _grow_weights(self, old_size):
+        cfg = self.config
+        n = len(self.vocab)
+        rs = np.random.default_rng([cfg.seed, n])
+        extra = (rs.random((n - old_size, cfg.vector_size), dtype=np.float32) - 0.5) / cfg.vector_size
+        syn0 = np.ascontiguousarray(np.vstack([self.wv.vectors, extra]))
+
+        def grown(a):
+            return None if a is None else np.vstack([a, np.zeros((n - len(a), a.shape[1]), a.dtype)])
+
+        self.syn1, self.syn1neg = grown(self.syn1), grown(self.syn1neg)
+        self.wv = KeyedVectors(list(self.vocab.words), syn0, counts=self.vocab.counts.copy())
+
+    # training -------------------------------------------------------------------------------
+    def train(self, corpus_iterable=None, corpus_file=None, total_examples=None, total_words=None,
+              epochs=None, start_alpha=None, end_alpha=None, callbacks=None, progress=None,
+              **_ignored):
+        """Train on a corpus (the one given to ``build_vocab`` is not read again).
+
+        The learning rate falls linearly from ``start_alpha`` (default ``alpha``) to
+        ``end_alpha`` (default ``min_alpha``) over the ``epochs`` of this call.
+        ``total_examples``/``total_words`` are accepted for gensim compatibility and not needed.
+        Returns (in-vocabulary words trained, tokens read) like gensim's (effective, raw) pair.
+        """
+        if self.vocab is None:
+            raise ValueError("build the vocabulary first (build_vocab) or pass sentences to Word2Vec()")
+        cfg = self.config
+        epochs = cfg.epochs if epochs is None else epochs
+        if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+            raise ValueError(f"epochs must be an integer >= 1, got {epochs!r}")
+        alpha = cfg.alpha if start_alpha is None else float(start_alpha)
+        min_alpha = cfg.min_alpha if end_alpha is None else float(end_alpha)
+        if not alpha > 0 or not 0 <= min_alpha <= alpha:
+            raise ValueError(f"need 0 <= end_alpha <= start_alpha and start_alpha > 0, got "
+                             f"{alpha} and {min_alpha}")
+        source, sentences = self._sentences(corpus_iterable, corpus_file)
+        if self._encoded is not None and _same_source(self._encoded[0], source):
+            encoded = self._encoded[1]
+            self._encoded = None
+        else:
+            self._close_encoded()
+            encoded = encode_with_vocab(sentences, self.vocab, cache_dir=self.cache_dir)
+        callbacks = self.callbacks + tuple(callbacks or ())
+        if self.rng_states is None or len(self.rng_states) != cfg.workers:
+            self.rng_states = seed_states(cfg.seed + len(self.training_log), cfg.workers)
+        trainer = Trainer(cfg, self.wv.vectors, build_objective(cfg, self.vocab, self.syn1, self.syn1neg),
+                          self.vocab.keep_probabilities(cfg.sample), self.rng_states)
+
+        def begin(epoch):
+            for cb in callbacks:
+                if hasattr(cb, "on_epoch_begin"):
+                    cb.on_epoch_begin(self)
+
+        def end(stats):
+            self.training_log.append(dict(vars(stats)))
+            self.wv.clear_norms()
+            for cb in callbacks:
+                if hasattr(cb, "on_epoch_end"):
+                    cb.on_epoch_end(self)
+
+        for cb in callbacks:
+            if hasattr(cb, "on_train_begin"):
+                cb.on_train_begin(self)
+        try:
+            log = trainer.run(encoded, epochs, alpha, min_alpha, first_epoch=len(self.training_log),
+                              progress=self._progress(progress), on_epoch_begin=begin,
+                              on_epoch_end=end)
+        finally:
+            encoded.close()
+            self.wv.clear_norms()
+        for cb in callbacks:
+            if hasattr(cb, "on_train_end"):
+                cb.on_train_end(self)
+        return sum(s.words for s in log), sum(s.tokens for s in log)
+
+    def get_latest_training_loss(self):
+        """Mean loss per example of the last epoch (gensim returns a running sum instead)."""
+        return self.training_log[-1]["loss"] if self.training_log else 0.0
+
+    def _progress(self, progress):
+        return self.progress if progress is None else progress
+
+    def _close_encoded(self):
+        if self._encoded is not None:
+            self._encoded[1].close()
+            self._encoded = None
+
+    # exports --------------------------------------------------------------------------------
+    def export_vectors(self, kind="in"):
+        """The vectors as a KeyedVectors: ``"in"`` (input, = ``wv``), ``"out"`` (output vectors of
+        negative sampling or softmax), ``"mean"`` of the two, or ``"concat"`` (2 x vector_size)."""
+        if kind == "in":
+            return self.wv
+        if kind not in ("out", "mean", "concat"):
+            raise ValueError(f"kind must be 'in', 'out', 'mean' or 'concat', got {kind!r}")
+        out = self.syn1neg if self.syn1neg is not None else (self.syn1 if self.config.softmax else None)
+        if out is None:
+            raise ValueError("output vectors exist per word only with negative sampling or softmax "
+                             "(hierarchical softmax has one vector per tree node)")
+        vectors = {"out": lambda: out.copy(), "mean": lambda: (self.wv.vectors + out) / 2,
+                   "concat": lambda: np.hstack([self.wv.vectors, out])}[kind]()
+        return KeyedVectors(list(self.vocab.words), np.ascontiguousarray(vectors, np.float32),
+                            counts=self.vocab.counts.copy())
+
+    # native format --------------------------------------------------------------------------
+    def save(self, path):
+        """Save everything needed to query and to continue training, atomically (no pickle)."""
+        if self.vocab is None:
+            raise ValueError("nothing to save: the model has no vocabulary yet")
+        blob, offsets = native.encode_words(self.vocab.words)
+        arrays = {"words_blob": blob, "words_offsets": offsets, "counts": self.vocab.counts,
+                  "vectors": self.wv.vectors, "rng_states": np.concatenate(self.rng_states)}
+        if self.syn1 is not None:
+            arrays["syn1"] = self.syn1
+        if self.syn1neg is not None:
+            arrays["syn1neg"] = self.syn1neg
+        meta = {"config": self.config.to_dict(), "training_log": self.training_log,
+                "reader_options": self.reader_options}
+        native.save_native(path, "model", meta, arrays)
+
+    @classmethod
+    def load(cls, path):
+        """Load a model written by :meth:`save`; it can be queried and trained further."""
+        meta, arrays = native.load_native(path, kind="model")
+        try:
+            config = Config.from_dict(meta["config"]).validate()
+            words = native.decode_words(arrays["words_blob"], arrays["words_offsets"])
+            counts = arrays["counts"].astype(np.int64)
+            vectors = np.ascontiguousarray(arrays["vectors"], dtype=np.float32)
+        except (KeyError, TypeError, UnicodeDecodeError) as e:
+            raise ValueError(f"{path}: incomplete w2v model ({e})") from None
+        n, dim = len(words), config.vector_size
+        if vectors.shape != (n, dim) or counts.shape != (n,):
+            raise ValueError(f"{path}: arrays disagree with the vocabulary ({n} words, {dim} dims)")
+        model = cls(**config.to_dict(), progress=False, **meta.get("reader_options", {}))
+        model.config = config
+        model.vocab = Vocab(words, counts)
+        model.wv = KeyedVectors(words, vectors, counts=counts.copy())
+        for name in ("syn1", "syn1neg"):
+            a = arrays.get(name)
+            if a is not None and a.shape != (n, dim):
+                raise ValueError(f"{path}: {name} has shape {a.shape}, expected {(n, dim)}")
+            setattr(model, name, None if a is None else np.ascontiguousarray(a, np.float32))
+        states = arrays.get("rng_states")
+        model.rng_states = ([states[i:i + 1].copy() for i in range(len(states))]
+                            if states is not None else seed_states(config.seed, config.workers))
+        model.training_log = list(meta.get("training_log", []))
+        model.progress = True
+        return model
+
+    def __repr__(self):
+        size = len(self.vocab) if self.vocab is not None else 0
+        arch = "sg" if self.config.sg else "cbow"
+        return (f"Word2Vec<{arch}, {'+'.join(self.config.objectives)}, vocab={size}, "
+                f"vector_size={self.config.vector_size}>")
+
+    def __del__(self):
+        try:
+            self._close_encoded()
+        except Exception:
+            pass
+
+
+def _same_source(a, b):
+    if isinstance(a, str) and isinstance(b, str):
+        return os.path.abspath(a) == os.path.abspath(b)
+    return a is b
+
+
+def _any_reaches(result, config):
+    return len(result.counts) and int(np.max(result.counts)) >= config.min_count

@@ -1,0 +1,136 @@
+"""End to end: Word2Vec learns planted structure, saves, loads and continues training."""
+import numpy as np
+import pytest
+
+from w2v import KeyedVectors, Word2Vec
+
+GROUPS = [[f"{name}{i}" for i in range(6)] for name in ("fruit", "tool", "city", "bird")]
+
+
+def planted_corpus(n_sentences=1500, length=10, seed=0):
+    """Sentences drawn from one group each: words co-occur only within their group."""
+    rs = np.random.default_rng(seed)
+    return [list(rs.choice(GROUPS[rs.integers(len(GROUPS))], size=length))
+            for _ in range(n_sentences)]
+
+
+def assert_groups_recovered(wv):
+    for group in GROUPS:
+        for word in group:
+            neighbours = [w for w, _ in wv.most_similar(word, topn=3)]
+            assert all(n[:-1] == word[:-1] for n in neighbours), (word, neighbours)
+
+
+@pytest.mark.parametrize("params", [
+    dict(sg=1, negative=5), dict(sg=0, negative=5), dict(sg=1, hs=1, negative=0),
+    dict(sg=0, hs=1, negative=0), dict(sg=1, hs=1, negative=3),
+    dict(sg=1, softmax=1, negative=0), dict(sg=0, softmax=1, negative=0),
+    dict(sg=0, negative=5, cbow_mean=0, alpha=0.01),
+], ids=lambda p: "-".join(f"{k}{v}" for k, v in p.items()))
+def test_planted_groups_are_recovered(params):
+    model = Word2Vec(planted_corpus(), vector_size=20, window=3, min_count=1, sample=0,
+                     epochs=5, seed=3, workers=2, progress=False, **params)
+    assert len(model.wv) == 24
+    assert_groups_recovered(model.wv)
+    log = model.training_log
+    assert len(log) == 5 and log[-1]["loss"] < log[0]["loss"]
+
+
+def test_deterministic_with_one_worker():
+    kw = dict(vector_size=16, min_count=1, epochs=2, seed=7, workers=1, progress=False, sg=1)
+    a = Word2Vec(planted_corpus(300), **kw).wv.vectors
+    b = Word2Vec(planted_corpus(300), **kw).wv.vectors
+    c = Word2Vec(planted_corpus(300), **{**kw, "seed": 8}).wv.vectors
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, c)
+
+
+def test_file_corpus_equals_iterable(tmp_path):
+    sentences = planted_corpus(300)
+    path = tmp_path / "corpus.txt"
+    path.write_text("\n".join(" ".join(s) for s in sentences) + "\n")
+    kw = dict(vector_size=16, min_count=1, epochs=2, seed=7, workers=1, progress=False)
+    np.testing.assert_array_equal(Word2Vec(sentences, **kw).wv.vectors,
+                                  Word2Vec(corpus_file=str(path), **kw).wv.vectors)
+
+
+def test_save_load_continue_training(tmp_path):
+    model = Word2Vec(planted_corpus(400), vector_size=16, min_count=1, epochs=2, seed=1,
+                     workers=1, progress=False, sg=1, hs=1, negative=2)
+    path = tmp_path / "m.w2v"
+    model.save(path)
+    loaded = Word2Vec.load(path)
+    np.testing.assert_array_equal(loaded.wv.vectors, model.wv.vectors)
+    np.testing.assert_array_equal(loaded.syn1neg, model.syn1neg)
+    np.testing.assert_array_equal(loaded.syn1, model.syn1)
+    assert loaded.vocab.words == model.vocab.words and loaded.training_log == model.training_log
+    # continuing gives the same weights as continuing the original
+    model.train(planted_corpus(100, seed=5), epochs=1)
+    loaded.train(planted_corpus(100, seed=5), epochs=1)
+    np.testing.assert_array_equal(loaded.wv.vectors, model.wv.vectors)
+    assert len(loaded.training_log) == 3
+    kv = KeyedVectors.load(path)
+    assert kv.index_to_key == model.vocab.words
+
+
+def test_vocabulary_update_adds_words():
+    model = Word2Vec(planted_corpus(300), vector_size=16, min_count=1, epochs=1, seed=1,
+                     workers=1, progress=False, sample=0)
+    before = model.wv["fruit0"].copy()
+    new = [["zebra", "yak", "fruit0"]] * 20
+    model.build_vocab(new, update=True)
+    assert "zebra" in model.wv and len(model.wv) == 26
+    np.testing.assert_array_equal(model.wv["fruit0"], before)
+    model.train(new, epochs=1)
+    assert not np.array_equal(model.wv["fruit0"], before)
+
+
+def test_export_vectors():
+    model = Word2Vec(planted_corpus(200), vector_size=8, min_count=1, epochs=1, workers=1,
+                     progress=False)
+    out = model.export_vectors("out").vectors
+    np.testing.assert_array_equal(out, model.syn1neg)
+    np.testing.assert_allclose(model.export_vectors("mean").vectors, (model.wv.vectors + out) / 2)
+    assert model.export_vectors("concat").vectors.shape == (24, 16)
+    with pytest.raises(ValueError, match="kind"):
+        model.export_vectors("sideways")
+    hs = Word2Vec(planted_corpus(200), vector_size=8, min_count=1, epochs=1, workers=1,
+                  progress=False, hs=1, negative=0)
+    with pytest.raises(ValueError, match="hierarchical"):
+        hs.export_vectors("out")
+
+
+@pytest.mark.parametrize("kw, message", [
+    (dict(vector_size=0), "vector_size"), (dict(window=0), "window"),
+    (dict(negative=0, hs=0), "objective"), (dict(sample=-1.0), "sample"),
+    (dict(alpha=0.0), "alpha"), (dict(alpha=-1.0), "alpha"), (dict(epochs=0), "epochs"),
+    (dict(workers="2"), "workers"),
+])
+def test_nonsense_hyperparameters(kw, message):
+    with pytest.raises(ValueError, match=message):
+        Word2Vec([["a", "b"]], min_count=1, progress=False, **kw)
+
+
+def test_empty_corpus_and_min_count():
+    with pytest.raises(ValueError, match="empty"):
+        Word2Vec([], min_count=1, progress=False)
+    with pytest.raises(ValueError, match="min_count"):
+        Word2Vec([["a", "b"], ["a"]], min_count=5, progress=False)
+
+
+def test_divergence_is_reported():
+    with pytest.raises(ValueError, match="diverged in epoch 1.*alpha"):
+        Word2Vec(planted_corpus(300), vector_size=16, min_count=1, epochs=2, workers=1,
+                 alpha=1e30, min_alpha=1e29, progress=False, softmax=1, negative=0)
+
+
+def test_callbacks_called_per_epoch():
+    calls = []
+
+    class Recorder:
+        def on_epoch_end(self, model):
+            calls.append(model.training_log[-1]["epoch"])
+
+    Word2Vec(planted_corpus(100), vector_size=8, min_count=1, epochs=3, workers=1,
+             progress=False, callbacks=[Recorder()])
+    assert calls == [0, 1, 2]
