@@ -220,33 +220,41 @@ def _looks_like_text(head, dim):
     return True
 
 
-def _read_binary(f, chunk, path, size, limit, first_line):
-    """Rows are ``word`` + space + ``4 * D`` bytes; the word may start with the C tool's newline."""
+def _read_binary(f, head, path, size, limit, first_line):
+    """Rows are ``word`` + space + ``4 * D`` bytes; the word may start with the C tool's newline.
+
+    One buffer is refilled with ``readinto`` (fresh memory is slow to touch on some machines), and
+    each vector is copied from it straight into the result array.
+    """
     count, dim, declared = size
     nbytes = 4 * dim
     vectors = np.empty((count, dim), dtype="<f4")
     out = memoryview(vectors).cast("B") if count else None
+    buf = bytearray(max(_BLOCK, len(head), 2 * (nbytes + _MAX_WORD)))
+    view = memoryview(buf)
+    buf[:len(head)] = head
+    pos, end = 0, len(head)
     words = []
-    pos = 0
     for row in range(count):
-        space = chunk.find(b" ", pos, pos + _MAX_WORD)
-        while space < 0 or len(chunk) - space - 1 < nbytes:
-            if space < 0 and len(chunk) - pos >= _MAX_WORD:
+        space = buf.find(b" ", pos, min(end, pos + _MAX_WORD))
+        while space < 0 or end - space - 1 < nbytes:
+            if space < 0 and end - pos >= _MAX_WORD:
                 raise ValueError(f"{path}: row {row + 1}: no word found in {_MAX_WORD} bytes; not a binary "
                                  f"word2vec file of {dim} dimensions")
-            more = f.read(_BLOCK)
-            if not more:
+            buf[:end - pos] = buf[pos:end]
+            pos, end = 0, end - pos
+            got = f.readinto(view[end:])
+            if not got:
                 raise ValueError(f"{path}: row {row + 1}: file ends early; the header declares {declared} "
                                  f"vectors of {dim} dimensions (truncated file, or wrong header)")
-            chunk = chunk[pos:] + more
-            pos = 0
-            space = chunk.find(b" ", 0, _MAX_WORD)
-        words.append(chunk[pos:space].lstrip(b"\r\n"))
-        out[row * nbytes:(row + 1) * nbytes] = chunk[space + 1:space + 1 + nbytes]
+            end += got
+            space = buf.find(b" ", 0, min(end, _MAX_WORD))
+        words.append(bytes(view[pos:space]).lstrip(b"\r\n"))
+        out[row * nbytes:(row + 1) * nbytes] = view[space + 1:space + 1 + nbytes]
         pos = space + 1 + nbytes
     _check_binary_rows(path, words, vectors, dim)
     if limit is None or limit > declared:
-        tail = chunk[pos:pos + 64] + (f.read(64) if len(chunk) - pos < 64 else b"")
+        tail = bytes(view[pos:min(end, pos + 64)]) + f.read(64)
         if tail.strip():
             raise ValueError(f"{path}: row {count + 1}: data continues after the {count} vectors the header "
                              f"declares; the header's count or dimensions ({dim}) disagree with the body")
