@@ -3,7 +3,6 @@
 It knows nothing of training; file formats live in :mod:`w2v.formats` and :mod:`w2v.native`.
 """
 import difflib
-import logging
 from numbers import Integral
 
 import numpy as np
@@ -11,8 +10,6 @@ import numpy as np
 from . import formats, native
 
 __all__ = ["KeyedVectors", "load_any"]
-
-logger = logging.getLogger(__name__)
 
 _BATCH_CELLS = 1 << 25      # similarity cells computed per matrix product in batched queries (128 MB)
 _COSMUL_EPS = 0.000001      # gensim's epsilon in the 3CosMul denominator
@@ -34,6 +31,10 @@ class UnknownKeyError(KeyError):
     @property
     def args(self):
         return (str(self),)
+
+    @args.setter
+    def args(self, value):
+        self._message = str(value[0]) if value else ""
 
     def __str__(self):
         if self._message is None:
@@ -221,8 +222,9 @@ class KeyedVectors:
         if self._centre is None:
             mean = self._vectors.mean(axis=0, dtype=np.float64).astype(np.float32)
             lengths = np.empty(len(self), dtype=np.float32)
-            for start in range(0, len(self), 1 << 16):
-                lengths[start:start + (1 << 16)] = np.linalg.norm(self._vectors[start:start + (1 << 16)] - mean, axis=1)
+            step = 1 << 16                 # rows centred at a time, to bound the temporary copy
+            for start in range(0, len(self), step):
+                lengths[start:start + step] = np.linalg.norm(self._vectors[start:start + step] - mean, axis=1)
             lengths[lengths == 0] = 1.0
             self._centre = (mean, lengths)
         return self._centre
@@ -556,7 +558,8 @@ class KeyedVectors:
         except (UnicodeDecodeError, IndexError) as e:
             raise ValueError(f"{path}: corrupt word list ({e})") from None
         vectors, counts = arrays["vectors"], arrays.get("counts")
-        if vectors.ndim != 2 or vectors.shape[0] != len(words) or (counts is not None and counts.shape != (len(words),)):
+        bad_counts = counts is not None and counts.shape != (len(words),)
+        if vectors.ndim != 2 or vectors.shape[0] != len(words) or bad_counts:
             raise ValueError(f"{path}: {len(words)} words but vectors of shape {vectors.shape}"
                              + (f" and counts of shape {counts.shape}" if counts is not None else ""))
         try:
