@@ -89,6 +89,8 @@ def test_restartable_and_file_objects(tmp_path):
     for f in (io.BytesIO(TEXT.encode()), io.StringIO(TEXT)):
         r = LineSentence(f)
         assert list(r) == list(r) == EXPECTED
+        with scan(r) as s, scan(r) as s2:
+            assert s.words == s2.words == ["the", "quick", "brown", "fox", "jumps", "over", "lazy", "dog", "end"]
 
 
 def test_folder_sorted_skips_hidden_and_subfolders(tmp_path):
@@ -176,6 +178,8 @@ def test_other_encodings(tmp_path):
     text = "naïve café\nçà\n"
     p16 = write(tmp_path / "u16.txt", text.encode("utf-16"))
     assert list(LineSentence(p16, encoding="utf-16")) == [["naïve", "café"], ["çà"]]
+    p1 = write(tmp_path / "l1.txt", ("\ufeff" + text).encode("utf-8").decode("latin-1").encode("latin-1"))
+    assert list(LineSentence(p1, encoding="latin-1"))[0][0] == "ï»¿naÃ¯ve"      # a BOM only means something in UTF-8
     p1 = write(tmp_path / "l1.txt", text.encode("latin-1"))
     assert list(LineSentence(p1, encoding="latin-1")) == [["naïve", "café"], ["çà"]]
     with scan(LineSentence(p1, encoding="latin-1")) as s:

@@ -172,14 +172,14 @@ class _Source:
                 yield _read_chunks(f)
 
 
-def _byte_blocks(src, limit):
-    """Yield ``(bytes block of whole lines, first line number)`` with a UTF-8 BOM stripped."""
+def _byte_blocks(src, limit, strip_bom=True):
+    """Yield ``(bytes block of whole lines, first line number)``, a leading UTF-8 BOM stripped."""
     with src.chunks() as chunks:
         first = True
         for block, line in _limit_blocks(_split_blocks(chunks), limit):
             if isinstance(block, str):
                 raise TypeError(f"{src.name}: expected a binary stream")
-            if first and block.startswith(_UTF8_BOM):
+            if first and strip_bom and block.startswith(_UTF8_BOM):
                 block = block[len(_UTF8_BOM):]
             first = False
             yield block, line
@@ -199,7 +199,7 @@ def _text_lines(src, encoding, errors, limit):
                     yield _lines_of(block)
             return
     if _ascii_compatible(encoding):
-        for block, line in _byte_blocks(src, limit):
+        for block, line in _byte_blocks(src, limit, _is_utf8(encoding)):
             try:
                 text = block.decode(encoding, errors)
             except UnicodeDecodeError as exc:
@@ -383,7 +383,14 @@ class _LineReader:
 
     def _fast_path(self):
         """True when the compiled whitespace tokenizer reproduces ``str.split`` exactly."""
-        return self.tokenizer is str.split and self.errors == "strict" and _is_utf8(self.encoding)
+        if not (self.tokenizer is str.split and self.errors == "strict" and _is_utf8(self.encoding)):
+            return False
+        for src in self._sources():
+            if src.is_file_object:
+                src.source.seek(0)
+                if not isinstance(src.source.read(0), bytes):
+                    return False
+        return True
 
 
 class LineSentence(_LineReader):
