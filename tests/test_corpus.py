@@ -5,6 +5,7 @@ import gzip
 import io
 import lzma
 import os
+import threading
 
 import numpy as np
 import pytest
@@ -142,9 +143,30 @@ def test_invalid_utf8_line_number_across_blocks(tmp_path, monkeypatch):
     lines = [f"line {i}" for i in range(40)]
     lines[31] = "bad \xe9x"
     p = write(tmp_path / "c.txt", ("\n".join(lines) + "\n").encode("latin-1"))
-    for fn in (lambda: list(LineSentence(p)), lambda: scan(p)):
+    for fn in (lambda: list(LineSentence(p)), lambda: scan(p), lambda: scan(LineSentence(p, tokenizer="simple"))):
         with pytest.raises(ValueError, match=r"line 32: invalid utf-8 byte 0xe9 at column 5"):
             fn()
+
+
+def test_prefetch_thread_passes_errors_and_stops_when_abandoned():
+    closed = []
+
+    def gen(fail):
+        try:
+            for i in range(1000):
+                if fail and i == 3:
+                    raise KeyError("boom")
+                yield i
+        finally:
+            closed.append(threading.current_thread().name)
+
+    with pytest.raises(KeyError, match="boom"):
+        list(corpus._prefetch(gen(True), depth=2))
+    it = corpus._prefetch(gen(False), depth=2)
+    assert [next(it), next(it)] == [0, 1]
+    it.close()
+    assert closed == ["w2v-reader", "w2v-reader"]
+    assert not any(t.name == "w2v-reader" for t in threading.enumerate())
 
 
 def test_errors_replace_substitutes(tmp_path):

@@ -12,9 +12,11 @@ import itertools
 import logging
 import lzma
 import os
+import queue
 import re
 import shutil
 import tempfile
+import threading
 import time
 import weakref
 from collections import defaultdict
@@ -139,6 +141,54 @@ def _limit_blocks(blocks, limit):
                 return
         yield block, line
         line += n
+
+
+def _prefetch(iterable, depth=4):
+    """Iterate ``iterable`` in a background thread, up to ``depth`` items ahead.
+
+    Decompression and the compiled tokenizer release the GIL, so reading the next block
+    overlaps with interning this one. Exceptions reach the consumer; closing the consumer
+    stops the thread and closes ``iterable`` there.
+    """
+    q = queue.Queue(depth)
+    stop = threading.Event()
+
+    def put(item):
+        while not stop.is_set():
+            try:
+                q.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                pass
+        return False
+
+    def produce():
+        error = None
+        try:
+            for item in iterable:
+                if not put((False, item)):
+                    return
+        except BaseException as exc:    # handed to the consumer
+            error = exc
+        finally:
+            close = getattr(iterable, "close", None)
+            if close is not None:
+                close()
+        put((True, error))
+
+    thread = threading.Thread(target=produce, name="w2v-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            end, item = q.get()
+            if end:
+                if item is not None:
+                    raise item
+                return
+            yield item
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _decode_error(name, block, first_line, exc, encoding):
@@ -1111,7 +1161,7 @@ def scan(sentences, max_vocab_size=None, cache_dir=None, progress=None):
             if isinstance(sentences, _LineReader) and sentences._fast_path() and max_vocab_size is None:
                 interner = _BlockInterner()
                 for src in sentences._sources():
-                    for block, line in _byte_blocks(src, sentences.limit):
+                    for block, line in _prefetch(_byte_blocks(src, sentences.limit)):
                         try:
                             block.decode("utf-8")
                         except UnicodeDecodeError as exc:
@@ -1124,7 +1174,10 @@ def scan(sentences, max_vocab_size=None, cache_dir=None, progress=None):
                 live = np.ones(len(words), dtype=bool)
             else:
                 interner = _PyInterner(None if max_vocab_size is None else int(max_vocab_size))
-                for batch in _sentence_lists(sentences):
+                batches = _sentence_lists(sentences)
+                if isinstance(sentences, _LineReader):
+                    batches = _prefetch(batches)
+                for batch in batches:
                     tokens = list(itertools.chain.from_iterable(batch))
                     for ids, part in interner.feed(tokens, list(map(len, batch))):
                         write(ids, part)
