@@ -282,3 +282,12 @@ def test_gensim_trained_model_same_figures_through_word2vec_file(tmp_path):
     g_rho = g.evaluate_word_pairs(str(pairs))[1][0]
     rho = ev.evaluate_word_pairs(kv, pairs)[1][0]
     assert rho == pytest.approx(g_rho, abs=1e-3)
+
+
+def test_keyedvectors_methods_delegate_here(pair, tmp_path):
+    kv, _ = pair
+    path = _analogy_file(tmp_path)
+    assert kv.evaluate_word_analogies(path, restrict_vocab=100, method="mul") == \
+        ev.evaluate_word_analogies(kv, path, restrict_vocab=100, method="mul")
+    pairs = _pairs_file(tmp_path)
+    assert kv.evaluate_word_pairs(pairs, dummy4unknown=True) == ev.evaluate_word_pairs(kv, pairs, dummy4unknown=True)
