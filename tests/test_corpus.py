@@ -14,7 +14,7 @@ from hypothesis import given, settings, strategies as st
 from w2v import corpus
 from w2v.corpus import (EncodedCorpus, LineSentence, PathLineSentences, as_sentences, encode_with_vocab,
                         get_tokenizer, open_text, register_tokenizer, scan)
-from w2v.vocab import Vocab
+from w2v.vocab import RULE_DEFAULT, RULE_DISCARD, RULE_KEEP, Vocab
 
 SHARED = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "corpora", "en-dict.txt.gz")
 OPENERS = {"": open, ".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
@@ -321,14 +321,22 @@ def test_pruning_over_long_batches_matches_naive(sentences, max_vocab_size):
         assert read_all(s)[0].tolist() == ids
 
 
-def test_pruning_matches_gensim_raw_vocab():
+@pytest.mark.parametrize("with_rule", [False, True])
+def test_pruning_matches_gensim_raw_vocab(with_rule):
     from gensim.models import Word2Vec
     rng = np.random.default_rng(0)
     sentences = [[f"w{int(k)}" for k in rng.zipf(1.3, size=rng.integers(0, 15)) % 500] for _ in range(2000)]
+
+    def rule(word, count, min_count):    # keep words ending in 7, drop those ending in 3
+        return RULE_KEEP if word.endswith("7") else RULE_DISCARD if word.endswith("3") else RULE_DEFAULT
+    rule = rule if with_rule else None
     model = Word2Vec(max_vocab_size=60, min_count=1)
-    model.scan_vocab(corpus_iterable=sentences)
-    with scan(sentences, max_vocab_size=60) as s:
+    model.scan_vocab(corpus_iterable=sentences, trim_rule=rule)
+    with scan(sentences, max_vocab_size=60, trim_rule=rule) as s:
         assert list(zip(s.words, s.counts.tolist())) == list(model.raw_vocab.items())
+        if with_rule:                     # the rule made a difference
+            with scan(sentences, max_vocab_size=60) as plain:
+                assert s.words != plain.words
 
 
 SPACES = ["\t", "\x0b", "\x0c", "\r", "\x1c", "\x1f", "\x85", "\xa0", "\u1680", "\u2000", "\u200a", "\u2028",

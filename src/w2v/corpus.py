@@ -24,6 +24,8 @@ from collections import defaultdict
 import numpy as np
 from numba import njit
 
+from w2v.vocab import _keep_mask
+
 logger = logging.getLogger(__name__)
 
 _BLOCK_BYTES = 1 << 20          # bytes read (after decompression) per block
@@ -783,11 +785,13 @@ class _PyInterner:
     Provisional ids are given in order of first appearance. When more than
     ``max_vocab_size`` distinct words are live after a sentence, words whose count (since
     their last pruning) is below ``min_reduce`` are dropped and ``min_reduce`` rises by one,
-    exactly as gensim's ``prune_vocab``; a dropped word seen again gets a fresh id.
+    exactly as gensim's ``prune_vocab`` (which also applies ``trim_rule``); a dropped word
+    seen again gets a fresh id.
     """
 
-    def __init__(self, max_vocab_size=None):
+    def __init__(self, max_vocab_size=None, trim_rule=None):
         self.max_vocab_size = max_vocab_size
+        self.trim_rule = trim_rule
         self.index = defaultdict(itertools.count().__next__)   # live word -> provisional id
         self.words = []
         self.counts = np.zeros(1 << 12, dtype=np.int64)
@@ -850,8 +854,12 @@ class _PyInterner:
             sent, tok, step = sent + j + 1, tok + cut, max(64, 2 * (j + 1))
 
     def _prune(self):
-        n = len(self.words)
-        dead = np.flatnonzero(self.live[:n] & (self.counts[:n] < self.min_reduce))
+        live = np.flatnonzero(self.live[: len(self.words)])
+        if self.trim_rule is None:
+            dead = live[self.counts[live] < self.min_reduce]
+        else:
+            words = [self.words[i] for i in live.tolist()]
+            dead = live[~_keep_mask(words, self.counts[live], self.min_reduce, self.trim_rule)]
         before = len(self.index)
         for i in dead.tolist():
             del self.index[self.words[i]]
@@ -1110,7 +1118,7 @@ def _sentence_lists(sentences):
         yield batch
 
 
-def scan(sentences, max_vocab_size=None, cache_dir=None, progress=None):
+def scan(sentences, max_vocab_size=None, cache_dir=None, progress=None, trim_rule=None):
     """Count the words and write the corpus as provisional int32 ids, in one pass.
 
     Memory stays bounded by the number of distinct words: ids and sentence offsets go
@@ -1129,6 +1137,9 @@ def scan(sentences, max_vocab_size=None, cache_dir=None, progress=None):
         Folder for the temporary files (default: the system's temporary folder).
     progress : callable or None
         Called after each batch with the number of tokens in it (e.g. ``tqdm.update``).
+    trim_rule : callable or None
+        Applied when pruning for ``max_vocab_size``, as gensim does (see
+        :meth:`w2v.vocab.Vocab.build`); ignored otherwise.
 
     Returns
     -------
@@ -1173,7 +1184,7 @@ def scan(sentences, max_vocab_size=None, cache_dir=None, progress=None):
                 words, counts = interner.words()
                 live = np.ones(len(words), dtype=bool)
             else:
-                interner = _PyInterner(None if max_vocab_size is None else int(max_vocab_size))
+                interner = _PyInterner(None if max_vocab_size is None else int(max_vocab_size), trim_rule)
                 batches = _sentence_lists(sentences)
                 if isinstance(sentences, _LineReader):
                     batches = _prefetch(batches)
