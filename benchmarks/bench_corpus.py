@@ -5,12 +5,13 @@ Prints tokens per second; not collected by pytest.
 """
 import argparse
 import logging
+import os
 import time
 
 from w2v.corpus import LineSentence, scan
 from w2v.vocab import Vocab
 
-DEFAULT = "../shared/corpora/en-dict.txt.gz"
+DEFAULT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "corpora", "en-dict.txt.gz")
 
 
 def best_of(repeat, fn):
@@ -58,7 +59,7 @@ def main(argv=None):
 
         t_g, _ = best_of(args.repeat, gensim_vocab)
         rows.append(("gensim build_vocab", t_g, n))
-    print(f"corpus: {args.corpus}  ({n:,} tokens, vocabulary {len(vocab):,} at min_count={args.min_count})")
+    print(f"corpus: {os.path.normpath(args.corpus)}  ({n:,} tokens, vocabulary {len(vocab):,} at min_count={args.min_count})")
     for name, t, n in rows:
         print(f"{name:32s} {t:7.3f} s  {n / t / 1e6:7.2f} M tokens/s")
 
