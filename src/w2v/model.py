@@ -292,8 +292,10 @@ class Word2Vec:
             arrays["syn1"] = self.syn1
         if self.syn1neg is not None:
             arrays["syn1neg"] = self.syn1neg
+        # A tokenizer given as an object (not a registered name) cannot be stored: say so on load.
+        readers = {k: v for k, v in self.reader_options.items() if isinstance(v, (str, type(None)))}
         meta = {"config": self.config.to_dict(), "training_log": self.training_log,
-                "reader_options": self.reader_options}
+                "reader_options": readers}
         native.save_native(path, "model", meta, arrays)
 
     @classmethod
