@@ -134,7 +134,7 @@ class Word2Vec:
                                          max_final_vocab=self.config.max_final_vocab,
                                          trim_rule=rule)
                 self._init_weights()
-            self._encoded = (source, result.encode(self.vocab))
+            self._encoded = (source, result.encode(self.vocab, in_place=True))
         finally:
             result.close()
         logger.info("vocabulary: %d words from %d tokens in %d sentences", len(self.vocab),
