@@ -40,6 +40,7 @@ class Config:
     seed: int = 1
     batch_words: int = 10_000
     shrink_windows: bool = True
+    shared_negatives: bool = True
     max_sentence_length: int = 10_000
 
     def validate(self):
@@ -92,6 +93,19 @@ class Config:
         if not (self.softmax or self.hs or self.negative):
             raise ValueError("no objective: set negative > 0, hs=1 or softmax=1")
         return self
+
+    @property
+    def kernel(self):
+        """Which job kernel trains this configuration (a key of ``w2v.kernels.KERNELS``).
+
+        Skip-gram with negative sampling alone shares its noise words across the window when
+        ``shared_negatives`` is set; every other setting uses the classic per-example kernels.
+        """
+        if not self.sg:
+            return "cbow"
+        if self.shared_negatives and self.objectives == ("ns",):
+            return "sg_shared"
+        return "sg"
 
     @property
     def objectives(self):

@@ -48,7 +48,8 @@ class Word2Vec:
                  min_count=5, max_vocab_size=None, sample=1e-3, seed=1, workers=3,
                  min_alpha=0.0001, sg=0, hs=0, negative=5, ns_exponent=0.75, cbow_mean=1,
                  epochs=5, max_final_vocab=None, softmax=0, batch_words=10_000,
-                 shrink_windows=True, max_sentence_length=10_000, trim_rule=None, callbacks=(),
+                 shrink_windows=True, shared_negatives=True, max_sentence_length=10_000,
+                 trim_rule=None, callbacks=(),
                  tokenizer="whitespace", encoding="utf-8", errors="strict", progress=True,
                  cache_dir=None, compute_loss=True, sorted_vocab=1):
         self.config = Config(
@@ -57,6 +58,7 @@ class Word2Vec:
             hs=hs, negative=negative, softmax=softmax, ns_exponent=ns_exponent,
             cbow_mean=cbow_mean, alpha=alpha, min_alpha=min_alpha, epochs=epochs,
             workers=workers, seed=seed, batch_words=batch_words, shrink_windows=shrink_windows,
+            shared_negatives=shared_negatives,
             max_sentence_length=max_sentence_length).validate()
         self.reader_options = {"tokenizer": tokenizer, "encoding": encoding, "errors": errors}
         self.progress = progress

@@ -219,6 +219,37 @@ def cbow_sentence(sent, syn0, objective, window, alpha, rng, cbow_mean=1, shrink
     return loss, examples
 
 
+def skipgram_shared_negatives_sentence(sent, syn0, objective, window, alpha, rng, shrink=True,
+                                        sig=TABLE):
+    """Skip-gram with the K noise words drawn once per centre word and shared by its whole window
+    (Ji et al. 2016). With V the context vectors (m x D) and U the output vectors of the centre
+    word and its noise words ((K+1) x D), labels l = (1, 0, ..., 0):
+
+        G = alpha * (l - s(V U^T))          (m x (K+1))
+        V += G U        U += G^T V          (both from the weights before the update)
+    """
+    sigmoid, log_sigmoid = sig
+    syn1neg, noise_prob, noise_alias, negative = objective
+    loss, examples = 0.0, 0
+    for pos, word in enumerate(sent):
+        ctx = [sent[c] for c in context_positions(pos, len(sent), window, rng, shrink)]
+        if not ctx:
+            continue
+        draws = [draw_noise(rng, noise_prob, noise_alias) for _ in range(negative)]
+        outs = [word] + [k for k in draws if k != word]
+        labels = np.array([1.0] + [0.0] * (len(outs) - 1), dtype=np.float32)
+        V, U = syn0[ctx], syn1neg[outs]
+        F = V @ U.T
+        S = np.array([[sigmoid(f) for f in row] for row in F], dtype=np.float32)
+        G = ((labels - S) * alpha).astype(np.float32)
+        loss -= sum(log_sigmoid(F[i, j]) if j == 0 else log_sigmoid(-F[i, j])
+                    for i in range(len(ctx)) for j in range(len(outs)))
+        np.add.at(syn0, ctx, G @ U)
+        np.add.at(syn1neg, outs, G.T @ V)
+        examples += len(ctx)
+    return loss, examples
+
+
 def train_job(arch, ids, offsets, s0, s1, keep_prob, window, syn0, objective, alpha0, alpha1,
               rng, cbow_mean=1, shrink=True, sig=TABLE):
     """Train sentences s0..s1-1 with the rate falling linearly from alpha0 to alpha1 over the job.
@@ -234,6 +265,9 @@ def train_job(arch, ids, offsets, s0, s1, keep_prob, window, syn0, objective, al
         sent = subsample(raw, keep_prob, rng)
         if arch == "sg":
             l, e = skipgram_sentence(sent, syn0, objective, window, alpha, rng, shrink, sig)
+        elif arch == "sg_shared":
+            l, e = skipgram_shared_negatives_sentence(sent, syn0, objective, window, alpha, rng,
+                                                      shrink, sig)
         else:
             l, e = cbow_sentence(sent, syn0, objective, window, alpha, rng, cbow_mean, shrink, sig)
         loss += l

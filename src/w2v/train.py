@@ -11,7 +11,7 @@ import time
 import numpy as np
 from tqdm.auto import tqdm
 
-from .kernels import KERNELS, Both, FullSoftmax, HierarchicalSoftmax, NegativeSampling
+from .kernels import KERNELS, Both, FullSoftmax, HierarchicalSoftmax, NegativeSampling, batch_work
 
 logger = logging.getLogger(__name__)
 
@@ -80,8 +80,16 @@ class Trainer:
         self.objective = objective
         self.keep_prob = keep_prob
         self.rngs = rngs
-        self.kernel = KERNELS["sg" if config.sg else "cbow"]
+        self.kernel = KERNELS[config.kernel]
         self.extra = () if config.sg else (config.cbow_mean,)
+
+    def make_work(self, longest):
+        """Per-thread scratch arrays for the kernel."""
+        dim = self.syn0.shape[1]
+        if self.config.kernel == "sg_shared":
+            return batch_work(longest, dim, self.config.window, self.config.negative)
+        return (np.zeros(max(longest, 1), np.int32), np.zeros(dim, np.float32),
+                np.zeros(dim, np.float32))
 
     def run(self, corpus, epochs, alpha, min_alpha, first_epoch=0, progress=True,
             on_epoch_begin=None, on_epoch_end=None):
@@ -94,9 +102,7 @@ class Trainer:
         if n_tokens == 0:
             raise ValueError("the corpus to train on is empty")
         longest = int(np.diff(offsets).max()) if len(offsets) > 1 else 0
-        dim = self.syn0.shape[1]
-        works = [(np.zeros(max(longest, 1), np.int32), np.zeros(dim, np.float32),
-                  np.zeros(dim, np.float32)) for _ in self.rngs]
+        works = [self.make_work(longest) for _ in self.rngs]
         total = epochs * n_tokens
         bar = tqdm(total=total, unit="word", unit_scale=True, disable=not progress, leave=False,
                    desc="training", dynamic_ncols=True, smoothing=0.1)
