@@ -1,0 +1,117 @@
+"""Data-parallel training beyond one machine: validated engine options and the entry points that
+:class:`w2v.Word2Vec` calls. Importing this package imports no cluster engine.
+
+The engine-free parts live in :mod:`.split` (corpus to shards) and :mod:`.shard` (one round on a
+shard, the merge); :mod:`.ray_engine` runs them on Ray actors.
+"""
+import numbers
+
+ENGINES = ("local", "ray")
+DEFAULTS = {
+    "address": None,            # None: start (and stop) a local Ray cluster; "auto"; "ray://host:10001"
+    "num_workers": 2,           # K actors, each holding a shard and a model copy
+    "syncs_per_epoch": 1,       # S merges per epoch
+    "threads_per_worker": 1,    # Hogwild threads inside each actor
+    "lr_scale": None,           # worker rate = lr_scale x the schedule; None: K
+    "merge": "average",         # "average" the K models, or "sum" their steps
+    "max_restarts": 3,          # replacements of lost workers allowed in one run
+    "ray_init": None,           # extra keyword arguments for ray.init
+}
+
+__all__ = ["ENGINES", "DEFAULTS", "check_options", "build_vocab", "train"]
+
+
+def check_options(engine, options=None):
+    """Validate an engine name and its options; return the options with defaults filled in.
+
+    Examples
+    --------
+    >>> check_options("ray", {"num_workers": 4})["syncs_per_epoch"]
+    1
+    >>> check_options("ray", {"workers": 4})
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown engine option 'workers'; known: address, lr_scale, max_restarts, merge, num_workers, ray_init, syncs_per_epoch, threads_per_worker
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(map(repr, ENGINES))}, got {engine!r}")
+    options = dict(options or {})
+    if engine == "local":
+        if options:
+            raise ValueError("engine_options apply only to a distributed engine (engine='ray')")
+        return options
+    for key in options:
+        if key not in DEFAULTS:
+            known = ", ".join(sorted(DEFAULTS))
+            raise ValueError(f"unknown engine option {key!r}; known: {known}")
+    out = {**DEFAULTS, **options}
+    for key in ("num_workers", "syncs_per_epoch", "threads_per_worker"):
+        v = out[key]
+        if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 1:
+            raise ValueError(f"{key} must be an integer >= 1, got {v!r}")
+        out[key] = int(v)
+    v = out["max_restarts"]
+    if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 0:
+        raise ValueError(f"max_restarts must be an integer >= 0, got {v!r}")
+    v = out["lr_scale"]
+    if v is not None and (isinstance(v, bool) or not isinstance(v, numbers.Real) or not v > 0
+                          or v == float("inf")):
+        raise ValueError(f"lr_scale must be None (the number of workers) or a number > 0, got {v!r}")
+    if out["merge"] not in ("average", "sum"):
+        raise ValueError(f"merge must be 'average' or 'sum', got {out['merge']!r}")
+    if out["address"] is not None and not isinstance(out["address"], str):
+        raise ValueError(f"address must be None, 'auto' or 'ray://host:port', got {out['address']!r}")
+    if out["ray_init"] is not None and not isinstance(out["ray_init"], dict):
+        raise ValueError("ray_init must be a dict of ray.init keyword arguments")
+    return out
+
+
+def _corpus_location(corpus_iterable, corpus_file):
+    import os
+
+    if corpus_iterable is not None and corpus_file is not None:
+        raise ValueError("give either corpus_iterable or corpus_file, not both")
+    source = corpus_iterable if corpus_iterable is not None else corpus_file
+    if source is None:
+        raise ValueError("no corpus given: pass corpus_file (a file, folder or URI)")
+    if not isinstance(source, (str, os.PathLike)):
+        raise TypeError("distributed training reads a corpus file, folder or URI (s3://, gs://, "
+                        "hdfs://), not an iterable of sentences: workers read their own shards")
+    return os.fspath(source)
+
+
+def build_vocab(model, corpus_file):
+    """Count the words of ``corpus_file`` on the workers and build ``model``'s vocabulary.
+
+    Each worker counts its shard; the counts are summed in corpus order, so the vocabulary is
+    the one :meth:`w2v.Word2Vec.build_vocab` builds from the whole corpus.
+    """
+    from . import ray_engine
+
+    return ray_engine.build_vocab(model, _corpus_location(None, corpus_file))
+
+
+def train(model, corpus_iterable=None, corpus_file=None, epochs=None, start_alpha=None,
+          end_alpha=None, callbacks=None, progress=None, **_ignored):
+    """:meth:`w2v.Word2Vec.train` on a cluster: the same arguments, results and training log.
+
+    When the model has no vocabulary yet, it is first counted on the workers. Each training
+    log entry also holds ``bytes_per_sync`` (row ids and values sent per synchronisation, to
+    and from the workers) and ``worker_words_per_sec`` (tokens per second of kernel time,
+    per worker).
+    """
+    from . import ray_engine
+
+    cfg = model.config
+    epochs = cfg.epochs if epochs is None else epochs
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"epochs must be an integer >= 1, got {epochs!r}")
+    alpha = cfg.alpha if start_alpha is None else float(start_alpha)
+    min_alpha = cfg.min_alpha if end_alpha is None else float(end_alpha)
+    if not alpha > 0 or not 0 <= min_alpha <= alpha:
+        raise ValueError(f"need 0 <= end_alpha <= start_alpha and start_alpha > 0, got "
+                         f"{alpha} and {min_alpha}")
+    source = _corpus_location(corpus_iterable, corpus_file)
+    return ray_engine.train(model, source, epochs, alpha, min_alpha,
+                            callbacks=model.callbacks + tuple(callbacks or ()),
+                            progress=model.progress if progress is None else progress)
