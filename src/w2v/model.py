@@ -25,7 +25,8 @@ class Word2Vec:
     The keyword names and defaults are gensim's, so gensim code ports by changing the import.
     Extra keywords: ``softmax=1`` (exact softmax, small vocabularies), ``tokenizer``, ``encoding``,
     ``errors`` (how text files are read), ``progress`` (tqdm bar on stderr), ``cache_dir``
-    (where the integer-encoded corpus is kept during training).
+    (where the integer-encoded corpus is kept during training), ``engine="ray"`` with
+    ``engine_options`` (data-parallel training on a Ray cluster: see ``w2v.distributed``).
 
     Parameters
     ----------
@@ -51,7 +52,8 @@ class Word2Vec:
                  shrink_windows=True, shared_negatives=True, max_sentence_length=10_000,
                  trim_rule=None, callbacks=(),
                  tokenizer="whitespace", encoding="utf-8", errors="strict", progress=True,
-                 cache_dir=None, compute_loss=True, sorted_vocab=1):
+                 cache_dir=None, compute_loss=True, sorted_vocab=1, engine="local",
+                 engine_options=None):
         self.config = Config(
             vector_size=vector_size, window=window, min_count=min_count,
             max_vocab_size=max_vocab_size, max_final_vocab=max_final_vocab, sample=sample, sg=sg,
@@ -65,6 +67,9 @@ class Word2Vec:
         self.cache_dir = cache_dir
         self.callbacks = tuple(callbacks)
         self.trim_rule = trim_rule
+        from .distributed import check_options
+        check_options(engine, engine_options)
+        self.engine, self.engine_options = engine, dict(engine_options or {})
         self.vocab = None
         self.wv = None
         self.syn1 = None
@@ -202,6 +207,11 @@ class Word2Vec:
         ``total_examples``/``total_words`` are accepted for gensim compatibility and not needed.
         Returns (in-vocabulary words trained, tokens read) like gensim's (effective, raw) pair.
         """
+        if self.engine != "local":
+            from . import distributed
+            return distributed.train(self, corpus_iterable, corpus_file, epochs=epochs,
+                                     start_alpha=start_alpha, end_alpha=end_alpha,
+                                     callbacks=callbacks, progress=progress)
         if self.vocab is None:
             raise ValueError("build the vocabulary first (build_vocab) or pass sentences to Word2Vec()")
         cfg = self.config
