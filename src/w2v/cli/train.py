@@ -46,6 +46,12 @@ def add_training_options(p):
     t.add_argument("--encoding-errors", dest="errors", choices=("strict", "replace"),
                    help="what to do with invalid bytes (strict: stop with an error)")
     t.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    d = p.add_argument_group("distributed training (pip install 'w2v[ray]')")
+    d.add_argument("--engine", choices=("local", "ray"), help="where to train (local)")
+    d.add_argument("--address", help="Ray cluster to join: auto or ray://HOST:10001 "
+                                     "(default: start a local one and stop it afterwards)")
+    d.add_argument("--num-workers", type=int, help="Ray workers, each holding a shard (2)")
+    d.add_argument("--syncs-per-epoch", type=int, help="model merges per epoch (1)")
 
 
 def add_c_tool_options(p):
@@ -92,6 +98,12 @@ def model_kwargs(args):
     if kw.get("softmax"):
         kw.setdefault("negative", 0)
     kw.setdefault("workers", default_threads())
+    engine_options = {k: getattr(args, k, None) for k in ("address", "num_workers", "syncs_per_epoch")}
+    engine_options = {k: v for k, v in engine_options.items() if v is not None}
+    if getattr(args, "engine", None) == "ray":
+        kw["engine"], kw["engine_options"] = "ray", engine_options
+    elif engine_options:
+        raise ValueError("--address, --num-workers and --syncs-per-epoch need --engine ray")
     kw["progress"] = not args.quiet
     return kw
 
