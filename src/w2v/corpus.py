@@ -316,7 +316,8 @@ def register_tokenizer(name, factory, overwrite=False):
         ``factory(**options)`` returns either a tokenizer, a callable ``str -> list[str]``
         applied to each line (one line = one sentence), or a *sentence splitter*, an object
         with a method ``sentences(line)`` returning an iterable of token lists (one line =
-        any number of sentences). The readers use ``sentences`` when it is present.
+        any number of sentences). The readers use ``sentences`` when it is present, and
+        ``sentences_of_lines(lines)`` (all sentences of a block of lines) before it.
     overwrite : bool
         Replace an existing registration instead of raising ``ValueError``.
 
@@ -374,8 +375,20 @@ register_tokenizer("whitespace", _whitespace_factory)
 register_tokenizer("simple", _simple_factory)
 
 
+def _jieba_factory(**options):
+    from w2v.chinese import ChineseTokenizer   # imported on first use: jieba is optional
+
+    return ChineseTokenizer(**options)
+
+
+register_tokenizer("jieba", _jieba_factory)
+
+
 def _tokenize_lines(tokenizer, lines):
     """Token lists for a list of lines (empty ones included)."""
+    batch = getattr(tokenizer, "sentences_of_lines", None)   # a whole block at once (may be parallel)
+    if batch is not None:
+        return batch(lines)
     splitter = getattr(tokenizer, "sentences", None)
     if splitter is not None:
         return [list(s) for line in lines for s in splitter(line)]
