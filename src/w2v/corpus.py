@@ -201,7 +201,8 @@ def _decode_error(name, block, first_line, exc, encoding):
     label = codecs.lookup(encoding).name.replace("utf-8-sig", "utf-8")
     return ValueError(
         f"{name}: line {line}: invalid {label} byte 0x{block[pos]:02x} at column {column}; "
-        f"pass errors='replace' (CLI: --encoding-errors replace) to substitute"
+        f"pass errors='replace' (CLI: --encoding-errors replace) to substitute, or the file's "
+        f"real encoding (CLI: --encoding, e.g. gb18030 or big5)"
     )
 
 
