@@ -999,20 +999,24 @@ class Scan:
                 os.link(self.offsets_path, off_path)
             except OSError:
                 shutil.copyfile(self.offsets_path, off_path)
-        src = _map_file(out_path if in_place else self.ids_path, np.int32, "r+" if in_place else "r")
+        # Chunked reads and writes, not a memory map: a map would keep every page it touched
+        # in this process's memory, which would then grow with the corpus.
         n_known = 0
         with contextlib.ExitStack() as stack:
-            f = None if in_place else stack.enter_context(open(out_path, "wb"))
-            for a in range(0, len(src), _ENCODE_CHUNK):
-                out = np.take(table, src[a:a + _ENCODE_CHUNK])
+            src = stack.enter_context(open(out_path if in_place else self.ids_path,
+                                           "r+b" if in_place else "rb"))
+            dst = src if in_place else stack.enter_context(open(out_path, "wb"))
+            position = 0
+            while True:
+                src.seek(position)
+                chunk = np.fromfile(src, dtype=np.int32, count=_ENCODE_CHUNK)
+                if not len(chunk):
+                    break
+                out = np.take(table, chunk)
                 n_known += int(np.count_nonzero(out >= 0))
-                if in_place:
-                    src[a:a + _ENCODE_CHUNK] = out
-                else:
-                    out.tofile(f)
-        if isinstance(src, np.memmap):
-            src.flush()
-        del src
+                dst.seek(position)
+                out.tofile(dst)
+                position += out.nbytes
         logger.info("encoded %d tokens (%d in the vocabulary) in %.2fs", self.total_words, n_known,
                     time.perf_counter() - t0)
         return EncodedCorpus(_map_file(out_path, np.int32), _map_file(off_path, np.int64),

@@ -5,6 +5,7 @@ Nothing here does per-word work: each kernel call trains a whole job of sentence
 """
 import dataclasses
 import logging
+import mmap
 import threading
 import time
 
@@ -95,13 +96,15 @@ class Trainer:
             on_epoch_begin=None, on_epoch_end=None):
         """Train ``epochs`` epochs; the rate falls linearly from ``alpha`` to ``min_alpha`` over all
         of them. Calls ``on_epoch_end(stats)`` after each; returns the list of EpochStats."""
-        offsets = np.ascontiguousarray(corpus.offsets, dtype=np.int64)
-        ids = corpus.ids
+        offsets, ids = corpus.offsets, corpus.ids
+        if offsets.dtype != np.int64 or not offsets.flags.c_contiguous:
+            offsets = np.ascontiguousarray(offsets, dtype=np.int64)
         bounds = job_bounds(offsets, self.config.batch_words)
         n_tokens = int(offsets[-1])
         if n_tokens == 0:
             raise ValueError("the corpus to train on is empty")
-        longest = int(np.diff(offsets).max()) if len(offsets) > 1 else 0
+        longest = longest_sentence(offsets)
+        release_pages(offsets, 0, len(offsets))
         works = [self.make_work(longest) for _ in self.rngs]
         total = epochs * n_tokens
         bar = tqdm(total=total, unit="word", unit_scale=True, disable=not progress, leave=False,
@@ -132,47 +135,57 @@ class Trainer:
         return log
 
     def _epoch(self, ids, offsets, bounds, rate, works, bar, epoch):
+        """One pass: worker threads take jobs in corpus order; this thread reports progress and
+        gives back the pages of the id file that every worker has finished with."""
+        n_jobs = len(bounds) - 1
         lock = threading.Lock()
-        next_job = iter(range(len(bounds) - 1))
+        next_job = iter(range(n_jobs))
+        done = np.zeros(n_jobs + 1, dtype=bool)   # done[n_jobs] stays False: a sentinel
         totals = {"words": 0, "examples": 0, "loss": 0.0, "tokens": 0}
         errors = []
 
         def worker(rng, work):
             try:
-                while True:
+                while not errors:
                     with lock:
                         j = next(next_job, None)
                     if j is None:
                         return
                     s0, s1 = bounds[j], bounds[j + 1]
-                    a0, a1 = rate(offsets[s0]), rate(offsets[s1])
                     words, examples, loss = self.kernel(
                         ids, offsets, s0, s1, self.keep_prob, self.config.window,
-                        self.config.shrink_windows, self.syn0, self.objective, a0, a1, rng, work,
-                        *self.extra)
-                    tokens = int(offsets[s1] - offsets[s0])
+                        self.config.shrink_windows, self.syn0, self.objective,
+                        rate(offsets[s0]), rate(offsets[s1]), rng, work, *self.extra)
                     with lock:
                         totals["words"] += words
                         totals["examples"] += examples
                         totals["loss"] += loss
-                        totals["tokens"] += tokens
-                        bar.update(tokens)
-                        if examples:
-                            bar.set_postfix(loss=f"{totals['loss'] / max(totals['examples'], 1):.3f}",
-                                            alpha=f"{a1:.5f}", refresh=False)
+                        totals["tokens"] += int(offsets[s1] - offsets[s0])
+                        done[j] = True
             except BaseException as exc:  # surfaced in the calling thread
                 errors.append(exc)
 
         start = time.perf_counter()
-        if len(self.rngs) == 1:
-            worker(self.rngs[0], works[0])
-        else:
-            threads = [threading.Thread(target=worker, args=(rng, work), daemon=True)
-                       for rng, work in zip(self.rngs, works)]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
+        threads = [threading.Thread(target=worker, args=(rng, work), daemon=True)
+                   for rng, work in zip(self.rngs, works)]
+        for t in threads:
+            t.start()
+        shown, released, released_offsets = 0, 0, 0
+        while threads:
+            threads[0].join(timeout=0.2)
+            threads = [t for t in threads if t.is_alive()]
+            with lock:
+                tokens, loss, examples = totals["tokens"], totals["loss"], totals["examples"]
+                finished = int(np.argmin(done))      # jobs [0, finished) are all done
+            bar.update(tokens - shown)
+            shown = tokens
+            if examples:
+                bar.set_postfix(loss=f"{loss / examples:.3f}", alpha=f"{rate(offsets[bounds[finished]]):.5f}",
+                                refresh=False)
+            released = release_pages(ids, released, int(offsets[bounds[finished]]))
+            released_offsets = release_pages(offsets, released_offsets, int(bounds[finished]))
+        release_pages(ids, 0, len(ids))
+        release_pages(offsets, 0, len(offsets))
         if errors:
             raise errors[0]
         seconds = time.perf_counter() - start
@@ -181,3 +194,28 @@ class Trainer:
                           tokens=totals["tokens"], seconds=seconds,
                           words_per_sec=totals["tokens"] / max(seconds, 1e-9),
                           alpha=rate(offsets[-1]))
+
+
+def longest_sentence(offsets, chunk=1 << 20):
+    """The longest sentence's length, read in chunks (no temporary as large as the corpus)."""
+    longest = 0
+    for a in range(0, len(offsets) - 1, chunk):
+        longest = max(longest, int(np.diff(offsets[a:a + chunk + 1]).max()))
+    return longest
+
+
+def release_pages(ids, start, end):
+    """Tell the OS that ``ids[start:end]`` of a memory-mapped id file will not be read again soon,
+    so its pages leave this process's memory (they are read back from the file when needed).
+    Keeps memory flat whatever the corpus size. Returns ``end``; does nothing for arrays in RAM.
+    """
+    mm = getattr(ids, "base", None)
+    if not isinstance(ids, np.memmap) or not isinstance(mm, mmap.mmap) or end <= start:
+        return max(start, end)
+    page = mmap.PAGESIZE
+    delta = ids.offset % mmap.ALLOCATIONGRANULARITY   # where the array starts inside the map
+    a = -(-(delta + start * ids.itemsize) // page) * page
+    b = (delta + end * ids.itemsize) // page * page
+    if b > a:
+        mm.madvise(mmap.MADV_DONTNEED, a, b - a)
+    return end
