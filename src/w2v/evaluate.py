@@ -17,6 +17,10 @@ logger = logging.getLogger(__name__)
 DATASETS = {
     "google": "questions-words.txt",
     "wordsim353": "wordsim353.tsv",
+    "ca8": ("ca8-morphological.txt", "ca8-semantic.txt"),
+    "ca8-morphological": "ca8-morphological.txt",
+    "ca8-semantic": "ca8-semantic.txt",
+    "wordsim240": "wordsim-240.txt",
 }
 
 #: ``restrict_vocab`` of the original C tool (``compute-accuracy vectors.bin 30000``).
