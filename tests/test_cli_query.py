@@ -125,3 +125,9 @@ def test_bad_input_is_one_line_and_exit_2(capsys, model, tmp_path, argv, message
     code, out, err = run(capsys, *[a.format(**names) for a in argv])
     assert code == 2 and out == ""
     assert len(err.strip().splitlines()) == 1 and message in err
+
+
+def test_commands_live_in_the_full_cli(capsys, model, monkeypatch):
+    monkeypatch.undo()                          # every command module, as the installed `w2v` has
+    code, out, _ = run(capsys, "similar", model, "king", "--topn", "1", "--json")
+    assert code == 0 and len(json.loads(out)["results"]) == 1
