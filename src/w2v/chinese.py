@@ -27,7 +27,20 @@ _PARALLEL_MIN_CHARS = 50_000
 _INSTALL_HINT = "pip install 'w2v[zh]'"
 
 
-def _import_jieba():
+def require_jieba():
+    """Import jieba, or raise ``ImportError`` saying how to install it.
+
+    Returns
+    -------
+    module
+        The ``jieba`` module.
+
+    Examples
+    --------
+    >>> from w2v.chinese import require_jieba
+    >>> require_jieba().__name__
+    'jieba'
+    """
     try:
         import jieba
     except ImportError:
@@ -188,7 +201,7 @@ class ChineseTokenizer:
                  hmm=True, processes=1):
         if int(processes) < 1:
             raise ValueError(f"processes must be >= 1, got {processes}")
-        jieba = _import_jieba()
+        jieba = require_jieba()
         self.user_dict = None if user_dict is None else os.fspath(user_dict)
         self.keep_punct = bool(keep_punct)
         self.to_simplified = bool(to_simplified)
@@ -202,23 +215,33 @@ class ChineseTokenizer:
         else:
             words = frozenset(stopwords)
         self.stopwords = frozenset(map(self._convert, words)) if self._convert else words
-        self._entries = read_user_dict(self.user_dict) if self.user_dict is not None else []
-        self._jieba = jieba.Tokenizer()
-        self._jieba.initialize()
-        for word, freq, tag in self._entries:
-            if self._convert:
-                word = self._convert(word)
+        entries = read_user_dict(self.user_dict) if self.user_dict is not None else []
+        if self._convert:
+            entries = [(self._convert(w), f, t) for w, f, t in entries]
+        for word, _, _ in entries:
             if not jieba.re_han_default.fullmatch(word):
                 logger.warning("%s: %r has characters jieba treats as separators; it cannot be "
                                "found as one word", self.user_dict, word)
-            self._jieba.add_word(word, freq, tag)
+        self._entries = entries
+        self._segmenter = None
+
+    @property
+    def segmenter(self):
+        """This tokenizer's ``jieba.Tokenizer``, its dictionary loaded on first use (about 1 s)."""
+        if self._segmenter is None:
+            segmenter = require_jieba().Tokenizer()
+            segmenter.initialize()
+            for word, freq, tag in self._entries:
+                segmenter.add_word(word, freq, tag)
+            self._segmenter = segmenter
+        return self._segmenter
 
     def _words(self, text):
         """Tokens of one piece of text, without whitespace, punctuation (unless kept) or stopwords."""
         stop = self.stopwords
         keep_punct = self.keep_punct
         out = []
-        for w in self._jieba.cut(text, HMM=self.hmm):
+        for w in self.segmenter.cut(text, HMM=self.hmm):
             if w.isspace() or w in stop:
                 continue
             if not keep_punct and not any(c.isalnum() for c in w):
@@ -272,17 +295,21 @@ class ChineseTokenizer:
         methods = multiprocessing.get_all_start_methods()
         # fork shares the loaded dictionary; elsewhere each worker rebuilds it (see __getstate__).
         ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+        self.segmenter    # load it before forking
         with ctx.Pool(min(self.processes, len(tasks)), _init_worker, (self,)) as pool:
             packed = pool.map(_segment_task, tasks)
         return [s.split("\x1f") for block in packed if block for s in block.split("\x1e")]
 
     def __getstate__(self):
-        """The settings, not the dictionary: a process that unpickles this rebuilds it."""
-        return {"user_dict": self.user_dict, "stopwords": sorted(self.stopwords),
-                "keep_punct": self.keep_punct, "to_simplified": self.to_simplified, "hmm": self.hmm}
+        """The settings and the user words, not the dictionary: an unpickled copy loads it again."""
+        state = self.__dict__.copy()
+        state["_convert"] = state["_segmenter"] = None
+        return state
 
     def __setstate__(self, state):
-        self.__init__(**state)
+        self.__dict__.update(state)
+        if self.to_simplified:
+            self._convert = _t2s_converter()
 
     def __repr__(self):
         opts = [f"user_dict={self.user_dict!r}" if self.user_dict else "",
