@@ -6,6 +6,13 @@ import time
 
 DEMO_CORPUS = "wordnet-glosses.txt.gz"
 DEMO_WORDS = ("music", "river", "doctor", "green", "king")
+DEMO_ZH_CORPUS = "sanguo-yanyi.txt.gz"
+DEMO_ZH_NAMES = "sanguo-names.txt"
+DEMO_ZH_WORDS = ("曹操", "孔明", "刘备", "关公", "孙权")
+DEMO_ZH_ANALOGIES = (("玄德", "刘备", "孔明", "诸葛亮"), ("关公", "云长", "张飞", "翼德"))
+# --tokenizer jieba options: flag dest -> ChineseTokenizer keyword
+JIEBA_OPTIONS = {"user_dict": "user_dict", "stopwords": "stopwords", "keep_punct": "keep_punct",
+                 "to_simplified": "to_simplified", "segment_processes": "processes"}
 
 
 def default_threads():
@@ -46,6 +53,17 @@ def add_training_options(p):
     t.add_argument("--encoding-errors", dest="errors", choices=("strict", "replace"),
                    help="what to do with invalid bytes (strict: stop with an error)")
     t.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    z = p.add_argument_group("Chinese text (implies --tokenizer jieba; pip install 'w2v[zh]')")
+    z.add_argument("--user-dict", metavar="FILE",
+                   help="jieba user dictionary: names and terms kept whole, 'word [freq] [tag]' a line")
+    z.add_argument("--stopwords", metavar="zh|FILE",
+                   help="drop these words: zh (the bundled list of function words) or a file")
+    z.add_argument("--keep-punct", action="store_const", const=True,
+                   help="keep punctuation tokens (default: drop them)")
+    z.add_argument("--to-simplified", action="store_const", const=True,
+                   help="convert traditional characters to simplified first (OpenCC)")
+    z.add_argument("--segment-processes", type=int, metavar="N",
+                   help="processes segmenting large blocks in parallel (1)")
     d = p.add_argument_group("distributed training (pip install 'w2v[ray]')")
     d.add_argument("--engine", choices=("local", "ray"), help="where to train (local)")
     d.add_argument("--address", help="Ray cluster to join: auto or ray://HOST:10001 "
@@ -97,6 +115,10 @@ def model_kwargs(args):
         kw.setdefault("alpha", 0.025 if kw["sg"] else 0.05)  # and its CBOW rate is 0.05
     if kw.get("softmax"):
         kw.setdefault("negative", 0)
+    jieba_options = {kw_name: getattr(args, flag) for flag, kw_name in JIEBA_OPTIONS.items()
+                     if getattr(args, flag, None) is not None}
+    if jieba_options or kw.get("tokenizer") == "jieba":
+        kw["tokenizer"] = jieba_tokenizer(kw.get("tokenizer"), jieba_options)
     kw.setdefault("workers", default_threads())
     engine_options = {k: getattr(args, k, None) for k in ("address", "num_workers", "syncs_per_epoch")}
     engine_options = {k: v for k, v in engine_options.items() if v is not None}
@@ -106,6 +128,22 @@ def model_kwargs(args):
         raise ValueError("--address, --num-workers and --syncs-per-epoch need --engine ray")
     kw["progress"] = not args.quiet
     return kw
+
+
+def jieba_tokenizer(name, options):
+    """``"jieba"`` itself when no option is set (a model file can record a name), else a tokenizer."""
+    from ..chinese import ChineseTokenizer, require_jieba
+
+    if name not in (None, "jieba"):
+        raise ValueError(f"--user-dict, --stopwords, --keep-punct, --to-simplified and "
+                         f"--segment-processes apply to --tokenizer jieba, not {name}")
+    try:   # a missing optional extra: one line, not a traceback
+        if not options:
+            require_jieba()
+            return "jieba"
+        return ChineseTokenizer(**options)
+    except ImportError as e:
+        raise ValueError(str(e)) from None
 
 
 def cmd_train(args):
@@ -190,12 +228,15 @@ def demo_corpus_path():
 def cmd_demo(args):
     from ..model import Word2Vec
 
+    if args.lang == "zh":
+        return demo_zh(args)
     path = demo_corpus_path()
     print(f"Training skip-gram on {DEMO_CORPUS} (WordNet 3.0 glosses, Princeton University; "
           f"see w2v/data/LICENSE-wordnet.txt)")
     start = time.perf_counter()
     model = Word2Vec(corpus_file=path, tokenizer="simple", sg=1, vector_size=100, window=5,
-                     negative=5, min_count=5, epochs=args.epochs, workers=default_threads(),
+                     negative=5, min_count=5, epochs=5 if args.epochs is None else args.epochs,
+                     workers=default_threads(),
                      seed=1, progress=not args.quiet)
     seconds = time.perf_counter() - start
     log = model.training_log
@@ -210,6 +251,43 @@ def cmd_demo(args):
     if args.output:
         model.save(args.output)
         print(f"saved {args.output} (try: w2v similar {args.output} music)")
+    return 0
+
+
+def demo_zh(args):
+    """``w2v demo --lang zh``: skip-gram on 三国演义, segmented by jieba with the bundled names."""
+    from importlib import resources
+
+    from ..model import Word2Vec
+
+    data = resources.files("w2v") / "data"
+    path, names = str(data / DEMO_ZH_CORPUS), str(data / DEMO_ZH_NAMES)
+    print(f"用 jieba 分词（人名词典 {DEMO_ZH_NAMES}），在《三国演义》（罗贯中，公有领域；见 "
+          f"w2v/data/LICENSES-zh.md）上训练 skip-gram")
+    start = time.perf_counter()
+    model = Word2Vec(tokenizer=jieba_tokenizer(None, {"user_dict": names}), sg=1, vector_size=100,
+                     window=5, negative=5, min_count=5, epochs=15 if args.epochs is None else args.epochs,
+                     workers=default_threads(), seed=1, progress=not args.quiet)
+    model.build_vocab(path)
+    segmented = time.perf_counter()
+    model.train(path)
+    done = time.perf_counter()
+    log = model.training_log
+    tokens = sum(e["tokens"] for e in log)
+    print(f"{len(model.wv):,} 词 x {model.wv.vector_size} 维；分词与计数 {segmented - start:.1f} 秒，"
+          f"训练 {len(log)} 轮 {done - segmented:.1f} 秒（{tokens / max(done - segmented, 1e-9):,.0f} 词/秒）")
+    for word in DEMO_ZH_WORDS:
+        if word in model.wv:
+            near = "，".join(f"{w} ({s:.2f})" for w, s in model.wv.most_similar(word, topn=6))
+            print(f"  {word}：{near}")
+    for a, b, c, expected in DEMO_ZH_ANALOGIES:
+        if all(w in model.wv for w in (a, b, c)):
+            best = model.wv.most_similar(positive=[b, c], negative=[a], topn=3)
+            answers = "，".join(f"{w} ({s:.2f})" for w, s in best)
+            print(f"  {a} : {b} = {c} : ?  {answers}（期望：{expected}）")
+    if args.output:
+        model.save(args.output)
+        print(f"已保存 {args.output}（试试：w2v similar {args.output} 曹操）")
     return 0
 
 
@@ -241,7 +319,9 @@ def register(sub):
 
     d = sub.add_parser("demo", help="train on the bundled corpus and print neighbours",
                        allow_abbrev=False)
-    d.add_argument("--epochs", type=int, default=5)
+    d.add_argument("--lang", choices=("en", "zh"), default="en",
+                   help="en: WordNet glosses; zh: 三国演义 segmented by jieba (needs 'w2v[zh]')")
+    d.add_argument("--epochs", type=int, help="passes over the corpus (en 5, zh 15)")
     d.add_argument("-o", "--output", help="save the demo model here")
     d.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     d.set_defaults(func=cmd_demo)
