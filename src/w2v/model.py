@@ -17,6 +17,7 @@ from .vocab import Vocab
 logger = logging.getLogger(__name__)
 
 _READER_OPTIONS = ("tokenizer", "encoding", "errors")
+CHECKPOINT_NAME = "checkpoint.w2v"
 
 
 class Word2Vec:
@@ -53,7 +54,8 @@ class Word2Vec:
                  trim_rule=None, callbacks=(),
                  tokenizer="whitespace", encoding="utf-8", errors="strict", progress=True,
                  cache_dir=None, compute_loss=True, sorted_vocab=1, engine="local",
-                 engine_options=None):
+                 engine_options=None, checkpoint_dir=None,
+                 checkpoint_every="epoch"):
         self.config = Config(
             vector_size=vector_size, window=window, min_count=min_count,
             max_vocab_size=max_vocab_size, max_final_vocab=max_final_vocab, sample=sample, sg=sg,
@@ -65,6 +67,14 @@ class Word2Vec:
         self.reader_options = {"tokenizer": tokenizer, "encoding": encoding, "errors": errors}
         self.progress = progress
         self.cache_dir = cache_dir
+        if checkpoint_every != "epoch" and (isinstance(checkpoint_every, bool) or
+                                            not isinstance(checkpoint_every, int) or
+                                            checkpoint_every < 1):
+            raise ValueError(f"checkpoint_every must be 'epoch' or a number of words >= 1, "
+                             f"got {checkpoint_every!r}")
+        self.checkpoint_dir = None if checkpoint_dir is None else os.fspath(checkpoint_dir)
+        self.checkpoint_every = checkpoint_every
+        self.checkpoint_outputs = None   # where the CLI will save, so a resumed run can too
         self.callbacks = tuple(callbacks)
         self.trim_rule = trim_rule
         from .distributed import check_options
@@ -230,11 +240,25 @@ class Word2Vec:
         else:
             self._close_encoded()
             encoded = encode_with_vocab(sentences, self.vocab, cache_dir=self.cache_dir)
+        schedule = {"epochs": epochs, "alpha": alpha, "min_alpha": min_alpha,
+                    "first_epoch": len(self.training_log),
+                    "corpus": os.path.abspath(source) if isinstance(source, str) else None}
+        return self._run_schedule(encoded, schedule, None, callbacks, progress)
+
+    def _run_schedule(self, encoded, schedule, position, callbacks, progress):
+        """Train ``schedule`` from ``position`` (None: its start), checkpointing if asked."""
+        cfg = self.config
         callbacks = self.callbacks + tuple(callbacks or ())
         if self.rng_states is None or len(self.rng_states) != cfg.workers:
             self.rng_states = seed_states(cfg.seed + len(self.training_log), cfg.workers)
         trainer = Trainer(cfg, self.wv.vectors, build_objective(cfg, self.vocab, self.syn1, self.syn1neg),
                           self.vocab.keep_probabilities(cfg.sample), self.rng_states)
+        checkpoint = None
+        if self.checkpoint_dir is not None:
+            os.makedirs(self.checkpoint_dir, exist_ok=True)
+
+            def checkpoint(pos):
+                self._write_checkpoint(schedule, pos)
 
         def begin(epoch):
             for cb in callbacks:
@@ -252,9 +276,12 @@ class Word2Vec:
             if hasattr(cb, "on_train_begin"):
                 cb.on_train_begin(self)
         try:
-            log = trainer.run(encoded, epochs, alpha, min_alpha, first_epoch=len(self.training_log),
-                              progress=self._progress(progress), on_epoch_begin=begin,
-                              on_epoch_end=end)
+            log = trainer.run(encoded, schedule["epochs"], schedule["alpha"], schedule["min_alpha"],
+                              first_epoch=schedule["first_epoch"], progress=self._progress(progress),
+                              on_epoch_begin=begin, on_epoch_end=end, position=position,
+                              checkpoint=checkpoint,
+                              checkpoint_every=None if self.checkpoint_every == "epoch"
+                              else self.checkpoint_every)
         finally:
             encoded.close()
             self.wv.clear_norms()
@@ -262,6 +289,44 @@ class Word2Vec:
             if hasattr(cb, "on_train_end"):
                 cb.on_train_end(self)
         return sum(s.words for s in log), sum(s.tokens for s in log)
+
+    # checkpoints ----------------------------------------------------------------------------
+    def _write_checkpoint(self, schedule, position):
+        meta = dict(self._meta(), schedule=schedule, position=position,
+                    checkpoint_every=self.checkpoint_every, outputs=self.checkpoint_outputs)
+        native.save_native(os.path.join(self.checkpoint_dir, CHECKPOINT_NAME), "checkpoint", meta,
+                           self._arrays())
+        logger.info("checkpoint: epoch %d, job %d", position["epoch"], position["job"])
+
+    @classmethod
+    def resume(cls, checkpoint_dir, progress=True):
+        """Continue an interrupted training from the last checkpoint in ``checkpoint_dir`` to the
+        end it was heading for; returns the trained model.
+
+        The corpus is read again from the file it was trained on (it must be a file or folder,
+        unchanged). With ``workers=1`` the result equals an uninterrupted run bit for bit.
+        """
+        path = os.path.join(os.fspath(checkpoint_dir), CHECKPOINT_NAME)
+        meta, arrays = native.load_native(path, kind="checkpoint")
+        model = cls._from_archive(path, meta, arrays)
+        try:
+            schedule, position = meta["schedule"], meta["position"]
+            model.checkpoint_every = meta["checkpoint_every"]
+        except KeyError as e:
+            raise ValueError(f"{path}: incomplete checkpoint (no {e})") from None
+        model.checkpoint_dir = os.fspath(checkpoint_dir)
+        model.checkpoint_outputs = meta.get("outputs")
+        model.progress = progress
+        if position["epoch"] >= schedule["epochs"]:
+            return model                       # it had finished: nothing left to train
+        corpus = schedule.get("corpus")
+        if not corpus:
+            raise ValueError(f"{path}: the model was trained on Python sentences, not a file, so "
+                             "the corpus cannot be read again to resume")
+        _, sentences = model._sentences(None, corpus)
+        encoded = encode_with_vocab(sentences, model.vocab, cache_dir=model.cache_dir)
+        model._run_schedule(encoded, schedule, position, None, progress)
+        return model
 
     def get_latest_training_loss(self):
         """Mean loss per example of the last epoch (gensim returns a running sum instead)."""
@@ -297,6 +362,9 @@ class Word2Vec:
         """Save everything needed to query and to continue training, atomically (no pickle)."""
         if self.vocab is None:
             raise ValueError("nothing to save: the model has no vocabulary yet")
+        native.save_native(path, "model", self._meta(), self._arrays())
+
+    def _arrays(self):
         blob, offsets = native.encode_words(self.vocab.words)
         arrays = {"words_blob": blob, "words_offsets": offsets, "counts": self.vocab.counts,
                   "vectors": self.wv.vectors, "rng_states": np.concatenate(self.rng_states)}
@@ -304,16 +372,22 @@ class Word2Vec:
             arrays["syn1"] = self.syn1
         if self.syn1neg is not None:
             arrays["syn1neg"] = self.syn1neg
-        # A tokenizer given as an object (not a registered name) cannot be stored: say so on load.
+        return arrays
+
+    def _meta(self):
+        # A tokenizer given as an object (not a registered name) cannot be stored.
         readers = {k: v for k, v in self.reader_options.items() if isinstance(v, (str, type(None)))}
-        meta = {"config": self.config.to_dict(), "training_log": self.training_log,
+        return {"config": self.config.to_dict(), "training_log": self.training_log,
                 "reader_options": readers}
-        native.save_native(path, "model", meta, arrays)
 
     @classmethod
     def load(cls, path):
         """Load a model written by :meth:`save`; it can be queried and trained further."""
         meta, arrays = native.load_native(path, kind="model")
+        return cls._from_archive(path, meta, arrays)
+
+    @classmethod
+    def _from_archive(cls, path, meta, arrays):
         try:
             config = Config.from_dict(meta["config"]).validate()
             words = native.decode_words(arrays["words_blob"], arrays["words_offsets"])

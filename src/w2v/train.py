@@ -93,9 +93,15 @@ class Trainer:
                 np.zeros(dim, np.float32))
 
     def run(self, corpus, epochs, alpha, min_alpha, first_epoch=0, progress=True,
-            on_epoch_begin=None, on_epoch_end=None):
+            on_epoch_begin=None, on_epoch_end=None, position=None, checkpoint=None,
+            checkpoint_every=None):
         """Train ``epochs`` epochs; the rate falls linearly from ``alpha`` to ``min_alpha`` over all
-        of them. Calls ``on_epoch_end(stats)`` after each; returns the list of EpochStats."""
+        of them. Calls ``on_epoch_end(stats)`` after each; returns the list of EpochStats.
+
+        ``checkpoint(position)`` is called with every worker idle after each epoch and, with
+        ``checkpoint_every`` (tokens), within epochs; passing that ``position`` back as
+        ``position`` continues exactly where it was taken.
+        """
         offsets, ids = corpus.offsets, corpus.ids
         if offsets.dtype != np.int64 or not offsets.flags.c_contiguous:
             offsets = np.ascontiguousarray(offsets, dtype=np.int64)
@@ -103,45 +109,72 @@ class Trainer:
         n_tokens = int(offsets[-1])
         if n_tokens == 0:
             raise ValueError("the corpus to train on is empty")
+        if position is not None and position.get("tokens_per_epoch", n_tokens) != n_tokens:
+            raise ValueError(f"the corpus has {n_tokens} tokens, the checkpoint was taken on "
+                             f"{position['tokens_per_epoch']}: it is not the same corpus")
         longest = longest_sentence(offsets)
         release_pages(offsets, 0, len(offsets))
         works = [self.make_work(longest) for _ in self.rngs]
         total = epochs * n_tokens
-        bar = tqdm(total=total, unit="word", unit_scale=True, disable=not progress, leave=False,
+        start_epoch, start_job = (position["epoch"], position["job"]) if position else (0, 0)
+        partial = position.get("totals") if position else None
+        n_jobs = len(bounds) - 1
+        cuts = segment_cuts(offsets, bounds, checkpoint_every)
+        bar = tqdm(total=total, initial=start_epoch * n_tokens + int(offsets[bounds[start_job]]),
+                   unit="word", unit_scale=True, disable=not progress, leave=False,
                    desc="training", dynamic_ncols=True, smoothing=0.1)
         log = []
         try:
-            for e in range(epochs):
-                if on_epoch_begin:
+            for e in range(start_epoch, epochs):
+                if on_epoch_begin and start_job == 0:
                     on_epoch_begin(first_epoch + e)
 
                 def rate(token_pos, _e=e):
                     frac = (_e * n_tokens + token_pos) / total
                     return max(min_alpha, alpha - (alpha - min_alpha) * frac)
 
-                stats = self._epoch(ids, offsets, bounds, rate, works, bar, first_epoch + e)
-                if not np.isfinite(self.syn0).all() or not np.isfinite(stats.loss):
-                    raise TrainingDiverged(
-                        f"training diverged in epoch {first_epoch + e + 1}: the weights became NaN "
-                        f"or infinite; lower alpha (now {alpha})")
+                totals = dict(partial) if partial else {"words": 0, "examples": 0, "loss": 0.0,
+                                                        "tokens": 0, "seconds": 0.0}
+                for j0, j1 in zip([start_job] + [c for c in cuts if c > start_job],
+                                  [c for c in cuts if c > start_job] + [n_jobs]):
+                    self._run_jobs(ids, offsets, bounds, j0, j1, rate, works, bar, totals)
+                    self._check_finite(first_epoch + e, totals, alpha)
+                    if checkpoint and j1 < n_jobs:
+                        checkpoint({"epoch": e, "job": j1, "totals": dict(totals),
+                                    "tokens_per_epoch": n_tokens})
+                start_job, partial = 0, None
+                stats = EpochStats(epoch=first_epoch + e,
+                                   loss=totals["loss"] / max(totals["examples"], 1),
+                                   examples=totals["examples"], words=totals["words"],
+                                   tokens=totals["tokens"], seconds=totals["seconds"],
+                                   words_per_sec=totals["tokens"] / max(totals["seconds"], 1e-9),
+                                   alpha=rate(n_tokens))
                 logger.info("epoch %d: loss %.4f, %d words in %.1fs (%.0f words/s), alpha %.5f",
                             stats.epoch + 1, stats.loss, stats.words, stats.seconds,
                             stats.words_per_sec, stats.alpha)
                 log.append(stats)
                 if on_epoch_end:
                     on_epoch_end(stats)
+                if checkpoint:
+                    checkpoint({"epoch": e + 1, "job": 0, "totals": None,
+                                "tokens_per_epoch": n_tokens})
         finally:
             bar.close()
         return log
 
-    def _epoch(self, ids, offsets, bounds, rate, works, bar, epoch):
-        """One pass: worker threads take jobs in corpus order; this thread reports progress and
-        gives back the pages of the id file that every worker has finished with."""
-        n_jobs = len(bounds) - 1
+    def _check_finite(self, epoch, totals, alpha):
+        if not np.isfinite(self.syn0).all() or not np.isfinite(totals["loss"]):
+            raise TrainingDiverged(
+                f"training diverged in epoch {epoch + 1}: the weights became NaN or infinite; "
+                f"lower alpha (now {alpha})")
+
+    def _run_jobs(self, ids, offsets, bounds, j0, j1, rate, works, bar, totals):
+        """Jobs j0..j1-1 on the worker threads, taken in corpus order, adding into ``totals``;
+        this thread reports progress and gives back the pages of the id file that every worker
+        has finished with."""
         lock = threading.Lock()
-        next_job = iter(range(n_jobs))
-        done = np.zeros(n_jobs + 1, dtype=bool)   # done[n_jobs] stays False: a sentinel
-        totals = {"words": 0, "examples": 0, "loss": 0.0, "tokens": 0}
+        next_job = iter(range(j0, j1))
+        done = np.zeros(j1 - j0 + 1, dtype=bool)   # the last entry stays False: a sentinel
         errors = []
 
         def worker(rng, work):
@@ -161,7 +194,7 @@ class Trainer:
                         totals["examples"] += examples
                         totals["loss"] += loss
                         totals["tokens"] += int(offsets[s1] - offsets[s0])
-                        done[j] = True
+                        done[j - j0] = True
             except BaseException as exc:  # surfaced in the calling thread
                 errors.append(exc)
 
@@ -170,30 +203,36 @@ class Trainer:
                    for rng, work in zip(self.rngs, works)]
         for t in threads:
             t.start()
-        shown, released, released_offsets = 0, 0, 0
+        first = int(offsets[bounds[j0]])
+        shown, released, released_offsets = first, first, int(bounds[j0])
         while threads:
             threads[0].join(timeout=0.2)
             threads = [t for t in threads if t.is_alive()]
             with lock:
                 tokens, loss, examples = totals["tokens"], totals["loss"], totals["examples"]
-                finished = int(np.argmin(done))      # jobs [0, finished) are all done
-            bar.update(tokens - shown)
-            shown = tokens
+                finished = j0 + int(np.argmin(done))      # jobs [j0, finished) are all done
+            reached = int(offsets[bounds[finished]])
+            bar.update(reached - shown)
+            shown = reached
             if examples:
-                bar.set_postfix(loss=f"{loss / examples:.3f}", alpha=f"{rate(offsets[bounds[finished]]):.5f}",
+                bar.set_postfix(loss=f"{loss / examples:.3f}", alpha=f"{rate(reached):.5f}",
                                 refresh=False)
-            released = release_pages(ids, released, int(offsets[bounds[finished]]))
+            released = release_pages(ids, released, reached)
             released_offsets = release_pages(offsets, released_offsets, int(bounds[finished]))
         release_pages(ids, 0, len(ids))
         release_pages(offsets, 0, len(offsets))
+        totals["seconds"] += time.perf_counter() - start
         if errors:
             raise errors[0]
-        seconds = time.perf_counter() - start
-        return EpochStats(epoch=epoch, loss=totals["loss"] / max(totals["examples"], 1),
-                          examples=totals["examples"], words=totals["words"],
-                          tokens=totals["tokens"], seconds=seconds,
-                          words_per_sec=totals["tokens"] / max(seconds, 1e-9),
-                          alpha=rate(offsets[-1]))
+
+
+def segment_cuts(offsets, bounds, every):
+    """Job indices at which a checkpoint falls, about every ``every`` tokens (none if None)."""
+    if not every:
+        return []
+    starts = offsets[bounds[:-1]]
+    cuts = np.unique(np.searchsorted(starts, np.arange(every, offsets[-1], every), side="left"))
+    return [int(c) for c in cuts if 0 < c < len(bounds) - 1]
 
 
 def longest_sentence(offsets, chunk=1 << 20):

@@ -150,6 +150,8 @@ def cmd_train(args):
     from ..model import Word2Vec
     from ..vocab import Vocab
 
+    if args.resume:
+        return resume_training(args)
     c_style = args.c_train is not None
     corpus = args.c_train if c_style else args.corpus
     if corpus is None:
@@ -171,7 +173,13 @@ def cmd_train(args):
     if not os.path.exists(corpus):
         raise FileNotFoundError(f"{corpus}: no such file or folder")
 
-    model = Word2Vec(**model_kwargs(args))
+    kwargs = model_kwargs(args)
+    if args.checkpoint_dir:
+        kwargs.update(checkpoint_dir=args.checkpoint_dir,
+                      checkpoint_every=parse_checkpoint_every(args.checkpoint_every))
+    model = Word2Vec(**kwargs)
+    model.checkpoint_outputs = {"model": output and os.path.abspath(output), "binary": binary,
+                                "vectors": vectors_out and os.path.abspath(vectors_out)}
     start = time.perf_counter()
     if args.c_read_vocab:
         vocab = Vocab.load_c(args.c_read_vocab)
@@ -181,7 +189,35 @@ def cmd_train(args):
     if args.c_save_vocab:
         model.vocab.save_c(args.c_save_vocab)
     model.train(corpus)
-    seconds = time.perf_counter() - start
+    save_outputs(model, output, vectors_out, binary, time.perf_counter() - start)
+    return 0
+
+
+def parse_checkpoint_every(value):
+    if value in (None, "epoch"):
+        return "epoch"
+    try:
+        return int(float(value))
+    except ValueError:
+        raise ValueError(f"--checkpoint-every takes a number of words or 'epoch', got {value!r}") from None
+
+
+def resume_training(args):
+    from ..model import Word2Vec
+
+    start = time.perf_counter()
+    model = Word2Vec.resume(args.resume, progress=not args.quiet)
+    outputs = model.checkpoint_outputs or {}
+    output = args.output or outputs.get("model")
+    vectors_out = args.save_vectors or outputs.get("vectors")
+    if output is None and vectors_out is None:
+        raise ValueError("nothing would be saved: the checkpoint names no output; give -o MODEL")
+    save_outputs(model, output, vectors_out, args.binary or bool(outputs.get("binary")),
+                 time.perf_counter() - start)
+    return 0
+
+
+def save_outputs(model, output, vectors_out, binary, seconds):
     if output:
         model.save(output)
     if vectors_out:
@@ -193,7 +229,6 @@ def cmd_train(args):
     for target in (output, vectors_out):
         if target:
             print(f"saved {target}", file=sys.stderr)
-    return 0
 
 
 def cmd_vocab(args):
@@ -301,6 +336,13 @@ def register(sub):
     p.add_argument("-o", "--output", help="save the model here (native format, can continue training)")
     p.add_argument("--save-vectors", metavar="FILE", help="also write the vectors in word2vec format")
     p.add_argument("--binary", action="store_true", help="word2vec binary instead of text")
+    c = p.add_argument_group("checkpoints")
+    c.add_argument("--checkpoint-dir", metavar="DIR",
+                   help="write the full training state here, atomically, as training goes")
+    c.add_argument("--checkpoint-every", metavar="N|epoch",
+                   help="checkpoint every N words (tokens) as well as after each epoch")
+    c.add_argument("--resume", metavar="DIR",
+                   help="continue from the last checkpoint in DIR to the end it was heading for")
     add_training_options(p)
     add_c_tool_options(p)
     p.set_defaults(func=cmd_train)
