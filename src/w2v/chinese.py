@@ -7,6 +7,7 @@ import logging
 import multiprocessing
 import os
 import re
+import threading
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +26,9 @@ _LINES_PER_TASK = 256
 _PARALLEL_MIN_CHARS = 50_000
 
 _INSTALL_HINT = "pip install 'w2v[zh]'"
+
+_BASE_FREQ = None               # (jieba's default word frequencies, their total), loaded once
+_BASE_LOCK = threading.Lock()
 
 
 def require_jieba():
@@ -229,8 +233,7 @@ class ChineseTokenizer:
     def segmenter(self):
         """This tokenizer's ``jieba.Tokenizer``, its dictionary loaded on first use (about 1 s)."""
         if self._segmenter is None:
-            segmenter = require_jieba().Tokenizer()
-            segmenter.initialize()
+            segmenter = _fresh_segmenter()
             for word, freq, tag in self._entries:
                 segmenter.add_word(word, freq, tag)
             self._segmenter = segmenter
@@ -319,6 +322,26 @@ class ChineseTokenizer:
                 "hmm=False" if not self.hmm else "",
                 f"processes={self.processes}" if self.processes > 1 else ""]
         return f"ChineseTokenizer({', '.join(o for o in opts if o)})"
+
+
+def _fresh_segmenter():
+    """A ``jieba.Tokenizer`` with the default dictionary, copied from one loaded once per process.
+
+    Loading the dictionary takes about a second, copying its word table a few milliseconds;
+    each tokenizer gets its own table so that user words do not leak between them. This sets
+    the attributes that ``jieba.Tokenizer.initialize`` sets (jieba 0.42).
+    """
+    global _BASE_FREQ
+    jieba = require_jieba()
+    with _BASE_LOCK:
+        if _BASE_FREQ is None:
+            base = jieba.Tokenizer()
+            base.initialize()
+            _BASE_FREQ = (base.FREQ, base.total)
+    segmenter = jieba.Tokenizer()
+    segmenter.FREQ, segmenter.total = dict(_BASE_FREQ[0]), _BASE_FREQ[1]
+    segmenter.initialized = True
+    return segmenter
 
 
 _WORKER = None
