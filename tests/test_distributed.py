@@ -279,3 +279,16 @@ def test_sentences_must_be_a_path():
     model = Word2Vec(engine="ray", **SETTINGS)
     with pytest.raises(TypeError, match="not an iterable"):
         model.train([["a", "b"]])
+
+
+@needs_ray
+def test_without_address_a_local_cluster_is_started_and_stopped(corpus):
+    code = ("import ray, w2v\n"
+            f"m = w2v.Word2Vec(engine='ray', engine_options={{'num_workers': 2}}, "
+            f"**{dict(SETTINGS, epochs=1)!r})\n"
+            f"m.train(corpus_file={corpus!r})\n"
+            "print(len(m.training_log), ray.is_initialized())\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split()[-2:] == ["1", "False"]

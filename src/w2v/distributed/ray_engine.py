@@ -84,10 +84,12 @@ def cluster(options):
         yield
         return
     kw = dict(options["ray_init"] or {})
-    if options["address"] is None:
+    kw.setdefault("logging_level", logging.WARNING)
+    if options["address"] is None:     # "local": a new cluster even if RAY_ADDRESS names one
         need = options["num_workers"] * options["threads_per_worker"]
         kw.setdefault("num_cpus", max(os.cpu_count() or 1, need))
         kw.setdefault("include_dashboard", False)
+        kw["address"] = "local"
     else:
         kw["address"] = options["address"]
     ray.init(**kw)

@@ -7,11 +7,13 @@ replaced by the average of the K models (a row a worker did not change counts wi
 previous value). To first order that is one pass of sequential SGD at the unscaled rate.
 """
 import dataclasses
+import threading
+import time
 from collections import namedtuple
 
 import numpy as np
 
-from ..train import Trainer, build_objective, job_bounds
+from ..train import Trainer, build_objective, job_bounds, longest_sentence, release_pages
 
 RowUpdate = namedtuple("RowUpdate", "rows values")   # int32[m] row ids, float32[m, D] new values
 MERGE_RULES = ("average", "sum")
@@ -135,14 +137,6 @@ def update_nbytes(update):
     return sum(u.rows.nbytes + u.values.nbytes for u in update.values())
 
 
-class _NoBar:
-    def update(self, n):
-        pass
-
-    def set_postfix(self, **kw):
-        pass
-
-
 class ShardTrainer:
     """A worker's model copy and shard: ``train(epoch, sync)`` is ``train_shard`` for one round.
 
@@ -173,7 +167,7 @@ class ShardTrainer:
         objective = build_objective(config, vocab, self.weights.get("syn1"), self.weights.get("syn1neg"))
         self.trainer = Trainer(config, self.weights["syn0"], objective,
                                vocab.keep_probabilities(config.sample), self.rngs)
-        longest = int(np.diff(self.offsets).max()) if len(self.offsets) > 1 else 0
+        longest = longest_sentence(self.offsets) if len(self.offsets) > 1 else 0
         self.works = [self.trainer.make_work(longest) for _ in self.rngs]
 
     def apply(self, merged):
@@ -193,9 +187,49 @@ class ShardTrainer:
         stats = {"words": 0, "examples": 0, "loss": 0.0, "tokens": 0, "seconds": 0.0,
                  "alpha": rate(self.offsets[self.bounds[j1]])}
         if j1 > j0:
-            s = self.trainer._epoch(self.ids, self.offsets, self.bounds[j0:j1 + 1], rate, self.works,
-                                    _NoBar(), epoch)
-            stats.update(words=s.words, examples=s.examples, loss=s.loss * s.examples,
-                         tokens=s.tokens, seconds=s.seconds)
+            start = time.perf_counter()
+            self._run_jobs(j0, j1, rate, stats)
+            stats["seconds"] = time.perf_counter() - start
+            release_pages(self.ids, 0, len(self.ids))
         updates = {name: changed_rows(self.base[name], w) for name, w in self.weights.items()}
         return updates, stats
+
+    def _run_jobs(self, j0, j1, rate, totals):
+        """Jobs j0..j1-1 on this worker's threads (Hogwild), taken in corpus order, calling the
+        kernel exactly as local training does; adds words, examples, loss, tokens to ``totals``."""
+        t, ids, offsets, bounds = self.trainer, self.ids, self.offsets, self.bounds
+        lock = threading.Lock()
+        jobs = iter(range(j0, j1))
+        errors = []
+
+        def work(rng, scratch):
+            try:
+                while not errors:
+                    with lock:
+                        j = next(jobs, None)
+                    if j is None:
+                        return
+                    s0, s1 = bounds[j], bounds[j + 1]
+                    words, examples, loss = t.kernel(
+                        ids, offsets, s0, s1, t.keep_prob, t.config.window, t.config.shrink_windows,
+                        t.syn0, t.objective, rate(offsets[s0]), rate(offsets[s1]), rng, scratch,
+                        *t.extra)
+                    with lock:
+                        totals["words"] += words
+                        totals["examples"] += examples
+                        totals["loss"] += loss
+                        totals["tokens"] += int(offsets[s1] - offsets[s0])
+            except BaseException as exc:    # raised in the calling thread
+                errors.append(exc)
+
+        if len(self.rngs) == 1:
+            work(self.rngs[0], self.works[0])
+        else:
+            threads = [threading.Thread(target=work, args=pair, daemon=True)
+                       for pair in zip(self.rngs, self.works)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        if errors:
+            raise errors[0]
