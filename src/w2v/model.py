@@ -186,7 +186,8 @@ class Word2Vec:
         if cfg.hs and n < 2:
             raise ValueError("hierarchical softmax needs at least 2 words in the vocabulary")
         rs = np.random.default_rng(cfg.seed)
-        syn0 = ((rs.random((n, cfg.vector_size), dtype=np.float32) - 0.5) / cfg.vector_size)
+        # Uniform in [-1/D, 1/D), gensim's range (the C tool's is half as wide).
+        syn0 = (rs.random((n, cfg.vector_size), dtype=np.float32) * 2 - 1) / cfg.vector_size
         self.wv = KeyedVectors(list(self.vocab.words), np.ascontiguousarray(syn0),
                                counts=self.vocab.counts.copy())
         self.syn1 = np.zeros((n, cfg.vector_size), np.float32) if (cfg.hs or cfg.softmax) else None
@@ -197,7 +198,7 @@ class Word2Vec:
         cfg = self.config
         n = len(self.vocab)
         rs = np.random.default_rng([cfg.seed, n])
-        extra = (rs.random((n - old_size, cfg.vector_size), dtype=np.float32) - 0.5) / cfg.vector_size
+        extra = (rs.random((n - old_size, cfg.vector_size), dtype=np.float32) * 2 - 1) / cfg.vector_size
         syn0 = np.ascontiguousarray(np.vstack([self.wv.vectors, extra]))
 
         def grown(a):

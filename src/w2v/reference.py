@@ -90,13 +90,18 @@ def logistic_step(h, row, label, alpha, neu1e, sig=TABLE):
     dL/d(u.h) = s(u.h) - label, hence with g = alpha * (label - s(u.h)):
         h's step  neu1e += g * u        (taken with the old u)
         u        u      += g * h
+    A saturated unit (|u.h| >= MAX_EXP) is not updated, as in the C tool's hierarchical
+    softmax and in gensim; its loss still counts.
     """
     sigmoid, log_sigmoid = sig
     f = np.dot(h, row)
+    loss = -(log_sigmoid(f) if label == 1 else log_sigmoid(-f))
+    if abs(f) >= MAX_EXP:
+        return loss
     g = np.float32((label - sigmoid(f)) * alpha)
     neu1e += g * row
     row += g * h
-    return -(log_sigmoid(f) if label == 1 else log_sigmoid(-f))
+    return loss
 
 
 def negative_sampling(h, target, alpha, syn1neg, noise_prob, noise_alias, negative, rng,
@@ -242,6 +247,7 @@ def skipgram_shared_negatives_sentence(sent, syn0, objective, window, alpha, rng
         F = V @ U.T
         S = np.array([[sigmoid(f) for f in row] for row in F], dtype=np.float32)
         G = ((labels - S) * alpha).astype(np.float32)
+        G[np.abs(F) >= MAX_EXP] = 0.0           # saturated units are not updated
         loss -= sum(log_sigmoid(F[i, j]) if j == 0 else log_sigmoid(-F[i, j])
                     for i in range(len(ctx)) for j in range(len(outs)))
         np.add.at(syn0, ctx, G @ U)

@@ -11,7 +11,9 @@ from numba import njit
 FASTMATH = {"reassoc", "contract", "nsz", "arcp"}
 JIT = dict(nogil=True, cache=True, fastmath=FASTMATH)
 
-MAX_EXP = 8.0
+# A logistic unit with |f| >= MAX_EXP is saturated: its update is skipped (the C tool's
+# hierarchical softmax and gensim do this); its loss is still counted.
+MAX_EXP = 6.0
 TABLE_SIZE = 4096
 TABLE_SCALE = TABLE_SIZE / (2.0 * MAX_EXP)
 

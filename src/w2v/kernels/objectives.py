@@ -11,7 +11,7 @@ import numpy as np
 from numba import njit
 from numba.extending import overload
 
-from .common import JIT, draw_alias, log_sigmoid, sigmoid
+from .common import JIT, MAX_EXP, draw_alias, log_sigmoid, sigmoid
 
 NegativeSampling = namedtuple("NegativeSampling", "syn1neg noise_prob noise_alias negative")
 HierarchicalSoftmax = namedtuple("HierarchicalSoftmax", "syn1 codes points lengths")
@@ -24,7 +24,8 @@ def ns_update(out, h, target, alpha, rng, neu1e):
     """Negative sampling: loss = -log s(u_o.h) - sum_k log s(-u_k.h), k drawn from the noise.
 
     For each sampled row u with label l (1 for the target, 0 for noise):
-    g = (l - s(u.h)) * alpha;  neu1e += g u;  u += g h.  A noise draw equal to the target is skipped.
+    g = (l - s(u.h)) * alpha;  neu1e += g u;  u += g h.  A noise draw equal to the target is skipped,
+    and so is the update of a saturated unit (|u.h| >= MAX_EXP).
     """
     dim = h.shape[0]
     loss = 0.0
@@ -41,11 +42,13 @@ def ns_update(out, h, target, alpha, rng, neu1e):
         f = np.float32(0.0)
         for i in range(dim):
             f += h[i] * row[i]
+        loss -= log_sigmoid(f) if d == 0 else log_sigmoid(-f)
+        if f <= -MAX_EXP or f >= MAX_EXP:
+            continue
         g = np.float32((label - sigmoid(f)) * alpha)
         for i in range(dim):
             neu1e[i] += g * row[i]
             row[i] += g * h[i]
-        loss -= log_sigmoid(f) if d == 0 else log_sigmoid(-f)
     return loss
 
 
@@ -53,7 +56,8 @@ def ns_update(out, h, target, alpha, rng, neu1e):
 def hs_update(out, h, target, alpha, rng, neu1e):
     """Hierarchical softmax: loss = -sum_j log s((1 - 2 c_j) u_j.h) along the target's Huffman path.
 
-    For inner node u_j with code c_j: g = (1 - c_j - s(u_j.h)) * alpha; neu1e += g u_j; u_j += g h.
+    For inner node u_j with code c_j: g = (1 - c_j - s(u_j.h)) * alpha; neu1e += g u_j; u_j += g h,
+    skipped where the unit is saturated (|u_j.h| >= MAX_EXP).
     """
     dim = h.shape[0]
     loss = 0.0
@@ -63,11 +67,13 @@ def hs_update(out, h, target, alpha, rng, neu1e):
         for i in range(dim):
             f += h[i] * row[i]
         code = out.codes[target, j]
+        loss -= log_sigmoid(f) if code == 0 else log_sigmoid(-f)
+        if f <= -MAX_EXP or f >= MAX_EXP:
+            continue
         g = np.float32((np.float32(1 - code) - sigmoid(f)) * alpha)
         for i in range(dim):
             neu1e[i] += g * row[i]
             row[i] += g * h[i]
-        loss -= log_sigmoid(f) if code == 0 else log_sigmoid(-f)
     return loss
 
 

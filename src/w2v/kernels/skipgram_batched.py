@@ -8,7 +8,7 @@ This reads C-fold fewer random output rows and writes each of them once per wind
 import numpy as np
 from numba import njit
 
-from .common import JIT, draw_alias, keep_words, log_sigmoid, sigmoid, window_bounds
+from .common import JIT, MAX_EXP, draw_alias, keep_words, log_sigmoid, sigmoid, window_bounds
 
 
 @njit(**JIT)
@@ -24,7 +24,8 @@ def sg_batch_job(ids, offsets, s0, s1, keep_prob, window, shrink, syn0, out, alp
     drawn from the noise (label 0; a draw equal to w is dropped):
         G_ij = alpha * (l_j - s(v_ci . u_oj))
         v_ci += sum_j G_ij u_oj        u_oj += sum_i G_ij v_ci
-    with both sums taken over the weights as they were before this window's update.
+    with both sums taken over the weights as they were before this window's update, and
+    G_ij = 0 where the unit is saturated (|v_ci . u_oj| >= MAX_EXP).
     Loss: sum_ij -log s(+-v_ci . u_oj). One example = one (context, centre) pair.
 
     Returns (in-vocabulary tokens seen, examples trained, summed loss).
@@ -68,11 +69,13 @@ def sg_batch_job(ids, offsets, s0, s1, keep_prob, window, shrink, syn0, out, alp
                     for d in range(dim):
                         f += v[d] * u[d]
                     if j == 0:
-                        g = np.float32((np.float32(1.0) - sigmoid(f)) * alpha)
                         loss -= log_sigmoid(f)
                     else:
-                        g = np.float32((np.float32(0.0) - sigmoid(f)) * alpha)
                         loss -= log_sigmoid(-f)
+                    if f <= -MAX_EXP or f >= MAX_EXP:
+                        continue
+                    label = np.float32(1.0) if j == 0 else np.float32(0.0)
+                    g = np.float32((label - sigmoid(f)) * alpha)
                     for d in range(dim):
                         e_in[i, d] += g * u[d]
                         e_out[j, d] += g * v[d]
