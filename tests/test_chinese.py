@@ -116,6 +116,13 @@ def test_user_dict_keeps_names_whole(chinese, names):
     assert plain("孔明曰玄德大喜") == chinese.ChineseTokenizer()("孔明曰玄德大喜") == ["孔明曰", "玄德大", "喜"]
 
 
+def test_user_dict_frequency_zero_removes_a_word(chinese, tmp_path):
+    path = tmp_path / "del.txt"
+    path.write_text("# jieba's dictionary has 孔明笑\n孔明 100000 nr\n孔明笑 0\n", encoding="utf-8")
+    assert chinese.ChineseTokenizer()("孔明笑曰") == ["孔明笑", "曰"]
+    assert chinese.ChineseTokenizer(user_dict=path)("孔明笑曰") == ["孔明", "笑", "曰"]
+
+
 def test_sentences_split_on_chinese_punctuation(tok):
     assert tok.sentences("我爱北京。你好！他是谁？天晴了；我们走吧") == [
         ["我", "爱", "北京"], ["你好"], ["他", "是", "谁"], ["天晴", "了"], ["我们", "走", "吧"]]
