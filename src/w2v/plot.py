@@ -9,6 +9,8 @@ import re
 
 import numpy as np
 
+from ._atomic import atomic_write
+
 logger = logging.getLogger(__name__)
 
 #: Font families that cover Chinese, in order of preference.
@@ -147,6 +149,13 @@ def project_2d(vectors, method="pca", seed=0, perplexity=None):
     raise ValueError(f"method must be one of {METHODS}, not {method!r}")
 
 
+def _save(fig, output, dpi):
+    """Write the figure atomically: a failed or interrupted save leaves any previous file intact."""
+    fmt = os.path.splitext(os.fspath(output))[1][1:].lower() or None   # None: matplotlib's default (png)
+    with atomic_write(output, "wb") as f:
+        fig.savefig(f, format=fmt, dpi=dpi)
+
+
 def plot_words(kv, words=None, top=None, method="pca", highlight=(), output="map.png", title=None,
                seed=0, dpi=150, figsize=(10, 8)):
     """Draw a labelled 2-D scatter map of words and save it.
@@ -233,7 +242,7 @@ def plot_words(kv, words=None, top=None, method="pca", highlight=(), output="map
     ax.set_xticks([])
     ax.set_yticks([])
     fig.tight_layout()
-    fig.savefig(output, dpi=dpi)
+    _save(fig, output, dpi)
     logger.info("wrote %s (%d words)", output, len(chosen))
     return {"path": os.fspath(output), "words": chosen, "missing": missing}
 
@@ -308,6 +317,6 @@ def plot_training(log, output="loss.png", title=None, dpi=150):
     if title:
         fig.suptitle(title)
     fig.tight_layout()
-    fig.savefig(output, dpi=dpi)
+    _save(fig, output, dpi)
     logger.info("wrote %s (%d epochs)", output, len(epochs))
     return os.fspath(output)
