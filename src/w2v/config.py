@@ -118,5 +118,11 @@ class Config:
 
     @classmethod
     def from_dict(cls, d):
+        """The Config stored by :meth:`to_dict`; unknown keys are ignored, values are not validated.
+
+        ``TypeError`` when ``d`` is not a dict (e.g. the metadata of a damaged file).
+        """
+        if not isinstance(d, dict):
+            raise TypeError(f"a configuration must be a dict, got {type(d).__name__}")
         names = {f.name for f in dataclasses.fields(cls)}
         return cls(**{k: v for k, v in d.items() if k in names})

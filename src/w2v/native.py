@@ -9,6 +9,7 @@ import zipfile
 import numpy as np
 
 from ._atomic import atomic_write
+from ._sniff import describe
 
 FORMAT_NAME = "w2v-native"
 FORMAT_VERSION = 1
@@ -24,9 +25,18 @@ def encode_words(words):
 
 
 def decode_words(blob, offsets):
-    """Inverse of :func:`encode_words`."""
+    """Inverse of :func:`encode_words`; ``ValueError`` for offsets that do not cut ``blob`` exactly
+    (``UnicodeDecodeError``, a ``ValueError`` too, for bytes that are not UTF-8)."""
+    _check_offsets(blob, offsets)
     raw = blob.tobytes()
-    return [raw[offsets[i]:offsets[i + 1]].decode("utf-8") for i in range(len(offsets) - 1)]
+    return [raw[a:b].decode("utf-8") for a, b in zip(offsets[:-1].tolist(), offsets[1:].tolist())]
+
+
+def _check_offsets(blob, offsets):
+    if blob.ndim != 1 or offsets.ndim != 1 or len(offsets) < 1:
+        raise ValueError(f"the word list has shapes {blob.shape} and {offsets.shape}, expected 1-D arrays")
+    if offsets[0] != 0 or offsets[-1] != len(blob) or (np.diff(offsets) < 0).any():
+        raise ValueError(f"the word offsets do not cut the {len(blob)}-byte word list into words")
 
 
 def save_native(path, kind, meta, arrays):
@@ -54,27 +64,71 @@ def load_native(path, kind=None):
     """Read a native archive; return ``(meta, arrays)``.
 
     Raises ``FileNotFoundError`` for a missing file and ``ValueError`` (naming the file) for
-    anything that is not a complete native archive of the expected ``kind`` and version.
+    anything that is not a complete native archive of the expected ``kind`` and version, or whose
+    arrays break the format's rules: word offsets that do not cut the word list, arrays of the
+    wrong type or rank, weights that are not finite, random states that are zero.
     """
     path = os.fspath(path)
     if not os.path.exists(path):
         raise FileNotFoundError(f"{path}: no such file")
+    if os.path.isdir(path):
+        raise IsADirectoryError(f"{path}: is a folder, not a w2v native file")
     try:
-        with np.load(path, allow_pickle=False) as z:
+        # Our own handle: np.load leaks the one it opens when the zip directory is damaged.
+        with open(path, "rb") as f, np.load(f, allow_pickle=False) as z:
             arrays = {name: z[name] for name in z.files}
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError) as e:
-        raise ValueError(f"{path}: not a w2v native file or truncated ({e})") from None
+    except Exception as e:   # zipfile, zlib and numpy raise many types for a damaged archive
+        raise ValueError(f"{path}: not a w2v native file, or damaged ({type(e).__name__}: {e})"
+                         f"{describe(path)}") from None
     if "__header__" not in arrays:
         raise ValueError(f"{path}: not a w2v native file (no header)")
     try:
-        header = json.loads(arrays.pop("__header__").tobytes().decode("utf-8"))
+        header = json.loads(np.asarray(arrays.pop("__header__")).tobytes().decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise ValueError(f"{path}: corrupt header ({e})") from None
     if not isinstance(header, dict) or header.get("format") != FORMAT_NAME:
         raise ValueError(f"{path}: not a w2v native file")
-    if header.get("version", 0) > FORMAT_VERSION:
+    version, meta = header.get("version", 0), header.get("meta", {})
+    if not isinstance(version, int) or not isinstance(meta, dict):
+        raise ValueError(f"{path}: corrupt header (version {version!r}, meta of type {type(meta).__name__})")
+    if version > FORMAT_VERSION:
         raise ValueError(f"{path}: format version {header.get('version')} is newer than this w2v reads "
                          f"({FORMAT_VERSION}); upgrade w2v")
     if kind is not None and header.get("kind") != kind:
         raise ValueError(f"{path}: holds a {header.get('kind')!r}, not a {kind!r}")
-    return header.get("meta", {}), arrays
+    _check_arrays(path, arrays)
+    return meta, arrays
+
+
+# name -> (numpy kinds allowed, number of dimensions) of the arrays the format defines
+_SCHEMA = {
+    "words_blob": ("u", 1), "words_offsets": ("iu", 1), "counts": ("iu", 1),
+    "vectors": ("f", 2), "syn1": ("f", 2), "syn1neg": ("f", 2), "rng_states": ("u", 1),
+}
+
+
+def _check_arrays(path, arrays):
+    for name, (kinds, ndim) in _SCHEMA.items():
+        a = arrays.get(name)
+        if a is None:
+            continue
+        if not isinstance(a, np.ndarray) or a.dtype.kind not in kinds or a.ndim != ndim:
+            what = f"{a.dtype} array of shape {a.shape}" if isinstance(a, np.ndarray) else type(a).__name__
+            raise ValueError(f"{path}: '{name}' is a {what}, not a {ndim}-D array of kind {kinds!r}")
+        if a.dtype.kind == "f" and not _finite(a):
+            raise ValueError(f"{path}: '{name}' holds non-finite values (nan or inf)")
+    if "words_blob" in arrays or "words_offsets" in arrays:
+        if not ("words_blob" in arrays and "words_offsets" in arrays):
+            raise ValueError(f"{path}: the word list needs both 'words_blob' and 'words_offsets'")
+        try:
+            _check_offsets(arrays["words_blob"], arrays["words_offsets"])
+        except ValueError as e:
+            raise ValueError(f"{path}: {e}") from None
+    states = arrays.get("rng_states")
+    if states is not None and (states.dtype != np.uint64 or not states.all()):
+        raise ValueError(f"{path}: 'rng_states' must be non-zero uint64 generator states")
+
+
+def _finite(a, rows=1 << 16):
+    """``np.isfinite(a).all()`` a slice at a time, so a large array needs no full-size mask."""
+    return all(np.isfinite(a[i:i + rows]).all() for i in range(0, len(a), rows))
