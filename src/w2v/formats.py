@@ -4,19 +4,22 @@ Functions here take and return plain ``(words, vectors)``; :class:`w2v.KeyedVect
 """
 import bz2
 import gzip
+import io
 import os
 import re
 
 import numpy as np
 
 from ._atomic import atomic_write
+from ._sniff import describe
 
 __all__ = ["is_binary", "load_word2vec_format", "save_word2vec_format"]
 
 _BLOCK = 1 << 22           # bytes read at a time
 _WRITE_ROWS = 4096         # rows formatted per write
-_MAX_WORD = 1 << 16        # a binary "word" longer than this means the layout is not what the header says
-_CONTROL = re.compile(rb"[\x00-\x1f\x7f]")
+_MAX_WORD = 1 << 20        # a binary "word" longer than this means the layout is not what the header says
+_PREALLOC = 1 << 26        # bytes of rows allocated ahead when the file's size does not bound the count
+_BAD_IN_WORD = re.compile(rb"[\x00\n\r]")   # bytes no word holds (float bytes often do)
 _UNICODE_ERRORS = ("strict", "replace", "ignore")
 
 
@@ -63,7 +66,7 @@ def save_word2vec_format(path, words, vectors, binary=False, write_header=True):
     vectors = np.ascontiguousarray(vectors, dtype="<f4")
     if vectors.ndim != 2 or vectors.shape[0] != len(words):
         raise ValueError(f"{path}: need a [V, D] array for {len(words)} words, got shape {vectors.shape}")
-    _check_writable(path, words, vectors)
+    _check_writable(path, words, vectors, binary)
     with atomic_write(path, "wb") as raw:
         f = _compressor(path, raw)
         try:
@@ -145,6 +148,9 @@ def load_word2vec_format(path, binary=None, limit=None, unicode_errors="strict",
             return _load(f, path, binary, limit, unicode_errors, no_header, encoding)
         except (EOFError, OSError) as e:   # a damaged .gz / .bz2 stream
             raise ValueError(f"{path}: cannot be read to its end: {e}") from None
+        except MemoryError:
+            raise ValueError(f"{path}: not enough memory for the vectors its header declares "
+                             f"(wrong header?)") from None
 
 
 def is_binary(path):
@@ -176,6 +182,8 @@ def _load(f, path, binary, limit, errors, no_header, encoding):
             raise ValueError(f"{path}: empty file")
         size = _parse_header(path, line)
         first_line = 2
+    # Bytes left in an uncompressed file bound the rows it can hold: a lying header allocates no more.
+    room = os.fstat(f.fileno()).st_size - f.tell() if isinstance(f, io.BufferedReader) else None
     head = f.read(_BLOCK)
     if size is None and not head.strip():
         raise ValueError(f"{path}: empty file")
@@ -184,7 +192,7 @@ def _load(f, path, binary, limit, errors, no_header, encoding):
     if size is not None:      # (rows to read, dimensions, rows declared)
         size = (size[0] if limit is None else min(size[0], limit), size[1], size[0])
     reader = _read_binary if binary else _read_text
-    words_b, vectors, lines = reader(f, head, path, size, limit, first_line)
+    words_b, vectors, lines = reader(f, head, path, size, limit, first_line, room)
     words = _decode_words(words_b, path, encoding, errors, lines)
     return words, vectors
 
@@ -198,8 +206,8 @@ def _parse_header(path, line):
         count, dim = int(fields[0]), int(fields[1])
     except ValueError:
         raise ValueError(f"{path}: line 1: expected a 'V D' header (vector count and dimensions), "
-                         f"got {line[:60]!r}{hint}") from None
-    if count < 0 or dim < 1:
+                         f"got {line[:60]!r}{hint or describe(path)}") from None
+    if count < 0 or dim < 1 or count >= 1 << 40 or dim >= 1 << 31:
         raise ValueError(f"{path}: line 1: header declares {count} vectors of {dim} dimensions")
     return count, dim
 
@@ -220,17 +228,18 @@ def _looks_like_text(head, dim):
     return True
 
 
-def _read_binary(f, head, path, size, limit, first_line):
+def _read_binary(f, head, path, size, limit, first_line, room):
     """Rows are ``word`` + space + ``4 * D`` bytes; the word may start with the C tool's newline.
 
     One buffer is refilled with ``readinto`` (fresh memory is slow to touch on some machines), and
-    each vector is copied from it straight into the result array.
+    each vector is copied from it straight into the result array. The buffer and the array grow
+    only with the data actually read, so a header that lies about the size allocates no more.
     """
     count, dim, declared = size
     nbytes = 4 * dim
-    vectors = np.empty((count, dim), dtype="<f4")
-    out = memoryview(vectors).cast("B") if count else None
-    buf = bytearray(max(_BLOCK, len(head), 2 * (nbytes + _MAX_WORD)))
+    vectors = np.empty((_rows_ahead(count, nbytes + 2, room), dim), dtype="<f4")
+    out = memoryview(vectors).cast("B") if len(vectors) else None
+    buf = bytearray(max(_BLOCK, len(head)))
     view = memoryview(buf)
     buf[:len(head)] = head
     pos, end = 0, len(head)
@@ -243,12 +252,19 @@ def _read_binary(f, head, path, size, limit, first_line):
                                  f"word2vec file of {dim} dimensions")
             buf[:end - pos] = buf[pos:end]
             pos, end = 0, end - pos
+            if end == len(buf):            # a row longer than the buffer: double it
+                view.release()
+                buf += bytes(len(buf))
+                view = memoryview(buf)
             got = f.readinto(view[end:])
             if not got:
                 raise ValueError(f"{path}: row {row + 1}: file ends early; the header declares {declared} "
                                  f"vectors of {dim} dimensions (truncated file, or wrong header)")
             end += got
             space = buf.find(b" ", 0, min(end, _MAX_WORD))
+        if row == len(vectors):
+            vectors = _more_rows(vectors, count)
+            out = memoryview(vectors).cast("B")
         words.append(bytes(view[pos:space]).lstrip(b"\r\n"))
         out[row * nbytes:(row + 1) * nbytes] = view[space + 1:space + 1 + nbytes]
         pos = space + 1 + nbytes
@@ -261,24 +277,40 @@ def _read_binary(f, head, path, size, limit, first_line):
     return words, np.ascontiguousarray(vectors, dtype=np.float32), None
 
 
+def _rows_ahead(count, row_bytes, room):
+    """Rows to allocate before reading: what the bytes left can hold, or ``_PREALLOC`` bytes' worth."""
+    if room is not None:
+        return min(count, room // row_bytes)
+    return min(count, max(1, _PREALLOC // row_bytes))
+
+
+def _more_rows(vectors, count):
+    grown = np.empty((min(count, max(2 * len(vectors), 1)), vectors.shape[1]), dtype=vectors.dtype)
+    grown[:len(vectors)] = vectors
+    return grown
+
+
 def _check_binary_rows(path, words, vectors, dim):
     joined = b" ".join(words)
-    bad = _CONTROL.search(joined)
+    bad = _BAD_IN_WORD.search(joined)
     if bad or b"" in words:
         row = joined.count(b" ", 0, bad.start()) + 1 if bad else words.index(b"") + 1
-        raise ValueError(f"{path}: row {row}: empty word or control bytes in word {words[row - 1][:40]!r}; "
-                         f"the header's dimensions ({dim}) probably disagree with the body")
+        raise ValueError(f"{path}: row {row}: empty word or NUL/line-break bytes in word "
+                         f"{words[row - 1][:40]!r}; the header's dimensions ({dim}) probably disagree "
+                         f"with the body")
     finite = np.isfinite(vectors).all(axis=1)
     if not finite.all():
         row = int(np.argmin(finite)) + 1
         raise ValueError(f"{path}: row {row} (word {words[row - 1][:40]!r}): non-finite value (nan or inf)")
 
 
-def _read_text(f, chunk, path, size, limit, first_line):
+def _read_text(f, chunk, path, size, limit, first_line, room):
     """Rows are ``word v1 ... vD``; blocks of rows are parsed with one ``np.fromstring`` call."""
     count, dim, declared = size if size is not None else (limit, None, None)
     blocks, words, rows_done = [], [], 0
-    vectors = np.empty((count, dim), dtype=np.float32) if dim is not None else None
+    # A row takes at least 2 * D + 2 bytes ("w 1 2\n"; the last one may lack its newline).
+    vectors = (np.empty((_rows_ahead(count, 2 * dim + 2, None if room is None else room + 1), dim),
+                        dtype=np.float32) if dim is not None else None)
     line_no = first_line - 1
     blank = None               # first blank line seen; an error only if rows follow it
     done = limit == 0
@@ -313,6 +345,8 @@ def _read_text(f, chunk, path, size, limit, first_line):
                 raise ValueError(f"{path}: line {line_no}: more rows than the {count} the header declares")
             word, _, rest = line.partition(b" ")
             rest = rest.lstrip()
+            if not word or _BAD_IN_WORD.search(word):
+                raise ValueError(f"{path}: line {line_no}: empty word or NUL/CR byte in word {word[:40]!r}")
             if dim is None:
                 dim = len(rest.split())
                 if dim == 0:
@@ -326,6 +360,8 @@ def _read_text(f, chunk, path, size, limit, first_line):
         if rests:
             block = _parse_block(path, rests, row_lines, dim)
             if vectors is not None:
+                while rows_done + len(rests) > len(vectors):
+                    vectors = _more_rows(vectors, count)
                 vectors[rows_done:rows_done + len(rests)] = block
             else:
                 blocks.append(block)
@@ -387,11 +423,14 @@ def _decodes(word, encoding):
     return True
 
 
-def _check_writable(path, words, vectors):
+def _check_writable(path, words, vectors, binary):
     for i, w in enumerate(words):
-        if not w or " " in w or "\n" in w or "\r" in w:
-            raise ValueError(f"{path}: row {i + 1}: word {w!r} is empty or holds a space or line break, "
-                             f"which the word2vec format cannot store")
+        if not w or " " in w or "\n" in w or "\r" in w or "\x00" in w:
+            raise ValueError(f"{path}: row {i + 1}: word {w[:40]!r} is empty or holds a space, line break "
+                             f"or NUL, which the word2vec format cannot store")
+        if binary and len(w) > _MAX_WORD // 4 and len(w.encode("utf-8")) > _MAX_WORD:
+            raise ValueError(f"{path}: row {i + 1}: word {w[:40]!r}... is longer than {_MAX_WORD} bytes, "
+                             f"which binary readers take for a damaged file; save as text")
     finite = np.isfinite(vectors).all(axis=1)
     if not finite.all():
         i = int(np.argmin(finite))
