@@ -199,11 +199,26 @@ def _decode_error(name, block, first_line, exc, encoding):
     line = first_line + block.count(b"\n", 0, pos)
     column = len(block[start:pos].decode(encoding, "replace")) + 1
     label = codecs.lookup(encoding).name.replace("utf-8-sig", "utf-8")
-    return ValueError(
-        f"{name}: line {line}: invalid {label} byte 0x{block[pos]:02x} at column {column}; "
-        f"pass errors='replace' (CLI: --encoding-errors replace) to substitute, or the file's "
-        f"real encoding (CLI: --encoding, e.g. gb18030 or big5)"
-    )
+    if first_line == 1 and pos < 2 and block[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        hint = "the file starts with a UTF-16 byte-order mark: pass encoding='utf-16' (CLI: --encoding utf-16)"
+    else:
+        hint = ("pass errors='replace' (CLI: --encoding-errors replace) to substitute, or the file's "
+                "real encoding (CLI: --encoding, e.g. gb18030 or big5)")
+    return ValueError(f"{name}: line {line}: invalid {label} byte 0x{block[pos]:02x} at column {column}; {hint}")
+
+
+def _check_no_nul(name, block, first_line):
+    """Text never holds NUL: one means a binary file or UTF-16/32 read as UTF-8. Raise, naming the line."""
+    nul, newline = (b"\x00", b"\n") if isinstance(block, bytes) else ("\x00", "\n")
+    pos = block.find(nul)
+    if pos < 0:
+        return
+    line = first_line + block.count(newline, 0, pos)
+    before = block[block.rfind(newline, 0, pos) + 1:pos]
+    column = len(before.decode("utf-8", "replace") if isinstance(before, bytes) else before) + 1
+    raise ValueError(f"{name}: line {line}: NUL byte at column {column}; text holds none, so this is a "
+                     f"binary file, or UTF-16/UTF-32 text (pass its encoding, e.g. encoding='utf-16'; "
+                     f"CLI: --encoding utf-16)")
 
 
 class _Source:
@@ -245,10 +260,11 @@ def _text_lines(src, encoding, errors, limit):
         if isinstance(src.source.read(0), str):
             first = True
             with src.chunks() as chunks:
-                for block, _ in _limit_blocks(_split_blocks(chunks), limit):
+                for block, line in _limit_blocks(_split_blocks(chunks), limit):
                     if first and block.startswith("\ufeff"):
                         block = block[1:]
                     first = False
+                    _check_no_nul(src.name, block, line)
                     yield _lines_of(block)
             return
     if _ascii_compatible(encoding):
@@ -257,13 +273,15 @@ def _text_lines(src, encoding, errors, limit):
                 text = block.decode(encoding, errors)
             except UnicodeDecodeError as exc:
                 raise _decode_error(src.name, block, line, exc, encoding) from exc
+            _check_no_nul(src.name, text, line)
             yield _lines_of(text)
         return
     # Encodings where b"\n" is not a newline byte (UTF-16, UTF-32): decode as a stream.
     stream = io.TextIOWrapper(src.source if src.is_file_object else _open_binary(src.source),
                               encoding=encoding, errors=errors, newline="")
     try:
-        for block, _ in _limit_blocks(_split_blocks(_read_chunks(stream)), limit):
+        for block, line in _limit_blocks(_split_blocks(_read_chunks(stream)), limit):
+            _check_no_nul(src.name, block, line)
             yield _lines_of(block)
     except UnicodeDecodeError as exc:
         raise ValueError(f"{src.name}: cannot decode as {encoding}: {exc.reason}; pass errors='replace' "
@@ -421,8 +439,14 @@ class _LineReader:
             raise ValueError(f"max_sentence_length must be >= 1, got {max_sentence_length}")
         if limit is not None and int(limit) < 0:
             raise ValueError(f"limit must be None or >= 0, got {limit}")
-        codecs.lookup(encoding)
-        codecs.lookup_error(errors)
+        try:
+            codecs.lookup(encoding)
+        except (LookupError, TypeError):
+            raise ValueError(f"unknown encoding {encoding!r} (e.g. utf-8, gb18030, utf-16, latin-1)") from None
+        try:
+            codecs.lookup_error(errors)
+        except (LookupError, TypeError):
+            raise ValueError(f"unknown errors handler {errors!r}; use 'strict', 'replace' or 'ignore'") from None
         self.max_sentence_length = int(max_sentence_length)
         self.limit = None if limit is None else int(limit)
         self.tokenizer = get_tokenizer(tokenizer)
@@ -1195,6 +1219,7 @@ def scan(sentences, max_vocab_size=None, cache_dir=None, progress=None, trim_rul
                             block.decode("utf-8")
                         except UnicodeDecodeError as exc:
                             raise _decode_error(src.name, block, line, exc, "utf-8") from exc
+                        _check_no_nul(src.name, block, line)
                         ids, lengths = interner.feed(block)
                         write(ids, _chunk_lengths(lengths, sentences.max_sentence_length))
                         if progress is not None:
