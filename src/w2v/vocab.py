@@ -219,8 +219,9 @@ class Vocab:
         c = self.counts.astype(np.float64)
         weights = np.zeros_like(c)
         pos = c > 0
-        weights[pos] = c[pos] ** float(ns_exponent)
-        total = weights.sum()
+        with np.errstate(over="ignore"):      # overflow is reported below, in words
+            weights[pos] = c[pos] ** float(ns_exponent)
+            total = weights.sum()
         if not np.isfinite(total) or total <= 0:
             raise ValueError(f"cannot build a noise distribution from these counts with ns_exponent={ns_exponent}")
         prob, alias = _vose(weights * (len(c) / total))

@@ -51,14 +51,18 @@ def main(argv=None):
         # KeyError's str() quotes its message; print the message itself.
         print(f"w2v: error: {e.args[0] if e.args else e}", file=sys.stderr)
         return 2
-    except (ValueError, FileNotFoundError, IsADirectoryError, PermissionError, UnicodeError) as e:
+    except BrokenPipeError:          # an OSError: before the clause below
+        return 0
+    except (ValueError, LookupError, OSError) as e:   # LookupError: an unknown codec
         print(f"w2v: error: {e}", file=sys.stderr)
+        return 2
+    except MemoryError as e:
+        print(f"w2v: error: not enough memory ({e or 'MemoryError'}); lower --size or the vocabulary "
+              f"(--min-count, --max-final-vocab)", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("w2v: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 0
 
 
 if __name__ == "__main__":
