@@ -315,3 +315,13 @@ def test_refuses_non_finite_and_bad_shapes(tmp_path, vectors):
     with pytest.raises(ValueError, match="shape"):
         save_word2vec_format(p, WORDS[:3], vectors)
     assert not p.exists()
+
+
+@pytest.mark.parametrize("name", ["lie.bin", "lie.bin.gz"])
+def test_lying_header_does_not_allocate_what_it_declares(tmp_path, name):
+    """512,573,022 x 3,210 float32 would be 6.6 TB: the reader must fail on the data, not on memory."""
+    p = tmp_path / name
+    body = b"512573022 3210\nab " + struct.pack("<3f", 1, 2, 3)
+    p.write_bytes(gzip.compress(body) if name.endswith(".gz") else body)
+    with pytest.raises(ValueError, match=r"row 1: file ends early; the header declares 512573022 vectors"):
+        load_word2vec_format(p, binary=True)
