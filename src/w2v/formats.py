@@ -206,7 +206,7 @@ def _parse_header(path, line):
         count, dim = int(fields[0]), int(fields[1])
     except ValueError:
         raise ValueError(f"{path}: line 1: expected a 'V D' header (vector count and dimensions), "
-                         f"got {line[:60]!r}{hint or describe(path)}") from None
+                         f"got {line[:60]!r}{describe(path) or hint}") from None
     if count < 0 or dim < 1 or count >= 1 << 40 or dim >= 1 << 31:
         raise ValueError(f"{path}: line 1: header declares {count} vectors of {dim} dimensions")
     return count, dim

@@ -581,9 +581,17 @@ def load_any(path):
     >>> [len(load_any(os.path.join(folder, f))) for f in ("kv.npz", "kv.txt")]
     [2, 2]
     """
-    if native.is_native(path):
+    if native.is_native(path) or _is_zip(path):    # a damaged native file: say so, not "no V D header"
         return KeyedVectors.load(path)
     return KeyedVectors.load_word2vec_format(path)
+
+
+def _is_zip(path):
+    try:
+        with open(path, "rb") as f:
+            return f.read(4) == b"PK\x03\x04"
+    except OSError:
+        return False
 
 
 def _as_list(items):

@@ -56,7 +56,7 @@ def is_native(path):
     try:
         with zipfile.ZipFile(path) as z:
             return "__header__.npy" in z.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except Exception:     # whatever a damaged or foreign file makes zipfile raise
         return False
 
 

@@ -1,0 +1,513 @@
+"""Bad input, crashes and restarts: each case gets a clear answer (an error naming the file and
+line, or a documented result), never a hang, a traceback or a silently wrong model.
+
+docs/robustness.md tables these cases with the messages they give.
+"""
+import os
+import pickle
+import random
+import re
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import tracemalloc
+import zipfile
+
+import numpy as np
+import pytest
+
+from w2v import KeyedVectors, Word2Vec, native
+from w2v.cli import main
+from w2v.corpus import LineSentence, scan
+from w2v.formats import load_word2vec_format, save_word2vec_format
+from w2v.vocab import Vocab
+
+SRC = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src")
+SMALL = dict(vector_size=8, min_count=1, epochs=1, workers=1, seed=1, progress=False)
+
+
+def cli_error(capsys, argv, match):
+    """Run the CLI; it must exit 2 with one line on stderr matching ``match`` and no traceback."""
+    capsys.readouterr()
+    rc = main([str(a) for a in argv])
+    err = capsys.readouterr().err
+    assert rc == 2, err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    assert re.search(match, err), err
+    return err
+
+
+def write(tmp_path, name, data):
+    p = tmp_path / name
+    p.write_bytes(data)
+    return p
+
+
+# ---- corpus files --------------------------------------------------------------------------------
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10" + bytes(range(256))
+
+# id -> (file content, reader options, message)
+CORPUS_ERRORS = {
+    "empty": (b"", {}, r"the corpus is empty"),
+    "whitespace-only": (b"  \n\t\r\n \x0b\x0c\n\n", {}, r"the corpus is empty"),
+    "binary-garbage": (PNG, {}, r"corpus\.txt: line 1: invalid utf-8 byte 0x89 at column 1"),
+    "binary-garbage-replace": (PNG, {"errors": "replace"}, r"corpus\.txt: line 3: NUL byte at column 1"),
+    "invalid-utf8-strict": (b"good words\nbad \xff byte\n", {},
+                            r"corpus\.txt: line 2: invalid utf-8 byte 0xff at column 5; pass errors='replace'"),
+    "nul-bytes": (b"a b\nc\x00d\n", {}, r"corpus\.txt: line 2: NUL byte at column 2; .*UTF-16"),
+    "utf16-with-bom": ("a b\n".encode("utf-16"), {}, r"line 1: .*UTF-16 byte-order mark.*encoding='utf-16'"),
+    "utf16-without-bom": ("a b\n".encode("utf-16-le"), {}, r"line 1: NUL byte at column 2"),
+    "unknown-encoding": (b"a b\n", {"encoding": "klingon"}, r"unknown encoding 'klingon'"),
+}
+CLI_READER_FLAGS = {"errors": "--encoding-errors", "encoding": "--encoding"}
+
+
+@pytest.mark.parametrize("case", list(CORPUS_ERRORS))
+def test_corpus_bad_input_api(tmp_path, case):
+    data, options, message = CORPUS_ERRORS[case]
+    p = write(tmp_path, "corpus.txt", data)
+    with pytest.raises(ValueError, match=message):
+        Word2Vec(str(p), **SMALL, **options)
+
+
+@pytest.mark.parametrize("case", list(CORPUS_ERRORS))
+def test_corpus_bad_input_cli(tmp_path, capsys, case):
+    data, options, message = CORPUS_ERRORS[case]
+    p = write(tmp_path, "corpus.txt", data)
+    flags = [x for k, v in options.items() for x in (CLI_READER_FLAGS[k], v)]
+    cli_error(capsys, ["train", p, "-o", tmp_path / "m.npz", "-q", "--min-count", "1", "--threads", "1",
+                       *flags], message)
+    assert not (tmp_path / "m.npz").exists()
+
+
+def test_invalid_utf8_replaced(tmp_path):
+    p = write(tmp_path, "corpus.txt", b"good words\nbad \xff byte\n" * 3)
+    model = Word2Vec(str(p), **SMALL, errors="replace")
+    assert sorted(model.wv.index_to_key) == sorted(["good", "words", "bad", "\ufffd", "byte"])
+
+
+def test_utf16_read_with_its_encoding(tmp_path):
+    p = write(tmp_path, "corpus.txt", "北京 上海\nparis london\n".encode("utf-16"))
+    model = Word2Vec(str(p), **SMALL, encoding="utf-16")
+    assert sorted(model.wv.index_to_key) == sorted(["北京", "上海", "paris", "london"])
+
+
+def test_bom_and_crlf_change_nothing(tmp_path):
+    text = b"the cat sat on the mat\nthe dog sat on the log\n" * 20
+    plain = Word2Vec(str(write(tmp_path, "lf.txt", text)), **SMALL)
+    bom_crlf = Word2Vec(str(write(tmp_path, "crlf.txt", b"\xef\xbb\xbf" + text.replace(b"\n", b"\r\n"))), **SMALL)
+    assert bom_crlf.wv.index_to_key == plain.wv.index_to_key
+    assert not any("\ufeff" in w or "\r" in w for w in bom_crlf.wv.index_to_key)
+    np.testing.assert_array_equal(bom_crlf.wv.vectors, plain.wv.vectors)
+
+
+def test_words_longer_than_10000_bytes_are_kept_and_round_trip(tmp_path):
+    long_word = "é" * 15_000                       # 30,000 bytes
+    p = write(tmp_path, "corpus.txt", f"a {long_word} b\nb a {long_word}\n".encode() * 5)
+    model = Word2Vec(str(p), **SMALL)
+    assert long_word in model.wv
+    model.save(tmp_path / "m.npz")
+    assert Word2Vec.load(tmp_path / "m.npz").wv.index_to_key == model.wv.index_to_key
+    for binary in (False, True):
+        out = tmp_path / f"v{binary}"
+        model.wv.save_word2vec_format(out, binary=binary)
+        back = KeyedVectors.load_word2vec_format(out)
+        assert back.index_to_key == model.wv.index_to_key
+        np.testing.assert_array_equal(back.vectors, model.wv.vectors)
+
+
+def test_binary_format_refuses_words_over_1_mib(tmp_path):
+    p = tmp_path / "v.bin"
+    with pytest.raises(ValueError, match=r"v\.bin: row 2: word .* longer than 1048576 bytes.*save as text"):
+        save_word2vec_format(p, ["a", "x" * (1 << 20 | 1)], np.zeros((2, 2), np.float32), binary=True)
+    assert not p.exists()
+
+
+def test_single_100_mb_line_is_chunked_in_bounded_memory(tmp_path):
+    p = tmp_path / "one-line.txt"
+    with open(p, "wb") as f:
+        f.write(b"a b " * 25_000_000)                # 100 MB, 50 M tokens, no newline
+    start = time.perf_counter()
+    tracemalloc.start()
+    try:
+        with scan(LineSentence(str(p))) as result:
+            peak = tracemalloc.get_traced_memory()[1]
+            lengths = np.diff(np.fromfile(result.offsets_path, dtype=np.int64))
+            assert result.total_words == 50_000_000 and result.words == ["a", "b"]
+    finally:
+        tracemalloc.stop()
+    assert (lengths == 10_000).all() and len(lengths) == 5_000
+    assert peak < 400 * 2**20, f"peak {peak / 2**20:.0f} MiB for a 100 MB line"
+    assert time.perf_counter() - start < 60
+
+
+# ---- vector and model files -----------------------------------------------------------------------
+
+def _native_with(tmp_path, name, kind="keyedvectors", meta=None, version=native.FORMAT_VERSION, **arrays):
+    """A native archive written by hand, to break one rule at a time."""
+    header = {"format": native.FORMAT_NAME, "version": version, "kind": kind, "meta": meta or {}}
+    p = tmp_path / name
+    with open(p, "wb") as f:
+        np.savez(f, __header__=np.frombuffer(__import__("json").dumps(header).encode(), np.uint8), **arrays)
+    return p
+
+
+def _words(*words):
+    blob, offsets = native.encode_words(list(words))
+    return {"words_blob": blob, "words_offsets": offsets}
+
+
+def _truncated_native(tmp_path):
+    KeyedVectors(["a", "b"], np.ones((2, 3), np.float32)).save(tmp_path / "full.npz")
+    data = (tmp_path / "full.npz").read_bytes()
+    return write(tmp_path, "bad", data[:len(data) // 2])
+
+
+def _foreign_zip(tmp_path):
+    with zipfile.ZipFile(tmp_path / "bad", "w") as z:
+        z.writestr("readme.txt", "not vectors")
+    return tmp_path / "bad"
+
+
+def _model_with_wrong_dims(tmp_path):
+    model = Word2Vec([["a", "b", "c"]] * 5, **SMALL)
+    model.save(tmp_path / "m.npz")
+    with np.load(tmp_path / "m.npz") as z:
+        arrays = {k: z[k] for k in z.files}
+    arrays["vectors"] = np.zeros((3, 5), np.float32)
+    p = tmp_path / "bad"
+    with open(p, "wb") as f:
+        np.savez(f, **arrays)
+    return p
+
+
+BIN_ROW = b"a " + np.array([1, 2, 3], "<f4").tobytes()
+W2V = KeyedVectors.load_word2vec_format         # text or binary, detected
+
+# id -> (make the file, loader, message)
+FILE_ERRORS = {
+    "text-truncated": (lambda t: write(t, "bad", b"3 2\na 1 2\nb 3 4\n"), W2V,
+                       r"bad: line 4: file ends after 2 rows; the header declares 3 \(truncated file, or wrong header\)"),
+    "binary-truncated": (lambda t: write(t, "bad", b"2 3\n" + BIN_ROW + b"b " + b"\0" * 5), W2V,
+                         r"bad: row 2: file ends early; the header declares 2 vectors of 3 dimensions"),
+    "native-truncated": (_truncated_native, KeyedVectors.load,
+                         r"bad: not a w2v native file, or damaged \(BadZipFile: "),
+    "text-header-count-huge": (lambda t: write(t, "bad", b"512573022 3\na 1 2 3\n"), W2V,
+                               r"bad: line 3: file ends after 1 rows; the header declares 512573022"),
+    "binary-header-count-huge": (lambda t: write(t, "bad", b"512573022 3210\n" + BIN_ROW), W2V,
+                                 r"bad: row 1: file ends early; the header declares 512573022 vectors of 3210"),
+    "header-absurd": (lambda t: write(t, "bad", b"3 99999999999\na 1\n"), W2V,
+                      r"bad: line 1: header declares 3 vectors of 99999999999 dimensions"),
+    "text-header-count-small": (lambda t: write(t, "bad", b"1 2\na 1 2\nb 3 4\n"), W2V,
+                                r"bad: line 3: more rows than the 1 the header declares"),
+    "binary-header-count-small": (lambda t: write(t, "bad", b"1 3\n" + BIN_ROW + b"\n" + BIN_ROW), W2V,
+                                  r"bad: row 2: data continues after the 1 vectors the header declares"),
+    "text-wrong-dimension": (lambda t: write(t, "bad", b"2 3\na 1 2 3\nb 1 2\n"), W2V,
+                             r"bad: line 3: 2 values after the word b'b', expected 3 \(the header's dimensions\)"),
+    "binary-wrong-dimension": (lambda t: write(t, "bad", b"2 2\n" + BIN_ROW + b"\n" + BIN_ROW + b"\n"), W2V,
+                               r"bad: row 2: empty word or NUL/line-break bytes in word .*dimensions \(2\) probably"),
+    "native-wrong-dimension": (_model_with_wrong_dims, Word2Vec.load,
+                               r"bad: arrays disagree with the vocabulary \(3 words, 8 dims\)"),
+    "text-nan": (lambda t: write(t, "bad", b"2 2\na 1 2\nb nan 4\n"), W2V, r"bad: line 3: non-finite value"),
+    "text-overflow": (lambda t: write(t, "bad", b"1 2\na 1e39 4\n"), W2V,
+                      r"bad: line 2: non-finite value \(nan, inf, or too large for float32\)"),
+    "binary-inf": (lambda t: write(t, "bad", b"1 2\na " + np.array([1, np.inf], "<f4").tobytes()), W2V,
+                   r"bad: row 1 \(word b'a'\): non-finite value"),
+    "native-nan": (lambda t: _native_with(t, "bad", vectors=np.full((1, 2), np.nan, np.float32), **_words("a")),
+                   KeyedVectors.load, r"bad: 'vectors' holds non-finite values"),
+    "native-lying-offsets": (lambda t: _native_with(t, "bad", vectors=np.zeros((2, 2), np.float32),
+                                                    words_blob=np.frombuffer(b"ab", np.uint8),
+                                                    words_offsets=np.array([0, 5, 2])),
+                             KeyedVectors.load, r"bad: the word offsets do not cut the 2-byte word list"),
+    "native-duplicate-words": (lambda t: _native_with(t, "bad", vectors=np.zeros((2, 2), np.float32),
+                                                      **_words("a", "a")),
+                               KeyedVectors.load, r"bad: duplicate word in index_to_key: 'a'"),
+    "native-wrong-dtype": (lambda t: _native_with(t, "bad", vectors=np.array([["1", "2"]]), **_words("a")),
+                           KeyedVectors.load, r"bad: 'vectors' is a <U1 array of shape \(1, 2\)"),
+    "native-zero-rng-state": (lambda t: _native_with(t, "bad", rng_states=np.zeros(2, np.uint64)),
+                              native.load_native, r"bad: 'rng_states' must be non-zero"),
+    "native-newer-version": (lambda t: _native_with(t, "bad", version=99), KeyedVectors.load,
+                             r"bad: format version 99 is newer than this w2v reads \(1\); upgrade w2v"),
+    "native-other-kind": (lambda t: _native_with(t, "bad", **_words("a"), vectors=np.zeros((1, 2), np.float32)),
+                          Word2Vec.load, r"bad: holds a 'keyedvectors', not a 'model'"),
+    "png-as-vectors": (lambda t: write(t, "bad", PNG), W2V,
+                       r"bad: line 1: expected a 'V D' header .*; it looks like a PNG image"),
+    "png-as-native": (lambda t: write(t, "bad", PNG), KeyedVectors.load,
+                      r"bad: not a w2v native file, or damaged .*; it looks like a PNG image"),
+    "foreign-zip-as-native": (_foreign_zip, KeyedVectors.load, r"bad: not a w2v native file \(no header\)"),
+    "foreign-zip-as-vectors": (_foreign_zip, W2V, r"bad: line 1: .*it looks like a zip archive"),
+    "pickle-as-native": (lambda t: write(t, "bad", pickle.dumps({"wv": [1.0]}, protocol=4)), Word2Vec.load,
+                         r"bad: not a w2v native file, or damaged .*it looks like a Python pickle \(w2v never loads"),
+    "pickle-as-vectors": (lambda t: write(t, "bad", pickle.dumps({"wv": [1.0]}, protocol=4)), W2V,
+                          r"bad: line 1: .*it looks like a Python pickle"),
+    "text-vectors-as-native": (lambda t: write(t, "bad", b"1 2\na 1 2\n"), KeyedVectors.load,
+                               r"bad: .*it looks like word2vec vectors \(load them with KeyedVectors\.load_word2vec"),
+    "empty-vectors": (lambda t: write(t, "bad", b""), W2V, r"bad: empty file"),
+    "empty-native": (lambda t: write(t, "bad", b""), KeyedVectors.load, r"bad: .*; the file is empty"),
+}
+
+
+@pytest.mark.parametrize("case", list(FILE_ERRORS))
+def test_bad_vector_and_model_files(tmp_path, case):
+    make, load, message = FILE_ERRORS[case]
+    path = make(tmp_path)
+    with pytest.raises(ValueError, match=message):
+        load(str(path))
+
+
+@pytest.mark.parametrize("case,message", [
+    ("text-truncated", r"bad: line 4: file ends after 2 rows"),
+    ("binary-header-count-huge", r"bad: row 1: file ends early; the header declares 512573022"),
+    ("native-truncated", r"bad: not a w2v native file, or damaged \(BadZipFile"),
+    ("native-nan", r"bad: 'vectors' holds non-finite values"),
+    ("png-as-native", r"bad: line 1: expected a 'V D' header .*; it looks like a PNG image"),
+    ("pickle-as-native", r"bad: line 1: expected a 'V D' header .*; it looks like a Python pickle"),
+    ("empty-native", r"bad: empty file"),
+])
+def test_bad_vector_files_cli(tmp_path, capsys, case, message):
+    path = FILE_ERRORS[case][0](tmp_path)
+    for command in (["info", path], ["similar", path, "a"], ["convert", path, tmp_path / "out.txt"]):
+        cli_error(capsys, command, "^w2v: error: .*" + message)
+    assert not (tmp_path / "out.txt").exists()
+
+
+def test_missing_files(tmp_path):
+    for load in (KeyedVectors.load, Word2Vec.load, KeyedVectors.load_word2vec_format):
+        with pytest.raises(FileNotFoundError, match=r"nope\.bin: no such file"):
+            load(str(tmp_path / "nope.bin"))
+    with pytest.raises(FileNotFoundError, match=r"nope\.txt: no such file"):
+        Word2Vec(str(tmp_path / "nope.txt"), **SMALL)
+
+
+# ---- hyperparameters ------------------------------------------------------------------------------
+
+HYPERPARAMETER_ERRORS = {
+    "vector_size=0": ({"vector_size": 0}, r"vector_size must be >= 1, got 0"),
+    "vector_size='100'": ({"vector_size": "100"}, r"vector_size must be an integer, got '100'"),
+    "vector_size=1.5": ({"vector_size": 1.5}, r"vector_size must be an integer, got 1\.5"),
+    "window=0": ({"window": 0}, r"window must be >= 1, got 0"),
+    "min_count=-1": ({"min_count": -1}, r"min_count must be >= 0, got -1"),
+    "alpha=0": ({"alpha": 0}, r"alpha must be > 0\.0, got 0"),
+    "alpha=nan": ({"alpha": float("nan")}, r"alpha must be a number, got nan"),
+    "alpha=inf": ({"alpha": float("inf")}, r"alpha must be > 0\.0, got inf"),
+    "min_alpha>alpha": ({"min_alpha": 0.5}, r"min_alpha \(0\.5\) must not exceed alpha \(0\.025\)"),
+    "sample=-1": ({"sample": -1}, r"sample must be >= 0\.0, got -1"),
+    "negative=-1": ({"negative": -1}, r"negative must be >= 0, got -1"),
+    "hs=2": ({"hs": 2}, r"hs must be between 0 and 1, got 2"),
+    "sg=True": ({"sg": True}, r"sg must be an integer, got True"),
+    "no-objective": ({"negative": 0}, r"no objective: set negative > 0, hs=1 or softmax=1"),
+    "softmax+negative": ({"softmax": 1}, r"softmax=1 is an objective of its own"),
+    "ns_exponent=inf": ({"ns_exponent": float("inf")}, r"ns_exponent must be a finite number, got inf"),
+    "epochs=0": ({"epochs": 0}, r"epochs must be >= 1, got 0"),
+    "workers=0": ({"workers": 0}, r"workers must be >= 1, got 0"),
+    "seed=-1": ({"seed": -1}, r"seed must be >= 0, got -1"),
+    "max_vocab_size=1": ({"max_vocab_size": 1}, r"max_vocab_size must be >= 2, got 1"),
+    "batch_words=0": ({"batch_words": 0}, r"batch_words must be >= 1, got 0"),
+    "max_sentence_length=0": ({"max_sentence_length": 0}, r"max_sentence_length must be >= 1, got 0"),
+}
+
+
+@pytest.mark.parametrize("case", list(HYPERPARAMETER_ERRORS))
+def test_bad_hyperparameters_api(case):
+    kwargs, message = HYPERPARAMETER_ERRORS[case]
+    with pytest.raises(ValueError, match=message):
+        Word2Vec(**{**SMALL, **kwargs})
+
+
+@pytest.mark.parametrize("options,message", [
+    ({"tokenizer": "nope"}, r"unknown tokenizer 'nope'"),
+    ({"errors": "bogus"}, r"unknown errors handler 'bogus'"),
+    ({"min_count": 1000}, r"no word reaches min_count=1000"),
+    ({"ns_exponent": 1e308}, r"cannot build a noise distribution .* ns_exponent=1e\+308"),
+])
+def test_bad_options_found_when_reading(tmp_path, options, message):
+    p = write(tmp_path, "corpus.txt", b"a b c\n" * 10)
+    with pytest.raises(ValueError, match=message):
+        Word2Vec(str(p), **{**SMALL, **options})
+
+
+@pytest.mark.parametrize("flags,message", [
+    (["--size", "0"], r"^w2v: error: vector_size must be >= 1, got 0$"),
+    (["--size", "abc"], r"^w2v train: argument --size/--vector-size: invalid int value: 'abc'"),
+    (["--alpha", "nan"], r"^w2v: error: alpha must be a number, got nan$"),
+    (["--window", "-1"], r"^w2v: error: window must be >= 1, got -1$"),
+    (["--threads", "0"], r"^w2v: error: workers must be >= 1, got 0$"),
+    (["--epochs", "0"], r"^w2v: error: epochs must be >= 1, got 0$"),
+    (["--sample", "-1"], r"^w2v: error: sample must be >= 0\.0, got -1\.0$"),
+    (["--min-count", "1000"], r"^w2v: error: no word reaches min_count=1000"),
+    (["--ns-exponent", "1e308"], r"^w2v: error: cannot build a noise distribution"),
+    (["--encoding", "klingon"], r"^w2v: error: unknown encoding 'klingon'"),
+    (["--encoding-errors", "bogus"], r"^w2v train: argument --encoding-errors: invalid choice: 'bogus'"),
+    (["--tokenizer", "nope"], r"^w2v: error: unknown tokenizer 'nope'"),
+    (["-cbow", "2"], r"^w2v train: argument -cbow: invalid choice: 2"),
+])
+def test_bad_flags_cli(tmp_path, capsys, flags, message):
+    p = write(tmp_path, "corpus.txt", b"a b c\n" * 10)
+    args = ["train", p, "-o", tmp_path / "m.npz", "-q", "--threads", "1", *flags]
+    if "--min-count" not in flags:
+        args += ["--min-count", "1"]
+    cli_error(capsys, args, message)
+    assert not (tmp_path / "m.npz").exists()
+
+
+def test_out_of_memory_is_one_line_cli(tmp_path, capsys, monkeypatch):
+    def too_big(self, *args, **kwargs):
+        raise MemoryError("Unable to allocate 1.82 TiB for an array with shape (5, 99999999999)")
+    monkeypatch.setattr(Word2Vec, "build_vocab", too_big)
+    p = write(tmp_path, "corpus.txt", b"a b c\n")
+    cli_error(capsys, ["train", p, "-o", tmp_path / "m.npz", "-q", "--size", "99999999999"],
+              r"^w2v: error: not enough memory \(Unable to allocate 1\.82 TiB.*\); lower --size")
+
+
+# ---- atomic writes -------------------------------------------------------------------------------
+
+N_WORDS, DIM = 3000, 300          # ~3.6 MB native/binary, ~5 MB text: writes take tens of ms
+
+WRITER = textwrap.dedent("""
+    import sys
+    import numpy as np
+    from w2v import KeyedVectors
+    from w2v.vocab import Vocab
+    folder, n, dim = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    words = [f"w{i}" for i in range(n)]
+    i = 1
+    while True:                    # rewrite every file, over and over, until killed
+        kv = KeyedVectors(words, np.full((n, dim), i % 2, np.float32))
+        kv.save(folder + "/kv.npz")
+        kv.save_word2vec_format(folder + "/kv.txt")
+        kv.save_word2vec_format(folder + "/kv.bin", binary=True)
+        Vocab(words, np.full(n, i % 2 + 1)).save_c(folder + "/vocab.txt")
+        if i == 1:
+            print("ready", flush=True)
+        i += 1
+""")
+
+
+def _check_intact(folder):
+    """Every file loads whole and holds one complete generation (all 0s or all 1s), never a mix."""
+    for name, load in (("kv.npz", KeyedVectors.load), ("kv.txt", KeyedVectors.load_word2vec_format),
+                       ("kv.bin", KeyedVectors.load_word2vec_format)):
+        kv = load(str(folder / name))
+        assert kv.vectors.shape == (N_WORDS, DIM)
+        assert kv.vectors.min() == kv.vectors.max() and kv.vectors[0, 0] in (0, 1), name
+    vocab = Vocab.load_c(folder / "vocab.txt")
+    assert len(vocab) == N_WORDS and vocab.counts.min() == vocab.counts.max()
+
+
+def test_killed_saves_leave_the_previous_files_intact(tmp_path):
+    words = [f"w{i}" for i in range(N_WORDS)]
+    kv = KeyedVectors(words, np.zeros((N_WORDS, DIM), np.float32))
+    kv.save(tmp_path / "kv.npz")
+    kv.save_word2vec_format(tmp_path / "kv.txt")
+    kv.save_word2vec_format(tmp_path / "kv.bin", binary=True)
+    Vocab(words, np.ones(N_WORDS)).save_c(tmp_path / "vocab.txt")
+    rng = random.Random(6)
+    env = {**os.environ, "PYTHONPATH": SRC}
+    for _ in range(4):
+        proc = subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path), str(N_WORDS), str(DIM)],
+                                stdout=subprocess.PIPE, env=env)
+        try:
+            assert proc.stdout.readline() == b"ready\n"
+            time.sleep(rng.uniform(0.0, 0.4))
+        finally:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            proc.stdout.close()
+        _check_intact(tmp_path)
+    # A kill mid-write leaves its temporary file behind, never a partial file under the final name.
+    leftovers = [f for f in os.listdir(tmp_path) if f.endswith(".tmp")]
+    assert all(f.startswith(".") for f in leftovers)
+    assert leftovers, "no kill landed inside a write: the test did not test anything"
+
+
+class Boom(Exception):
+    pass
+
+
+@pytest.mark.parametrize("what", ["native", "text", "binary", "vocab", "plot"])
+def test_failed_save_leaves_previous_file_intact(tmp_path, monkeypatch, what):
+    kv = KeyedVectors(["a", "b"], np.eye(2, dtype=np.float32))
+    path = tmp_path / "out"
+    save = {"native": lambda: kv.save(path),
+            "text": lambda: kv.save_word2vec_format(path),
+            "binary": lambda: kv.save_word2vec_format(path, binary=True),
+            "vocab": lambda: Vocab(["a", "b"], [2, 1]).save_c(path)}
+    if what == "plot":
+        pytest.importorskip("matplotlib")
+        from w2v import plot
+        save["plot"] = lambda: plot.plot_training([{"epoch": 0, "loss": 1.0, "words_per_sec": 5.0}],
+                                                  output=path.with_suffix(".png"))
+        path = path.with_suffix(".png")
+    save[what]()
+    before = path.read_bytes()
+    import w2v._atomic
+    real_replace = os.replace
+
+    def write_then_crash(src, dst):
+        with open(src, "ab") as f:
+            f.write(b"garbage")            # the temporary file is damaged...
+        raise Boom                         # ...and the process dies before the rename
+    monkeypatch.setattr(w2v._atomic.os, "replace", write_then_crash)
+    with pytest.raises(Boom):
+        save[what]()
+    monkeypatch.setattr(w2v._atomic.os, "replace", real_replace)
+    assert path.read_bytes() == before
+    assert os.listdir(tmp_path) == [path.name]        # no temporary file left either
+
+
+def test_every_file_write_goes_through_atomic_write():
+    """Audit: no module opens a file for writing or saves a figure except through atomic_write.
+
+    The corpus's scratch files (ids and offsets, deleted after training) are the one exception.
+    """
+    writing = re.compile(r"""open\([^)]*["'](w|wb|a|ab|x|xb|r\+b|w\+b)["']|\.savefig\(|np\.save|\.tofile\(""")
+    allowed = {("corpus.py", "ids"), ("corpus.py", "tofile"), ("corpus.py", "f_off"), ("corpus.py", "dst")}
+    found = []
+    for folder, _, files in os.walk(os.path.join(SRC, "w2v")):
+        for name in files:
+            if not name.endswith(".py") or name == "_atomic.py":
+                continue
+            for no, line in enumerate(open(os.path.join(folder, name), encoding="utf-8"), 1):
+                code = line.strip()
+                if code.startswith((">>>", "...", "#")) or not writing.search(code):
+                    continue
+                if "atomic_write" in code or "fig.savefig(f," in code or "np.savez(f," in code:
+                    continue
+                if any(name == f and key in code for f, key in allowed):
+                    continue
+                found.append(f"{name}:{no}: {code}")
+    assert not found, "\n".join(found)
+
+
+# ---- determinism -----------------------------------------------------------------------------------
+
+TRAIN = textwrap.dedent("""
+    import random, sys
+    import numpy as np
+    from w2v import Word2Vec
+    corpus, out = sys.argv[1], sys.argv[2]
+    for name, kw in (("sg", dict(sg=1, hs=1)), ("cbow", dict(sg=0, negative=5, sample=1e-2))):
+        m = Word2Vec(corpus, vector_size=16, window=3, min_count=1, epochs=2, workers=1, seed=11,
+                     progress=False, **kw)
+        np.save(f"{out}-{name}.npy", m.wv.vectors)
+        with open(f"{out}-{name}.txt", "w") as f:
+            f.write("\\n".join(m.wv.index_to_key))
+""")
+
+
+def test_one_worker_and_a_seed_give_bit_identical_vectors_whatever_the_hash_seed(tmp_path):
+    rng = random.Random(0)
+    words = [f"w{i}" for i in range(80)] + ["tie1", "tie2", "tie3"]   # equal counts: order by first sight
+    lines = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 20))) for _ in range(600)]
+    corpus = write(tmp_path, "corpus.txt", ("\n".join(lines) + "\ntie1 tie2 tie3\n").encode())
+    for hash_seed in ("0", "4242"):
+        env = {**os.environ, "PYTHONPATH": SRC, "PYTHONHASHSEED": hash_seed}
+        subprocess.run([sys.executable, "-c", TRAIN, str(corpus), str(tmp_path / hash_seed)],
+                       env=env, check=True, timeout=300)
+    for name in ("sg", "cbow"):
+        a, b = (np.load(tmp_path / f"{h}-{name}.npy") for h in ("0", "4242"))
+        assert (tmp_path / f"0-{name}.txt").read_text() == (tmp_path / f"4242-{name}.txt").read_text()
+        assert a.tobytes() == b.tobytes(), name
