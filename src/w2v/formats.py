@@ -20,6 +20,7 @@ _WRITE_ROWS = 4096         # rows formatted per write
 _MAX_WORD = 1 << 20        # a binary "word" longer than this means the layout is not what the header says
 _PREALLOC = 1 << 26        # bytes of rows allocated ahead when the file's size does not bound the count
 _BAD_IN_WORD = re.compile(rb"[\x00\n\r]")   # bytes no word holds (float bytes often do)
+_NOT_TEXT = re.compile(rb"[^\t\n\r\x20-\x7e]")
 _UNICODE_ERRORS = ("strict", "replace", "ignore")
 
 
@@ -224,7 +225,11 @@ def _looks_like_text(head, dim):
     try:
         np.fromstring(rest, dtype=np.float64, sep=" ")
     except ValueError:
-        return False
+        # Not numbers: binary, unless the bytes where a binary vector would be are all printable
+        # text (a damaged text file; the text reader then names the line). Real float32 vectors of
+        # 4+ dimensions have a byte outside that range with probability 1 - 1e-7 or more.
+        row = head[space + 1:space + 1 + 4 * dim]
+        return dim >= 4 and len(row) == 4 * dim and not _NOT_TEXT.search(row)
     return True
 
 
