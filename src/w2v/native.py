@@ -73,13 +73,16 @@ def load_native(path, kind=None):
         raise FileNotFoundError(f"{path}: no such file")
     if os.path.isdir(path):
         raise IsADirectoryError(f"{path}: is a folder, not a w2v native file")
+    with open(path, "rb") as f:
+        if f.read(4) != b"PK\x03\x04":      # np.load would call anything else a pickle
+            raise ValueError(f"{path}: not a w2v native file (those are zip archives){describe(path)}")
     try:
         # Our own handle: np.load leaks the one it opens when the zip directory is damaged.
         with open(path, "rb") as f, np.load(f, allow_pickle=False) as z:
             arrays = {name: z[name] for name in z.files}
     except Exception as e:   # zipfile, zlib and numpy raise many types for a damaged archive
-        raise ValueError(f"{path}: not a w2v native file, or damaged ({type(e).__name__}: {e})"
-                         f"{describe(path)}") from None
+        raise ValueError(f"{path}: damaged w2v native file, or a zip archive of something else "
+                         f"({type(e).__name__}: {e})") from None
     if "__header__" not in arrays:
         raise ValueError(f"{path}: not a w2v native file (no header)")
     try:
