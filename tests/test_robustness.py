@@ -166,6 +166,15 @@ def _truncated_native(tmp_path):
     return write(tmp_path, "bad", data[:len(data) // 2])
 
 
+def _unknown_compression(tmp_path):
+    """A native file whose zip directory names compression method 99 (zipfile: NotImplementedError)."""
+    KeyedVectors(["a", "b"], np.ones((2, 3), np.float32)).save(tmp_path / "full.npz")
+    data = bytearray((tmp_path / "full.npz").read_bytes())
+    for at in [m.start() for m in re.finditer(b"PK\x01\x02", bytes(data))]:
+        data[at + 10:at + 12] = (99).to_bytes(2, "little")
+    return write(tmp_path, "bad", bytes(data))
+
+
 def _foreign_zip(tmp_path):
     with zipfile.ZipFile(tmp_path / "bad", "w") as z:
         z.writestr("readme.txt", "not vectors")
@@ -195,6 +204,9 @@ FILE_ERRORS = {
                          r"bad: row 2: file ends early; the header declares 2 vectors of 3 dimensions"),
     "native-truncated": (_truncated_native, KeyedVectors.load,
                          r"bad: damaged w2v native file, or a zip archive of something else \(BadZipFile: "),
+    "native-unknown-compression": (_unknown_compression, KeyedVectors.load,
+                                   r"bad: damaged w2v native file, .*\(NotImplementedError: That compression "
+                                   r"method is not supported\)"),
     "text-header-count-huge": (lambda t: write(t, "bad", b"512573022 3\na 1 2 3\n"), W2V,
                                r"bad: line 3: file ends after 1 rows; the header declares 512573022"),
     "binary-header-count-huge": (lambda t: write(t, "bad", b"512573022 3210\n" + BIN_ROW), W2V,
@@ -272,6 +284,42 @@ def test_bad_vector_files_cli(tmp_path, capsys, case, message):
     for command in (["info", path], ["similar", path, "a"], ["convert", path, tmp_path / "out.txt"]):
         cli_error(capsys, command, "^w2v: error: .*" + message)
     assert not (tmp_path / "out.txt").exists()
+
+
+def test_binary_words_with_control_characters_load(tmp_path):
+    """gensim writes any word as is; only NUL, CR and LF (a sign of wrong dimensions) are refused."""
+    p = write(tmp_path, "v.bin", b"2 2\n" + b"x\x01y " + np.array([1, 2], "<f4").tobytes()
+              + b"\x7f " + np.array([3, 4], "<f4").tobytes())
+    kv = KeyedVectors.load_word2vec_format(str(p))
+    assert kv.index_to_key == ["x\x01y", "\x7f"]
+    kv.save_word2vec_format(tmp_path / "again.bin", binary=True)
+    assert (tmp_path / "again.bin").read_bytes() == p.read_bytes()
+
+
+def test_damaged_text_file_is_not_read_as_binary(tmp_path):
+    """Found by fuzzing: a vertical tab in the first row made it unparsable, and the file was read
+    as binary garbage (silently with limit=2). It stays text, and the error names the line."""
+    rows = b"king 2.040919 -2.555665 0.41809884 -0.5677696\x0bqueen -0.45 -0.21 -2.01 -0.23\nb 1 2 3 4\n"
+    p = write(tmp_path, "v.txt", b"2 4\n" + rows)
+    for limit in (None, 2):
+        with pytest.raises(ValueError, match=r"v\.txt: line 2: 9 values after the word b'king', expected 4"):
+            KeyedVectors.load_word2vec_format(str(p), limit=limit)
+
+
+def test_failed_loads_leave_no_open_file(tmp_path):
+    """np.load leaks its handle when a zip directory is damaged; the loaders open the file themselves."""
+    import gc
+    import warnings
+    paths = [_truncated_native(tmp_path), write(tmp_path, "zip-ish", b"PK\x03\x04 then garbage"),
+             write(tmp_path, "text", b"2 2\na 1\n")]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for path in paths:
+            for load in (KeyedVectors.load, Word2Vec.load, native.load_native, W2V):
+                with pytest.raises(ValueError):
+                    load(str(path))
+        gc.collect()
+    assert not [w for w in caught if issubclass(w.category, ResourceWarning)]
 
 
 def test_missing_files(tmp_path):
