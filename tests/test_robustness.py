@@ -538,6 +538,36 @@ def test_failed_save_leaves_previous_file_intact(tmp_path, monkeypatch, what):
     assert os.listdir(tmp_path) == [path.name]        # no temporary file left either
 
 
+def test_failed_corpus_encoding_leaves_previous_files_intact(tmp_path, monkeypatch):
+    """``Scan.encode(vocab, path=...)`` keeps its files: a failed rewrite leaves the previous pair."""
+    from w2v.corpus import EncodedCorpus
+    corpus = write(tmp_path, "corpus.txt", b"a b c\nb c\n")
+    vocab = Vocab(["b", "c", "a"], [2, 2, 1])
+    with scan(LineSentence(str(corpus))) as result:
+        result.encode(vocab, path=tmp_path / "enc").close()
+    before = [(tmp_path / n).read_bytes() for n in ("enc", "enc.offsets")]
+    import w2v._atomic
+
+    def crash(src, dst):
+        raise Boom
+    monkeypatch.setattr(w2v._atomic.os, "replace", crash)
+    with scan(LineSentence(str(corpus))) as result, pytest.raises(Boom):
+        result.encode(Vocab(["a"], [1]), path=tmp_path / "enc")
+    monkeypatch.undo()
+    assert [(tmp_path / n).read_bytes() for n in ("enc", "enc.offsets")] == before
+    assert sorted(os.listdir(tmp_path)) == ["corpus.txt", "enc", "enc.offsets"]
+    with EncodedCorpus.load(tmp_path / "enc") as enc:
+        assert enc.ids.tolist() == [2, 0, 1, 0, 1]
+
+
+def test_encoded_corpus_with_lying_offsets_is_refused(tmp_path):
+    from w2v.corpus import EncodedCorpus
+    np.array([0, 1, 2], np.int32).tofile(tmp_path / "enc")
+    np.array([0, 2, 9], np.int64).tofile(tmp_path / "enc.offsets")
+    with pytest.raises(ValueError, match=r"enc\.offsets: the sentence offsets do not cut the 3 ids"):
+        EncodedCorpus.load(tmp_path / "enc")
+
+
 def test_every_file_write_goes_through_atomic_write():
     """Audit: no module opens a file for writing or saves a figure except through atomic_write.
 

@@ -24,6 +24,7 @@ from collections import defaultdict
 import numpy as np
 from numba import njit
 
+from w2v._atomic import atomic_write
 from w2v.vocab import _keep_mask
 
 logger = logging.getLogger(__name__)
@@ -1018,18 +1019,25 @@ class Scan:
             owned = path is None
             out_path = _temp_path(os.path.dirname(self.ids_path), ".ids") if owned else os.fspath(path)
             off_path = _temp_path(os.path.dirname(self.ids_path), ".offsets") if owned else out_path + ".offsets"
-            _remove_files([off_path])
-            try:
-                os.link(self.offsets_path, off_path)
-            except OSError:
-                shutil.copyfile(self.offsets_path, off_path)
+            if owned:
+                _remove_files([off_path])
+                try:
+                    os.link(self.offsets_path, off_path)
+                except OSError:
+                    shutil.copyfile(self.offsets_path, off_path)
+            else:        # files the caller keeps: whole or not at all, like every file w2v writes
+                with open(self.offsets_path, "rb") as f_off, atomic_write(off_path, "wb") as d_off:
+                    shutil.copyfileobj(f_off, d_off)
         # Chunked reads and writes, not a memory map: a map would keep every page it touched
         # in this process's memory, which would then grow with the corpus.
         n_known = 0
         with contextlib.ExitStack() as stack:
             src = stack.enter_context(open(out_path if in_place else self.ids_path,
                                            "r+b" if in_place else "rb"))
-            dst = src if in_place else stack.enter_context(open(out_path, "wb"))
+            if in_place:
+                dst = src
+            else:
+                dst = stack.enter_context(open(out_path, "wb") if owned else atomic_write(out_path, "wb"))
             position = 0
             while True:
                 src.seek(position)
@@ -1119,7 +1127,12 @@ class EncodedCorpus:
         for p in (path, path + ".offsets"):
             if not os.path.exists(p):
                 raise FileNotFoundError(f"{p}: no such file")
-        return cls(_map_file(path, np.int32), _map_file(path + ".offsets", np.int64), path, path + ".offsets")
+        ids, offsets = _map_file(path, np.int32), _map_file(path + ".offsets", np.int64)
+        # Offsets past the ids would send the kernels (which do not check bounds) out of the array.
+        if len(offsets) < 1 or offsets[0] != 0 or offsets[-1] != len(ids) or (np.diff(offsets) < 0).any():
+            raise ValueError(f"{path}.offsets: the sentence offsets do not cut the {len(ids)} ids of {path} "
+                             f"into sentences (files from different encodings, or damaged)")
+        return cls(ids, offsets, path, path + ".offsets")
 
     def __len__(self):
         return self.n_sentences
