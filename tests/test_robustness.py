@@ -330,7 +330,7 @@ def test_missing_files(tmp_path):
         Word2Vec(str(tmp_path / "nope.txt"), **SMALL)
 
 
-# ---- Word2Vec.load gaps that need a fix in model.py (reported; strict xfail until then) ------------
+# ---- Word2Vec.load checks the content of a sound zip, and names the file ------------------------
 
 def _model_file(tmp_path, meta=None, drop=(), **arrays):
     """A saved model, then its metadata updated with ``meta``, arrays dropped or replaced."""
@@ -353,8 +353,6 @@ MODEL_GAPS = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason="model.py: Word2Vec._from_archive checks these neither early nor "
-                                       "with the file's name (see docs/robustness.md, 'Known gaps')")
 @pytest.mark.parametrize("case", list(MODEL_GAPS))
 def test_model_file_gaps(tmp_path, case):
     path = _model_file(tmp_path, **MODEL_GAPS[case])

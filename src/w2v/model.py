@@ -389,29 +389,48 @@ class Word2Vec:
 
     @classmethod
     def _from_archive(cls, path, meta, arrays):
+        """Rebuild a model from a native archive's metadata and arrays, checking everything
+        first; every error is a ValueError naming the file."""
         try:
-            config = Config.from_dict(meta["config"]).validate()
-            words = native.decode_words(arrays["words_blob"], arrays["words_offsets"])
-            counts = arrays["counts"].astype(np.int64)
-            vectors = np.ascontiguousarray(arrays["vectors"], dtype=np.float32)
-        except (KeyError, TypeError, UnicodeDecodeError) as e:
-            raise ValueError(f"{path}: incomplete w2v model ({e})") from None
+            return cls._build_from_archive(meta, arrays)
+        except KeyError as e:
+            raise ValueError(f"{path}: incomplete w2v model (no {e})") from None
+        except (TypeError, ValueError, UnicodeDecodeError) as e:
+            raise ValueError(f"{path}: {e}") from None
+
+    @classmethod
+    def _build_from_archive(cls, meta, arrays):
+        config = Config.from_dict(meta["config"]).validate()
+        readers = meta.get("reader_options", {})
+        if not isinstance(readers, dict) or not set(readers) <= set(_READER_OPTIONS):
+            raise ValueError(f"reader_options must be a dict with keys among {_READER_OPTIONS}")
+        log = meta.get("training_log", [])
+        if not isinstance(log, list) or not all(isinstance(e, dict) for e in log):
+            raise ValueError("training_log must be a list of per-epoch dicts")
+        words = native.decode_words(arrays["words_blob"], arrays["words_offsets"])
+        counts = arrays["counts"].astype(np.int64)
+        vectors = np.ascontiguousarray(arrays["vectors"], dtype=np.float32)
         n, dim = len(words), config.vector_size
         if vectors.shape != (n, dim) or counts.shape != (n,):
-            raise ValueError(f"{path}: arrays disagree with the vocabulary ({n} words, {dim} dims)")
-        model = cls(**config.to_dict(), progress=False, **meta.get("reader_options", {}))
-        model.config = config
-        model.vocab = Vocab(words, counts)
-        model.wv = KeyedVectors(words, vectors, counts=counts.copy())
-        for name in ("syn1", "syn1neg"):
+            raise ValueError(f"arrays disagree with the vocabulary ({n} words, {dim} dims)")
+        needed = {"syn1neg": config.negative > 0, "syn1": bool(config.hs or config.softmax)}
+        for name, required in needed.items():
             a = arrays.get(name)
+            if required and a is None:
+                raise ValueError(f"the configuration needs {name}, which the file lacks")
             if a is not None and a.shape != (n, dim):
-                raise ValueError(f"{path}: {name} has shape {a.shape}, expected {(n, dim)}")
+                raise ValueError(f"{name} has shape {a.shape}, expected {(n, dim)}")
+        model = cls(**config.to_dict(), progress=False, **readers)
+        model.config = config
+        model.vocab = Vocab(words, counts)   # raises on duplicate words
+        model.wv = KeyedVectors(words, vectors, counts=counts.copy())
+        for name in needed:
+            a = arrays.get(name)
             setattr(model, name, None if a is None else np.ascontiguousarray(a, np.float32))
         states = arrays.get("rng_states")
         model.rng_states = ([states[i:i + 1].copy() for i in range(len(states))]
                             if states is not None else seed_states(config.seed, config.workers))
-        model.training_log = list(meta.get("training_log", []))
+        model.training_log = list(log)
         model.progress = True
         return model
 
