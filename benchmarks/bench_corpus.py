@@ -8,7 +8,8 @@ import logging
 import os
 import time
 
-from w2v.corpus import LineSentence, scan
+from w2v.corpus import LineSentence
+from w2v.encoded import scan
 from w2v.vocab import Vocab
 
 DEFAULT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "corpora", "en-dict.txt.gz")

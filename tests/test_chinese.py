@@ -10,7 +10,8 @@ import pytest
 
 from w2v import KeyedVectors, Word2Vec
 from w2v.cli import main
-from w2v.corpus import LineSentence, as_sentences, get_tokenizer, scan
+from w2v.corpus import LineSentence, as_sentences, get_tokenizer
+from w2v.encoded import scan
 from w2v.evaluate import evaluate_word_analogies, evaluate_word_pairs, resolve_dataset
 
 NEEDS_JIEBA = "jieba is an optional extra: pip install 'w2v[zh]'"

@@ -12,8 +12,9 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from w2v import corpus
-from w2v.corpus import (EncodedCorpus, LineSentence, PathLineSentences, as_sentences, encode_with_vocab,
-                        get_tokenizer, open_text, register_tokenizer, scan)
+from w2v.corpus import (LineSentence, PathLineSentences, as_sentences, get_tokenizer, open_text,
+                        register_tokenizer)
+from w2v.encoded import EncodedCorpus, encode_with_vocab, scan
 from w2v.vocab import RULE_DEFAULT, RULE_DISCARD, RULE_KEEP, Vocab
 
 SHARED = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "corpora", "en-dict.txt.gz")

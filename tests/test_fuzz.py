@@ -237,7 +237,8 @@ def test_corpus_reader_splits_like_str_split_or_raises(tmp_path_factory, data):
     not UTF-8 text (invalid sequences, NUL) raise ValueError."""
     from collections import Counter
 
-    from w2v.corpus import LineSentence, scan
+    from w2v.corpus import LineSentence
+    from w2v.encoded import scan
 
     path = os.path.join(str(tmp_path_factory.mktemp("corpus")), "c.txt")
     with open(path, "wb") as f:

@@ -20,7 +20,8 @@ import pytest
 
 from w2v import KeyedVectors, Word2Vec, native
 from w2v.cli import main
-from w2v.corpus import LineSentence, scan
+from w2v.corpus import LineSentence
+from w2v.encoded import scan
 from w2v.formats import load_word2vec_format, save_word2vec_format
 from w2v.vocab import Vocab
 
@@ -538,7 +539,7 @@ def test_failed_save_leaves_previous_file_intact(tmp_path, monkeypatch, what):
 
 def test_failed_corpus_encoding_leaves_previous_files_intact(tmp_path, monkeypatch):
     """``Scan.encode(vocab, path=...)`` keeps its files: a failed rewrite leaves the previous pair."""
-    from w2v.corpus import EncodedCorpus
+    from w2v.encoded import EncodedCorpus
     corpus = write(tmp_path, "corpus.txt", b"a b c\nb c\n")
     vocab = Vocab(["b", "c", "a"], [2, 2, 1])
     with scan(LineSentence(str(corpus))) as result:
@@ -559,7 +560,7 @@ def test_failed_corpus_encoding_leaves_previous_files_intact(tmp_path, monkeypat
 
 
 def test_encoded_corpus_with_lying_offsets_is_refused(tmp_path):
-    from w2v.corpus import EncodedCorpus
+    from w2v.encoded import EncodedCorpus
     np.array([0, 1, 2], np.int32).tofile(tmp_path / "enc")
     np.array([0, 2, 9], np.int64).tofile(tmp_path / "enc.offsets")
     with pytest.raises(ValueError, match=r"enc\.offsets: the sentence offsets do not cut the 3 ids"):
@@ -573,8 +574,8 @@ def test_every_file_write_goes_through_atomic_write():
     """
     writing = re.compile(r"""open\([^)]*["'](w|wb|wt|a|ab|at|x|xb|r\+b|w\+b)["']|mode=["'][wax]|\.savefig\("""
                          r"""|np\.save|\.tofile\(|write_text\(|write_bytes\(|shutil\.(copy|copyfile|move)\(""")
-    allowed = {("corpus.py", "f_ids"), ("corpus.py", "tofile"), ("corpus.py", "self.offsets_path, off_path"),
-               ("corpus.py", "open(out_path, \"wb\") if owned"),     # scratch files, deleted after training
+    allowed = {("encoded.py", "f_ids"), ("encoded.py", "tofile"), ("encoded.py", "self.offsets_path, off_path"),
+               ("encoded.py", "open(out_path, \"wb\") if owned"),    # scratch files, deleted after training
                ("formats.py", "fileobj=raw")}                          # compresses into atomic_write's file
     found = []
     for folder, _, files in os.walk(os.path.join(SRC, "w2v")):

@@ -9,7 +9,8 @@ from tqdm.auto import tqdm
 
 from . import native
 from .config import SOFTMAX_WARN_VOCAB, Config
-from .corpus import as_sentences, encode_with_vocab, scan
+from .corpus import as_sentences
+from .encoded import encode_with_vocab, scan
 from .keyedvectors import KeyedVectors
 from .train import Trainer, build_objective, seed_states
 from .vocab import Vocab

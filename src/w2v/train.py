@@ -209,7 +209,7 @@ class Trainer:
             threads[0].join(timeout=0.2)
             threads = [t for t in threads if t.is_alive()]
             with lock:
-                tokens, loss, examples = totals["tokens"], totals["loss"], totals["examples"]
+                loss, examples = totals["loss"], totals["examples"]
                 finished = j0 + int(np.argmin(done))      # jobs [j0, finished) are all done
             reached = int(offsets[bounds[finished]])
             bar.update(reached - shown)

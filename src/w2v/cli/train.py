@@ -69,7 +69,8 @@ def add_training_options(p):
     d.add_argument("--address", help="Ray cluster to join: auto or ray://HOST:10001 "
                                      "(default: start a local one and stop it afterwards)")
     d.add_argument("--num-workers", type=int, help="Ray workers, each holding a shard (2)")
-    d.add_argument("--syncs-per-epoch", type=int, help="model merges per epoch (1)")
+    d.add_argument("--syncs-per-epoch", type=int,
+                   help="model merges per epoch (K/2 for CBOW, 4K for skip-gram)")
 
 
 def add_c_tool_options(p):
@@ -232,7 +233,8 @@ def save_outputs(model, output, vectors_out, binary, seconds):
 
 
 def cmd_vocab(args):
-    from ..corpus import as_sentences, scan
+    from ..corpus import as_sentences
+    from ..encoded import scan
     from ..vocab import Vocab
 
     if not os.path.exists(args.corpus):

@@ -52,6 +52,19 @@ class Schedule:
         return rate
 
 
+def worker_config(config, scale):
+    """The configuration the workers train with: the model's, except that skip-gram takes the
+    classic per-pair kernel when the rate is scaled above 2.
+
+    The batched skip-gram kernel adds a whole window's steps to the shared noise rows at once;
+    at K times the rate those block steps overshoot (en-dict, K=4: 1.3 analogy points lost with
+    it, 0.4 with the classic kernel; docs/distributed.md).
+    """
+    if config.sg and config.shared_negatives and scale > 2:
+        return dataclasses.replace(config, shared_negatives=False)
+    return config
+
+
 def round_slices(offsets, batch_words, syncs):
     """Job bounds over a shard and, for each of ``syncs`` rounds, its range of jobs.
 
@@ -142,7 +155,7 @@ class ShardTrainer:
 
     Parameters
     ----------
-    corpus : w2v.corpus.EncodedCorpus
+    corpus : w2v.encoded.EncodedCorpus
         The shard, encoded with the shared vocabulary.
     config : w2v.config.Config
     vocab : w2v.vocab.Vocab
