@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from w2v import Word2Vec
-from w2v.distributed import check_options
+from w2v.distributed import check_options, syncs_per_epoch
 from w2v.distributed.shard import RowUpdate, Schedule, changed_rows, merge, round_slices
 from w2v.distributed.split import ByteRange, ShardSentences, plan_shards
 
@@ -159,6 +159,11 @@ def test_uri_corpus_through_pyarrow(tmp_path):
 
 def test_options_are_checked():
     assert check_options("ray", {"num_workers": 3})["merge"] == "average"
+    assert syncs_per_epoch(check_options("ray", {"num_workers": 3}), sg=1) == 12
+    assert syncs_per_epoch(check_options("ray", {"num_workers": 8}), sg=0) == 4
+    assert syncs_per_epoch(check_options("ray", {"num_workers": 3}), sg=0) == 1
+    assert syncs_per_epoch(check_options("ray", {"num_workers": 1}), sg=1) == 1
+    assert syncs_per_epoch(check_options("ray", {"num_workers": 3, "syncs_per_epoch": 2}), sg=1) == 2
     for bad in ({"num_workers": 0}, {"syncs_per_epoch": 1.5}, {"lr_scale": -1}, {"merge": "max"},
                 {"address": 5}, {"nodes": 2}):
         with pytest.raises(ValueError):

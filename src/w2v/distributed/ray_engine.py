@@ -15,10 +15,10 @@ import ray
 from ray.exceptions import ObjectLostError, RayActorError
 from tqdm.auto import tqdm
 
-from ..corpus import scan
+from ..encoded import scan
 from ..train import EpochStats, TrainingDiverged, seed_states
-from . import check_options
-from .shard import Schedule, ShardTrainer, merge, update_nbytes
+from . import check_options, syncs_per_epoch
+from .shard import Schedule, ShardTrainer, merge, update_nbytes, worker_config
 from .split import ShardSentences, plan_shards
 
 logger = logging.getLogger(__name__)
@@ -197,8 +197,9 @@ def build_vocab(model, source):
 def train(model, source, epochs, alpha, min_alpha, callbacks=(), progress=True):
     """Train ``model`` on ``source`` with ``model.engine_options``; see :func:`w2v.distributed.train`."""
     options = check_options("ray", model.engine_options)
-    k, syncs, threads = options["num_workers"], options["syncs_per_epoch"], options["threads_per_worker"]
     cfg = model.config
+    k, threads = options["num_workers"], options["threads_per_worker"]
+    syncs = syncs_per_epoch(options, cfg.sg)
     with cluster(options):
         plan = plan_shards(source, k, model.reader_options["encoding"])
         pool = _Pool(plan, model, options)
@@ -228,7 +229,11 @@ def train(model, source, epochs, alpha, min_alpha, callbacks=(), progress=True):
 
             schedule = Schedule(alpha, min_alpha, epochs, float(k if options["lr_scale"] is None
                                                                 else options["lr_scale"]))
-            pool.setup_args = lambda j: (cfg, pool.vocab_ref, weights_ref(), state["rngs"][j],
+            worker_cfg = worker_config(cfg, schedule.scale)
+            if worker_cfg is not cfg:
+                logger.info("skip-gram workers use the classic kernel at %g times the rate",
+                            schedule.scale)
+            pool.setup_args = lambda j: (worker_cfg, pool.vocab_ref, weights_ref(), state["rngs"][j],
                                          schedule, syncs)
             pool.call("setup", lambda j, replaced: pool.setup_args(j))
             return _rounds(model, pool, weights, state, epochs, syncs, total, options, callbacks,
