@@ -70,7 +70,8 @@ def add_training_options(p):
                                      "(default: start a local one and stop it afterwards)")
     d.add_argument("--num-workers", type=int, help="Ray workers, each holding a shard (2)")
     d.add_argument("--syncs-per-epoch", type=int,
-                   help="model merges per epoch (K/2 for CBOW, 4K for skip-gram)")
+                   help="model merges per epoch (CBOW: 1 up to 4 workers, K/2 beyond; "
+                        "skip-gram: 4K)")
 
 
 def add_c_tool_options(p):
