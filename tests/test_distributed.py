@@ -11,7 +11,8 @@ import pytest
 
 from w2v import Word2Vec
 from w2v.distributed import check_options, syncs_per_epoch
-from w2v.distributed.shard import RowUpdate, Schedule, changed_rows, merge, round_slices
+from w2v.distributed.shard import (RowUpdate, Schedule, changed_rows, merge, round_slices,
+                                   worker_config)
 from w2v.distributed.split import ByteRange, ShardSentences, plan_shards
 
 try:
@@ -95,6 +96,16 @@ def test_merge_rule_on_hand_made_arrays():
     np.testing.assert_array_equal(w3["syn0"], odd)
     with pytest.raises(ValueError, match="rule"):
         merge(w3, [], 1, rule="median")
+
+
+def test_skip_gram_workers_take_the_classic_kernel_at_scaled_rates():
+    from w2v.config import Config
+
+    sg = Config(sg=1).validate()
+    assert sg.kernel == "sg_shared"
+    assert worker_config(sg, 4).kernel == "sg" and worker_config(sg, 2) is sg
+    cbow = Config(sg=0).validate()
+    assert worker_config(cbow, 8) is cbow
 
 
 def test_changed_rows_and_round_slices():
