@@ -271,7 +271,8 @@ def test_worker_killed_mid_round_is_replaced(corpus, two_workers, tmp_path, monk
     from w2v.distributed import ray_engine
 
     monkeypatch.setattr(ray_engine, "_RemoteWorker", _dying_worker_class(str(tmp_path / "f"), 1, 1))
-    model = Word2Vec(engine="ray", engine_options={"num_workers": 2, "syncs_per_epoch": 2}, **SETTINGS)
+    model = Word2Vec(engine="ray", engine_options={"num_workers": 2, "syncs_per_epoch": 2},
+                     cache_dir=str(tmp_path), **SETTINGS)
     with caplog.at_level("WARNING", logger="w2v.distributed.ray_engine"):
         model.train(corpus_file=corpus)
     assert os.path.exists(tmp_path / "f") and "was lost" in caplog.text
@@ -286,7 +287,7 @@ def test_lost_workers_beyond_max_restarts_stop_the_run(corpus, tmp_path, monkeyp
 
     monkeypatch.setattr(ray_engine, "_RemoteWorker", _dying_worker_class(str(tmp_path / "f"), 0, 0))
     model = Word2Vec(engine="ray", engine_options={"num_workers": 2, "max_restarts": 0},
-                     **dict(SETTINGS, epochs=1))
+                     cache_dir=str(tmp_path), **dict(SETTINGS, epochs=1))   # the lost shard stays
     with pytest.raises(RuntimeError, match="max_restarts"):
         model.train(corpus_file=corpus)
 
