@@ -226,14 +226,10 @@ def cbow_sentence(sent, syn0, objective, window, alpha, rng, cbow_mean=1, shrink
 
 def skipgram_shared_negatives_sentence(sent, syn0, objective, window, alpha, rng, shrink=True,
                                         sig=TABLE):
-    """Skip-gram with the K noise words drawn once per centre word and shared by its whole window
-    (Ji et al. 2016). With V the context vectors (m x D) and U the output vectors of the centre
-    word and its noise words ((K+1) x D), labels l = (1, 0, ..., 0):
-
-        G = alpha * (l - s(V U^T))          (m x (K+1))
-        V += G U        U += G^T V          (both from the weights before the update)
+    """Skip-gram whose K noise words are drawn once per centre word and shared by all of its
+    context words (Ji et al. 2016); each (context, centre) pair is then updated in turn exactly
+    as in :func:`skipgram_sentence`. Only where the noise words come from differs.
     """
-    sigmoid, log_sigmoid = sig
     syn1neg, noise_prob, noise_alias, negative = objective
     loss, examples = 0.0, 0
     for pos, word in enumerate(sent):
@@ -241,18 +237,15 @@ def skipgram_shared_negatives_sentence(sent, syn0, objective, window, alpha, rng
         if not ctx:
             continue
         draws = [draw_noise(rng, noise_prob, noise_alias) for _ in range(negative)]
-        outs = [word] + [k for k in draws if k != word]
-        labels = np.array([1.0] + [0.0] * (len(outs) - 1), dtype=np.float32)
-        V, U = syn0[ctx], syn1neg[outs]
-        F = V @ U.T
-        S = np.array([[sigmoid(f) for f in row] for row in F], dtype=np.float32)
-        G = ((labels - S) * alpha).astype(np.float32)
-        G[np.abs(F) >= MAX_EXP] = 0.0           # saturated units are not updated
-        loss -= sum(log_sigmoid(F[i, j]) if j == 0 else log_sigmoid(-F[i, j])
-                    for i in range(len(ctx)) for j in range(len(outs)))
-        np.add.at(syn0, ctx, G @ U)
-        np.add.at(syn1neg, outs, G.T @ V)
-        examples += len(ctx)
+        noise = [k for k in draws if k != word]
+        for c in ctx:
+            h = syn0[c]
+            neu1e = np.zeros_like(h)
+            loss += logistic_step(h, syn1neg[word], 1, alpha, neu1e, sig)
+            for k in noise:
+                loss += logistic_step(h, syn1neg[k], 0, alpha, neu1e, sig)
+            h += neu1e
+            examples += 1
     return loss, examples
 
 

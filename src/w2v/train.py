@@ -12,7 +12,7 @@ import time
 import numpy as np
 from tqdm.auto import tqdm
 
-from .kernels import KERNELS, Both, FullSoftmax, HierarchicalSoftmax, NegativeSampling, batch_work
+from .kernels import KERNELS, Both, FullSoftmax, HierarchicalSoftmax, NegativeSampling, shared_work
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +88,7 @@ class Trainer:
         """Per-thread scratch arrays for the kernel."""
         dim = self.syn0.shape[1]
         if self.config.kernel == "sg_shared":
-            return batch_work(longest, dim, self.config.window, self.config.negative)
+            return shared_work(longest, dim, self.config.negative)
         return (np.zeros(max(longest, 1), np.int32), np.zeros(dim, np.float32),
                 np.zeros(dim, np.float32))
 

@@ -7,10 +7,10 @@ from .cbow import cbow_job
 from .common import SIGMOID_TABLE, LOG_SIGMOID_TABLE, MAX_EXP, TABLE_SIZE
 from .objectives import Both, FullSoftmax, HierarchicalSoftmax, NegativeSampling
 from .skipgram import sg_job
-from .skipgram_batched import batch_work, sg_batch_job
+from .skipgram_shared import sg_shared_job, shared_work
 
 # sg_shared: skip-gram with negatives shared across the window (negative sampling only).
-KERNELS = {"sg": sg_job, "cbow": cbow_job, "sg_shared": sg_batch_job}
+KERNELS = {"sg": sg_job, "cbow": cbow_job, "sg_shared": sg_shared_job}
 
-__all__ = ["KERNELS", "sg_job", "cbow_job", "sg_batch_job", "batch_work", "NegativeSampling", "HierarchicalSoftmax",
+__all__ = ["KERNELS", "sg_job", "cbow_job", "sg_shared_job", "shared_work", "NegativeSampling", "HierarchicalSoftmax",
            "FullSoftmax", "Both", "SIGMOID_TABLE", "LOG_SIGMOID_TABLE", "MAX_EXP", "TABLE_SIZE"]

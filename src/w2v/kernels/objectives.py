@@ -19,36 +19,39 @@ FullSoftmax = namedtuple("FullSoftmax", "syn1")
 Both = namedtuple("Both", "hs ns")  # hierarchical softmax and negative sampling together
 
 
+@njit(inline="always", **JIT)
+def logistic_unit(row, h, label, alpha, neu1e):
+    """One binary logistic unit with output vector ``row``: loss = -log s(+-row.h).
+
+    g = (label - s(row.h)) * alpha;  neu1e += g row (the old row);  row += g h.
+    A saturated unit (|row.h| >= MAX_EXP) is not updated; its loss still counts.
+    """
+    dim = h.shape[0]
+    f = np.float32(0.0)
+    for i in range(dim):
+        f += h[i] * row[i]
+    loss = -(log_sigmoid(f) if label == 1.0 else log_sigmoid(-f))
+    if f <= -MAX_EXP or f >= MAX_EXP:
+        return loss
+    g = np.float32((label - sigmoid(f)) * alpha)
+    for i in range(dim):
+        neu1e[i] += g * row[i]
+        row[i] += g * h[i]
+    return loss
+
+
 @njit(**JIT)
 def ns_update(out, h, target, alpha, rng, neu1e):
     """Negative sampling: loss = -log s(u_o.h) - sum_k log s(-u_k.h), k drawn from the noise.
 
-    For each sampled row u with label l (1 for the target, 0 for noise):
-    g = (l - s(u.h)) * alpha;  neu1e += g u;  u += g h.  A noise draw equal to the target is skipped,
-    and so is the update of a saturated unit (|u.h| >= MAX_EXP).
+    The target is a logistic unit with label 1, each of the K noise draws one with label 0
+    (drawn in turn, each updated before the next is drawn); a draw equal to the target is skipped.
     """
-    dim = h.shape[0]
-    loss = 0.0
-    for d in range(out.negative + 1):
-        if d == 0:
-            t = target
-            label = np.float32(1.0)
-        else:
-            t = draw_alias(rng, out.noise_prob, out.noise_alias)
-            if t == target:
-                continue
-            label = np.float32(0.0)
-        row = out.syn1neg[t]
-        f = np.float32(0.0)
-        for i in range(dim):
-            f += h[i] * row[i]
-        loss -= log_sigmoid(f) if d == 0 else log_sigmoid(-f)
-        if f <= -MAX_EXP or f >= MAX_EXP:
-            continue
-        g = np.float32((label - sigmoid(f)) * alpha)
-        for i in range(dim):
-            neu1e[i] += g * row[i]
-            row[i] += g * h[i]
+    loss = logistic_unit(out.syn1neg[target], h, np.float32(1.0), alpha, neu1e)
+    for _ in range(out.negative):
+        t = draw_alias(rng, out.noise_prob, out.noise_alias)
+        if t != target:
+            loss += logistic_unit(out.syn1neg[t], h, np.float32(0.0), alpha, neu1e)
     return loss
 
 
@@ -56,24 +59,13 @@ def ns_update(out, h, target, alpha, rng, neu1e):
 def hs_update(out, h, target, alpha, rng, neu1e):
     """Hierarchical softmax: loss = -sum_j log s((1 - 2 c_j) u_j.h) along the target's Huffman path.
 
-    For inner node u_j with code c_j: g = (1 - c_j - s(u_j.h)) * alpha; neu1e += g u_j; u_j += g h,
-    skipped where the unit is saturated (|u_j.h| >= MAX_EXP).
+    Inner node u_j on the path, where the walk turns by code c_j, is a logistic unit with label
+    1 - c_j.
     """
-    dim = h.shape[0]
     loss = 0.0
     for j in range(out.lengths[target]):
-        row = out.syn1[out.points[target, j]]
-        f = np.float32(0.0)
-        for i in range(dim):
-            f += h[i] * row[i]
-        code = out.codes[target, j]
-        loss -= log_sigmoid(f) if code == 0 else log_sigmoid(-f)
-        if f <= -MAX_EXP or f >= MAX_EXP:
-            continue
-        g = np.float32((np.float32(1 - code) - sigmoid(f)) * alpha)
-        for i in range(dim):
-            neu1e[i] += g * row[i]
-            row[i] += g * h[i]
+        label = np.float32(1 - out.codes[target, j])
+        loss += logistic_unit(out.syn1[out.points[target, j]], h, label, alpha, neu1e)
     return loss
 
 
