@@ -99,7 +99,10 @@ def main():
                        "--out", os.path.join(tmp, "vectors.bin"), "--eval-dir", args.eval_dir,
                        "--epochs", str(args.epochs), "--threads", str(args.threads),
                        "--size", str(args.size), "--alpha", str(args.alpha)]
-                out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+                done = subprocess.run(cmd, capture_output=True, text=True)
+                if done.returncode:
+                    sys.exit(f"{lib} {mode} failed:\n{done.stderr}")
+                out = done.stdout
                 row = dict(json.loads(out.strip().splitlines()[-1]), mode=mode, lib=lib)
                 rows.append(row)
                 print(f"{mode:8} {lib:12} {row['seconds']:7.1f}s {row['words_per_sec']:>10,.0f} w/s "

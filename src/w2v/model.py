@@ -92,7 +92,8 @@ class Word2Vec:
             raise ValueError("give either sentences or corpus_file, not both")
         source = sentences if sentences is not None else corpus_file
         if source is not None:
-            self.build_vocab(source)
+            if self.engine == "local":
+                self.build_vocab(source)     # a cluster counts the words on its workers
             self.train(source)
 
     # gensim's attribute names -------------------------------------------------------------
@@ -219,22 +220,13 @@ class Word2Vec:
         ``total_examples``/``total_words`` are accepted for gensim compatibility and not needed.
         Returns (in-vocabulary words trained, tokens read) like gensim's (effective, raw) pair.
         """
+        epochs, alpha, min_alpha = self._schedule_args(epochs, start_alpha, end_alpha)
         if self.engine != "local":
             from . import distributed
-            return distributed.train(self, corpus_iterable, corpus_file, epochs=epochs,
-                                     start_alpha=start_alpha, end_alpha=end_alpha,
+            return distributed.train(self, corpus_iterable, corpus_file, epochs, alpha, min_alpha,
                                      callbacks=callbacks, progress=progress)
         if self.vocab is None:
             raise ValueError("build the vocabulary first (build_vocab) or pass sentences to Word2Vec()")
-        cfg = self.config
-        epochs = cfg.epochs if epochs is None else epochs
-        if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-            raise ValueError(f"epochs must be an integer >= 1, got {epochs!r}")
-        alpha = cfg.alpha if start_alpha is None else float(start_alpha)
-        min_alpha = cfg.min_alpha if end_alpha is None else float(end_alpha)
-        if not alpha > 0 or not 0 <= min_alpha <= alpha:
-            raise ValueError(f"need 0 <= end_alpha <= start_alpha and start_alpha > 0, got "
-                             f"{alpha} and {min_alpha}")
         source, sentences = self._sentences(corpus_iterable, corpus_file)
         if self._encoded is not None and _same_source(self._encoded[0], source):
             encoded = self._encoded[1]
@@ -246,6 +238,19 @@ class Word2Vec:
                     "first_epoch": len(self.training_log),
                     "corpus": os.path.abspath(source) if isinstance(source, str) else None}
         return self._run_schedule(encoded, schedule, None, callbacks, progress)
+
+    def _schedule_args(self, epochs, start_alpha, end_alpha):
+        """train()'s epochs and learning-rate ends, defaulted from the config and checked."""
+        cfg = self.config
+        epochs = cfg.epochs if epochs is None else epochs
+        if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+            raise ValueError(f"epochs must be an integer >= 1, got {epochs!r}")
+        alpha = cfg.alpha if start_alpha is None else float(start_alpha)
+        min_alpha = cfg.min_alpha if end_alpha is None else float(end_alpha)
+        if not alpha > 0 or not 0 <= min_alpha <= alpha:
+            raise ValueError(f"need 0 <= end_alpha <= start_alpha and start_alpha > 0, got "
+                             f"{alpha} and {min_alpha}")
+        return epochs, alpha, min_alpha
 
     def _run_schedule(self, encoded, schedule, position, callbacks, progress):
         """Train ``schedule`` from ``position`` (None: its start), checkpointing if asked."""

@@ -172,7 +172,8 @@ def cmd_train(args):
             folder = os.path.dirname(os.path.abspath(target))
             if not os.path.isdir(folder):
                 raise FileNotFoundError(f"{target}: the folder {folder} does not exist")
-    if not os.path.exists(corpus):
+    remote = "://" in corpus and getattr(args, "engine", "local") != "local"   # s3://, gs://, ...
+    if not remote and not os.path.exists(corpus):
         raise FileNotFoundError(f"{corpus}: no such file or folder")
 
     kwargs = model_kwargs(args)
@@ -186,11 +187,11 @@ def cmd_train(args):
     if args.c_read_vocab:
         vocab = Vocab.load_c(args.c_read_vocab)
         model.build_vocab_from_freq(dict(zip(vocab.words, vocab.counts.tolist())))
-    else:
-        model.build_vocab(corpus)
+    elif model.engine == "local":
+        model.build_vocab(corpus)          # a cluster counts the words on its workers in train()
+    model.train(corpus)
     if args.c_save_vocab:
         model.vocab.save_c(args.c_save_vocab)
-    model.train(corpus)
     save_outputs(model, output, vectors_out, binary, time.perf_counter() - start)
     return 0
 

@@ -114,8 +114,8 @@ def build_vocab(model, corpus_file):
     return ray_engine.build_vocab(model, _corpus_location(None, corpus_file))
 
 
-def train(model, corpus_iterable=None, corpus_file=None, epochs=None, start_alpha=None,
-          end_alpha=None, callbacks=None, progress=None, **_ignored):
+def train(model, corpus_iterable, corpus_file, epochs, alpha, min_alpha, callbacks=None,
+          progress=None):
     """:meth:`w2v.Word2Vec.train` on a cluster: the same arguments, results and training log.
 
     When the model has no vocabulary yet, it is first counted on the workers. Each training
@@ -125,15 +125,6 @@ def train(model, corpus_iterable=None, corpus_file=None, epochs=None, start_alph
     """
     from . import ray_engine
 
-    cfg = model.config
-    epochs = cfg.epochs if epochs is None else epochs
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"epochs must be an integer >= 1, got {epochs!r}")
-    alpha = cfg.alpha if start_alpha is None else float(start_alpha)
-    min_alpha = cfg.min_alpha if end_alpha is None else float(end_alpha)
-    if not alpha > 0 or not 0 <= min_alpha <= alpha:
-        raise ValueError(f"need 0 <= end_alpha <= start_alpha and start_alpha > 0, got "
-                         f"{alpha} and {min_alpha}")
     source = _corpus_location(corpus_iterable, corpus_file)
     return ray_engine.train(model, source, epochs, alpha, min_alpha,
                             callbacks=model.callbacks + tuple(callbacks or ()),
