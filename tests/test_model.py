@@ -85,6 +85,13 @@ def test_vocabulary_update_adds_words():
     assert not np.array_equal(model.wv["fruit0"], before)
 
 
+def test_vocabulary_update_uses_the_model_min_count():
+    model = Word2Vec(planted_corpus(100), vector_size=8, min_count=2, epochs=1, workers=1,
+                     progress=False)
+    model.build_vocab([["newt", "newt", "owl"]], update=True)   # newt reaches 2, owl does not
+    assert "newt" in model.wv and "owl" not in model.wv
+
+
 def test_export_vectors():
     model = Word2Vec(planted_corpus(200), vector_size=8, min_count=1, epochs=1, workers=1,
                      progress=False)

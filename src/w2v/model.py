@@ -141,11 +141,9 @@ class Word2Vec:
             if update:
                 if self.vocab is None:
                     raise ValueError("build_vocab(update=True) needs a vocabulary: build one first")
-                fresh = Vocab.build(result.words, result.counts, min_count=self.config.min_count,
-                                    trim_rule=rule) if _any_reaches(result, self.config) else None
                 old_size = len(self.vocab)
-                if fresh is not None:
-                    self.vocab, _ = self.vocab.grow(fresh.words, fresh.counts)
+                self.vocab, _ = self.vocab.grow(result.words, result.counts,
+                                                min_count=self.config.min_count, trim_rule=rule)
                 self._grow_weights(old_size)
             else:
                 self.vocab = Vocab.build(result.words, result.counts,
@@ -169,7 +167,8 @@ class Word2Vec:
         counts = np.fromiter((word_freq[w] for w in words), dtype=np.int64, count=len(words))
         if update and self.vocab is not None:
             old_size = len(self.vocab)
-            self.vocab, _ = self.vocab.grow(words, counts)
+            self.vocab, _ = self.vocab.grow(words, counts, min_count=self.config.min_count,
+                                            trim_rule=self.trim_rule)
             self._grow_weights(old_size)
         else:
             self.vocab = Vocab.build(words, counts, min_count=self.config.min_count,
@@ -458,6 +457,3 @@ def _same_source(a, b):
         return os.path.abspath(a) == os.path.abspath(b)
     return a is b
 
-
-def _any_reaches(result, config):
-    return len(result.counts) and int(np.max(result.counts)) >= config.min_count
