@@ -2,7 +2,8 @@
 
     python benchmarks/threads.py --corpus ../shared/corpora/en-dict.txt.gz --threads 2 --epochs 1
 
-Reports the training words/s of each epoch (vocabulary building excluded) and the ratio.
+Reports the training words/s (vocabulary building excluded) of each run, alternating 1 and
+N threads, and the ratio of the means.
 """
 import argparse
 import os
@@ -24,21 +25,26 @@ def main():
     p.add_argument("--modes", default="sg-ns,cbow-ns")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--epochs", type=int, default=1)
+    p.add_argument("--repeats", type=int, default=2,
+                   help="alternate 1 and N threads this many times; the machine's noise shows "
+                        "as the spread")
     args = p.parse_args()
-    print("| mode | 1 thread words/s | %d threads words/s | ratio |" % args.threads)
+    print(f"| mode | 1 thread words/s | {args.threads} threads words/s | ratio of means |")
     print("|---|---|---|---|")
     for mode in args.modes.split(","):
         model = Word2Vec(**MODES[mode], epochs=args.epochs, workers=1, progress=False)
         model.build_vocab(corpus_file=args.corpus)
-        speeds = []
-        for workers in (1, args.threads):
-            model.config.workers = workers
-            model.rng_states = None
-            model.train(corpus_file=args.corpus)
-            log = model.training_log[-args.epochs:]
-            speeds.append(sum(e["tokens"] for e in log) / sum(e["seconds"] for e in log))
-        print(f"| {mode} | {speeds[0]:,.0f} | {speeds[1]:,.0f} | {speeds[1] / speeds[0]:.2f}x |",
-              flush=True)
+        speeds = {1: [], args.threads: []}
+        for _ in range(args.repeats):
+            for workers in (1, args.threads):
+                model.config.workers = workers
+                model.rng_states = None
+                model.train(corpus_file=args.corpus)
+                log = model.training_log[-args.epochs:]
+                speeds[workers].append(sum(e["tokens"] for e in log) / sum(e["seconds"] for e in log))
+        one, many = (sum(v) / len(v) for v in speeds.values())
+        show = {k: " / ".join(f"{x:,.0f}" for x in v) for k, v in speeds.items()}
+        print(f"| {mode} | {show[1]} | {show[args.threads]} | {many / one:.2f}x |", flush=True)
 
 
 if __name__ == "__main__":
