@@ -3,7 +3,7 @@
     python benchmarks/threads.py --corpus ../shared/corpora/en-dict.txt.gz --threads 2 --epochs 1
 
 Reports the training words/s (vocabulary building excluded) of each run, alternating 1 and
-N threads, and the ratio of the means.
+N threads, and the ratio of the medians (robust to a run that loses a core to the machine).
 """
 import argparse
 import os
@@ -11,6 +11,8 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "src"))
+
+import numpy as np  # noqa: E402
 
 from w2v import Word2Vec  # noqa: E402
 
@@ -29,7 +31,7 @@ def main():
                    help="alternate 1 and N threads this many times; the machine's noise shows "
                         "as the spread")
     args = p.parse_args()
-    print(f"| mode | 1 thread words/s | {args.threads} threads words/s | ratio of means |")
+    print(f"| mode | 1 thread words/s | {args.threads} threads words/s | ratio of medians |")
     print("|---|---|---|---|")
     for mode in args.modes.split(","):
         model = Word2Vec(**MODES[mode], epochs=args.epochs, workers=1, progress=False)
@@ -42,7 +44,7 @@ def main():
                 model.train(corpus_file=args.corpus)
                 log = model.training_log[-args.epochs:]
                 speeds[workers].append(sum(e["tokens"] for e in log) / sum(e["seconds"] for e in log))
-        one, many = (sum(v) / len(v) for v in speeds.values())
+        one, many = (float(np.median(v)) for v in speeds.values())
         show = {k: " / ".join(f"{x:,.0f}" for x in v) for k, v in speeds.items()}
         print(f"| {mode} | {show[1]} | {show[args.threads]} | {many / one:.2f}x |", flush=True)
 
