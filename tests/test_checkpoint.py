@@ -63,10 +63,26 @@ def test_checkpoint_every_validated():
         Word2Vec(checkpoint_every="often")
 
 
-def test_resume_needs_a_file_corpus(tmp_path):
+def test_resume_of_a_finished_run_does_nothing(tmp_path):
     Word2Vec(planted_corpus(100), checkpoint_dir=tmp_path, **{**KW, "epochs": 2})
-    model = Word2Vec.resume(tmp_path, progress=False)   # it had finished: nothing to do
+    model = Word2Vec.resume(tmp_path, progress=False)
     assert len(model.training_log) == 2
+
+
+def test_resume_needs_a_file_corpus(tmp_path, monkeypatch):
+    """An interrupted run on Python sentences cannot read them again: a clear error."""
+    original = Word2Vec._write_checkpoint
+
+    def write_then_stop(self, schedule, position):
+        original(self, schedule, position)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Word2Vec, "_write_checkpoint", write_then_stop)
+    with pytest.raises(KeyboardInterrupt):
+        Word2Vec(planted_corpus(3000), checkpoint_dir=tmp_path, checkpoint_every=10000, **KW)
+    monkeypatch.undo()
+    with pytest.raises(ValueError, match="Python sentences, not a file"):
+        Word2Vec.resume(tmp_path, progress=False)
 
 
 def test_divergence_keeps_last_good_checkpoint(tmp_path, corpus):

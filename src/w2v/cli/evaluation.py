@@ -2,11 +2,11 @@
 
 MODEL is a native w2v file (model or vectors) or any word2vec text/binary file.
 """
-import argparse
 import json
 import os
 
 from .. import evaluate
+from . import non_negative_int, positive_int
 
 
 def register(subparsers):
@@ -24,7 +24,7 @@ def register(subparsers):
                    help="word-pair set: a bundled name (wordsim353) or a file of 'w1 w2 score' lines; repeatable")
     p.add_argument("--method", choices=evaluate.METHODS, default="add",
                    help="analogy rule: 3CosAdd (b - a + c, gensim's, default) or 3CosMul")
-    p.add_argument("--restrict-vocab", type=_non_negative_int, default=300000, metavar="N",
+    p.add_argument("--restrict-vocab", type=non_negative_int, default=300000, metavar="N",
                    help="only the N most frequent words are known (300000 as gensim; the C tool uses "
                         f"{evaluate.C_TOOL_RESTRICT_VOCAB}; 0: all)")
     p.add_argument("--case-sensitive", action="store_true",
@@ -42,7 +42,7 @@ def register(subparsers):
                    help="comma-separated words, or a file of words (whitespace-separated, # comments)")
     p.add_argument("--bias-axis", metavar="A:B", action="append", default=[],
                    help="project words on the axis from B to A (e.g. he:she); repeatable")
-    p.add_argument("--topn", type=_positive_int, default=5, help="neighbours per word (5)")
+    p.add_argument("--topn", type=positive_int, default=5, help="neighbours per word (5)")
     p.add_argument("--seed", type=int, default=0, help="seed of the pairs sampled for the symmetry check")
     p.add_argument("--json", action="store_true", help="print JSON (documented in docs/evaluation.md)")
     p.set_defaults(func=run_probe)
@@ -54,7 +54,7 @@ def register(subparsers):
     p.add_argument("model", metavar="MODEL", help="native model/vectors or word2vec text/binary file")
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--words", metavar="W1,W2,...|FILE", help="words to draw (comma-separated, or a file)")
-    which.add_argument("--top", type=_positive_int, metavar="N", help="draw the N most frequent words")
+    which.add_argument("--top", type=positive_int, metavar="N", help="draw the N most frequent words")
     p.add_argument("--method", choices=("pca", "tsne"), default="pca", help="projection (pca)")
     p.add_argument("--highlight", metavar="W1,W2,...", help="words drawn in red (added when missing)")
     p.add_argument("--title", help="figure title")
@@ -69,23 +69,6 @@ def register(subparsers):
     p.add_argument("--title", help="figure title")
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="image file (.png, .svg, .pdf)")
     p.set_defaults(func=run_plot_training)
-
-
-def _positive_int(text):
-    value = _non_negative_int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
-
-
-def _non_negative_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must not be negative, not {value}")
-    return value
 
 
 def _word_list(value):

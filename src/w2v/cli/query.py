@@ -2,12 +2,12 @@
 
 MODEL is a native w2v file (model or vectors) or any word2vec text/binary file, optionally compressed.
 """
-import argparse
 import json
 import os
 
 from .. import formats, native
 from ..keyedvectors import load_any
+from . import positive_int
 
 N_EXAMPLE_WORDS = 10
 
@@ -55,18 +55,8 @@ def register(subparsers):
 
 
 def _add_output_options(p, topn):
-    p.add_argument("--topn", type=_positive_int, default=topn, help=f"number of answers ({topn})")
+    p.add_argument("--topn", type=positive_int, default=topn, help=f"number of answers ({topn})")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
-
-
-def _positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
 
 
 def run_similar(args):

@@ -159,7 +159,7 @@ def cmd_train(args):
     if corpus is None:
         raise ValueError("no corpus: w2v train CORPUS -o MODEL (or the C tool's -train FILE -output FILE)")
     if c_style and args.corpus is not None:
-        raise ValueError(f"give the corpus once: either -train or a positional CORPUS, not both")
+        raise ValueError("give the corpus once: either -train or a positional CORPUS, not both")
     output = args.c_output if c_style else args.output
     vectors_out = args.save_vectors
     binary = bool(args.c_binary) if c_style else args.binary
