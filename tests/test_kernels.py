@@ -181,3 +181,84 @@ def test_rng_matches_reference_and_is_uniform():
     counts = np.bincount(draws, minlength=10)
     assert draws.min() == 0 and draws.max() == 9
     assert np.abs(counts / 20000 - 0.1).max() < 0.01
+
+
+def huffman_problem(objective, seed=0):
+    """make_problem with a real Huffman tree, whose node ids fall along every path."""
+    from w2v import Vocab
+    ids, offsets, keep, syn0, out = make_problem(objective, seed)
+    counts = np.sort(np.random.default_rng(seed).integers(1, 500, V))[::-1]
+    hs = HierarchicalSoftmax(out.syn1 if objective == "hs" else out.hs.syn1,
+                             *Vocab([f"w{i}" for i in range(V)], counts).huffman())
+    return ids, offsets, keep, syn0, (hs if objective == "hs" else out._replace(hs=hs))
+
+
+def run_kernel(arch, problem, out, s0, s1, rng):
+    ids, offsets, keep, syn0, _ = problem
+    work = (np.zeros(32, np.int32), np.zeros(D, np.float32), np.zeros(D, np.float32))
+    args = (ids, offsets, s0, s1, keep, WINDOW, True, syn0, out, 0.05, 0.01, rng, work)
+    return KERNELS[arch](*args, 1) if arch == "cbow" else KERNELS[arch](*args)
+
+
+@pytest.mark.parametrize("arch", ["sg", "cbow"])
+@pytest.mark.parametrize("objective", ["hs", "both"])
+@pytest.mark.parametrize("private", [1, 7, V])
+def test_private_nodes_change_nothing_on_one_thread(arch, objective, private):
+    """A thread's own copies of the busiest tree nodes, published at the end of the job, give
+    the same weights bit for bit as updating the shared rows directly."""
+    from w2v.kernels import with_own_rows
+    a = huffman_problem(objective)
+    b = huffman_problem(objective)
+    own = with_own_rows(b[4], private)
+    assert (own.own if objective == "hs" else own.hs.own).rows.shape == (min(private, V - 1), D)
+    got_a = run_kernel(arch, a, a[4], 0, len(a[1]) - 1, np.array([5], np.uint64))
+    got_b = run_kernel(arch, b, own, 0, len(b[1]) - 1, np.array([5], np.uint64))
+    assert got_a == got_b
+    np.testing.assert_array_equal(a[3], b[3])
+    for x, y in zip(output_arrays(a[4]), output_arrays(b[4])):
+        np.testing.assert_array_equal(x, y)
+    assert not np.array_equal(output_arrays(a[4])[0], output_arrays(huffman_problem(objective)[4])[0])
+
+
+@pytest.mark.parametrize("arch", ["sg", "cbow"])
+def test_private_nodes_are_taken_fresh_at_each_job(arch):
+    """Two threads' copies are made before either trains; thread A trains job 1, then thread B
+    job 2: B must start from what A published, so the result equals shared updates exactly."""
+    from w2v.kernels import with_own_rows
+    a, b = huffman_problem("hs", 4), huffman_problem("hs", 4)
+    thread_a, thread_b = with_own_rows(b[4], 10), with_own_rows(b[4], 10)
+    mid = len(a[1]) // 2
+    for problem, outs in ((a, (a[4], a[4])), (b, (thread_a, thread_b))):
+        run_kernel(arch, problem, outs[0], 0, mid, np.array([11], np.uint64))
+        run_kernel(arch, problem, outs[1], mid, len(problem[1]) - 1, np.array([12], np.uint64))
+    np.testing.assert_array_equal(a[3], b[3])
+    np.testing.assert_array_equal(a[4].syn1, b[4].syn1)
+
+
+def test_publish_adds_every_threads_updates():
+    """Thread A and thread B change their copies of the same rows; after both publish, the
+    shared rows hold the start plus both changes."""
+    from w2v.kernels import publish, with_own_rows
+    rs = np.random.default_rng(0)
+    _, _, _, _, out = huffman_problem("hs")
+    start = out.syn1.copy()
+    a, b = with_own_rows(out, 5), with_own_rows(out, 5)
+    da, db = rs.normal(size=(2, 5, D)).astype(np.float32)
+    a.own.rows[...] += da
+    publish(a)
+    np.testing.assert_array_equal(a.own.rows, out.syn1[V - 6:V - 1])
+    b.own.rows[...] += db
+    publish(b)
+    np.testing.assert_allclose(out.syn1[V - 6:V - 1], start[V - 6:V - 1] + da + db, rtol=1e-5)
+    np.testing.assert_array_equal(out.syn1[:V - 6], start[:V - 6])
+    np.testing.assert_array_equal(out.syn1[V - 1], start[V - 1])
+    np.testing.assert_array_equal(b.own.rows, b.own.base)
+
+
+def test_own_lines_are_aligned_and_private():
+    from w2v.kernels import own_lines
+    for shape, dtype in [((3, 5), np.float32), (7, np.int32), ((1,), np.int64)]:
+        a = own_lines(shape, dtype)
+        assert a.ctypes.data % 64 == 0 and a.flags.c_contiguous and a.dtype == dtype
+        assert a.shape == (shape if isinstance(shape, tuple) else (shape,)) and not a.any()
+        assert a.base.nbytes >= a.nbytes + 64     # the last line is padded, not shared

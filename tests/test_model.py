@@ -36,6 +36,25 @@ def test_planted_groups_are_recovered(params):
     assert len(log) == 5 and log[-1]["loss"] < log[0]["loss"]
 
 
+@pytest.mark.parametrize("workers, private, rows", [(1, 5, 0), (2, 5, 5), (2, 0, 0), (2, 99, 23)])
+def test_worker_threads_keep_their_own_top_tree_nodes(workers, private, rows):
+    """With several threads each has its own copies of the busiest inner nodes (none with one
+    thread, where they would change nothing); never more than the tree's V - 1 nodes."""
+    from w2v.train import Trainer, build_objective, seed_states
+    model = Word2Vec(planted_corpus(100), vector_size=8, min_count=1, epochs=1, workers=workers,
+                     progress=False, sg=1, hs=1, negative=2, hs_private_nodes=private)
+    cfg = model.config
+    objective = build_objective(cfg, model.vocab, model.syn1, model.syn1neg)
+    trainer = Trainer(cfg, model.wv.vectors, objective, np.ones(24, np.float32),
+                      seed_states(1, workers))
+    states = [trainer.make_work(10) for _ in range(workers)]
+    for state in states:
+        assert state.out.hs.own.rows.shape == (rows, 8)
+        assert state.out.hs.syn1 is model.syn1 and state.out.ns is objective.ns
+    if rows:
+        assert states[0].out.hs.own.rows is not states[1].out.hs.own.rows
+
+
 def test_deterministic_with_one_worker():
     kw = dict(vector_size=16, min_count=1, epochs=2, seed=7, workers=1, progress=False, sg=1)
     a = Word2Vec(planted_corpus(300), **kw).wv.vectors
@@ -111,7 +130,7 @@ def test_export_vectors():
     (dict(vector_size=0), "vector_size"), (dict(window=0), "window"),
     (dict(negative=0, hs=0), "objective"), (dict(sample=-1.0), "sample"),
     (dict(alpha=0.0), "alpha"), (dict(alpha=-1.0), "alpha"), (dict(epochs=0), "epochs"),
-    (dict(workers="2"), "workers"),
+    (dict(workers="2"), "workers"), (dict(hs_private_nodes=-1), "hs_private_nodes"),
 ])
 def test_nonsense_hyperparameters(kw, message):
     with pytest.raises(ValueError, match=message):

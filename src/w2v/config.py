@@ -41,6 +41,7 @@ class Config:
     batch_words: int = 10_000
     shrink_windows: bool = True
     shared_negatives: bool = True
+    hs_private_nodes: int = 1024
     max_sentence_length: int = 10_000
 
     def validate(self):
@@ -82,6 +83,7 @@ class Config:
         integer("batch_words", 1)
         integer("cbow_mean", 0, 1)
         integer("max_sentence_length", 1)
+        integer("hs_private_nodes", 0)
         v = self.ns_exponent
         if isinstance(v, bool) or not isinstance(v, numbers.Real) or v != v or abs(v) == float("inf"):
             raise ValueError(f"ns_exponent must be a finite number, got {v!r}")

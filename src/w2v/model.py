@@ -25,7 +25,8 @@ class Word2Vec:
     """Train word2vec embeddings: skip-gram or CBOW, negative sampling, hierarchical or exact softmax.
 
     The keyword names and defaults are gensim's, so gensim code ports by changing the import.
-    Extra keywords: ``softmax=1`` (exact softmax, small vocabularies), ``tokenizer``, ``encoding``,
+    Extra keywords: ``softmax=1`` (exact softmax, small vocabularies), ``shared_negatives`` and
+    ``hs_private_nodes`` (kernel choices, see docs/speed.md), ``tokenizer``, ``encoding``,
     ``errors`` (how text files are read), ``progress`` (tqdm bar on stderr), ``cache_dir``
     (where the integer-encoded corpus is kept during training), ``engine="ray"`` with
     ``engine_options`` (data-parallel training on a Ray cluster: see ``w2v.distributed``).
@@ -51,7 +52,8 @@ class Word2Vec:
                  min_count=5, max_vocab_size=None, sample=1e-3, seed=1, workers=3,
                  min_alpha=0.0001, sg=0, hs=0, negative=5, ns_exponent=0.75, cbow_mean=1,
                  epochs=5, max_final_vocab=None, softmax=0, batch_words=10_000,
-                 shrink_windows=True, shared_negatives=True, max_sentence_length=10_000,
+                 shrink_windows=True, shared_negatives=True, hs_private_nodes=1024,
+                 max_sentence_length=10_000,
                  trim_rule=None, callbacks=(),
                  tokenizer="whitespace", encoding="utf-8", errors="strict", progress=True,
                  cache_dir=None, compute_loss=True, sorted_vocab=1, engine="local",
@@ -63,7 +65,7 @@ class Word2Vec:
             hs=hs, negative=negative, softmax=softmax, ns_exponent=ns_exponent,
             cbow_mean=cbow_mean, alpha=alpha, min_alpha=min_alpha, epochs=epochs,
             workers=workers, seed=seed, batch_words=batch_words, shrink_windows=shrink_windows,
-            shared_negatives=shared_negatives,
+            shared_negatives=shared_negatives, hs_private_nodes=hs_private_nodes,
             max_sentence_length=max_sentence_length).validate()
         self.reader_options = {"tokenizer": tokenizer, "encoding": encoding, "errors": errors}
         self.progress = progress

@@ -155,7 +155,10 @@ def output_layer(objective, h, target, alpha, rng, sig=TABLE):
     if name == "NegativeSampling":
         return negative_sampling(h, target, alpha, *objective, rng, sig=sig)
     if name == "HierarchicalSoftmax":
-        return hierarchical_softmax(h, target, alpha, *objective, sig=sig)
+        # objective.own (a worker thread's copies of the busiest nodes) changes nothing on one
+        # thread: the kernels publish them so that the result is the same bit for bit.
+        return hierarchical_softmax(h, target, alpha, objective.syn1, objective.codes,
+                                    objective.points, objective.lengths, sig=sig)
     if name == "FullSoftmax":
         return full_softmax(h, target, alpha, objective.syn1)
     if name == "Both":

@@ -3,6 +3,7 @@ weights (Hogwild), schedules the learning rate, and reports progress, loss and c
 
 Nothing here does per-word work: each kernel call trains a whole job of sentences.
 """
+import collections
 import dataclasses
 import logging
 import mmap
@@ -12,9 +13,13 @@ import time
 import numpy as np
 from tqdm.auto import tqdm
 
-from .kernels import KERNELS, Both, FullSoftmax, HierarchicalSoftmax, NegativeSampling, shared_work
+from .kernels import (KERNELS, Both, FullSoftmax, HierarchicalSoftmax, NegativeSampling, shared_work,
+                      own_lines, with_own_rows)
 
 logger = logging.getLogger(__name__)
+
+
+WorkerState = collections.namedtuple("WorkerState", "scratch out")
 
 
 class TrainingDiverged(ValueError):
@@ -85,12 +90,21 @@ class Trainer:
         self.extra = () if config.sg else (config.cbow_mean,)
 
     def make_work(self, longest):
-        """Per-thread scratch arrays for the kernel."""
+        """One worker thread's state: the kernel's scratch arrays and its own objective tuple."""
         dim = self.syn0.shape[1]
         if self.config.kernel == "sg_shared":
-            return shared_work(longest, dim, self.config.negative)
-        return (np.zeros(max(longest, 1), np.int32), np.zeros(dim, np.float32),
-                np.zeros(dim, np.float32))
+            scratch = shared_work(longest, dim, self.config.negative)
+        else:
+            scratch = (own_lines(max(longest, 1), np.int32), own_lines(dim, np.float32),
+                       own_lines(dim, np.float32))
+        private = self.config.hs_private_nodes if len(self.rngs) > 1 else 0
+        return WorkerState(scratch, with_own_rows(self.objective, private))
+
+    def train_job(self, ids, offsets, s0, s1, rate, rng, state):
+        """Train sentences s0..s1-1 on the calling thread: (words, examples, summed loss)."""
+        return self.kernel(ids, offsets, s0, s1, self.keep_prob, self.config.window,
+                           self.config.shrink_windows, self.syn0, state.out, rate(offsets[s0]),
+                           rate(offsets[s1]), rng, state.scratch, *self.extra)
 
     def run(self, corpus, epochs, alpha, min_alpha, first_epoch=0, progress=True,
             on_epoch_begin=None, on_epoch_end=None, position=None, checkpoint=None,
@@ -185,10 +199,7 @@ class Trainer:
                     if j is None:
                         return
                     s0, s1 = bounds[j], bounds[j + 1]
-                    words, examples, loss = self.kernel(
-                        ids, offsets, s0, s1, self.keep_prob, self.config.window,
-                        self.config.shrink_windows, self.syn0, self.objective,
-                        rate(offsets[s0]), rate(offsets[s1]), rng, work, *self.extra)
+                    words, examples, loss = self.train_job(ids, offsets, s0, s1, rate, rng, work)
                     with lock:
                         totals["words"] += words
                         totals["examples"] += examples

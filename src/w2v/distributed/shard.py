@@ -223,10 +223,7 @@ class ShardTrainer:
                     if j is None:
                         return
                     s0, s1 = bounds[j], bounds[j + 1]
-                    words, examples, loss = t.kernel(
-                        ids, offsets, s0, s1, t.keep_prob, t.config.window, t.config.shrink_windows,
-                        t.syn0, t.objective, rate(offsets[s0]), rate(offsets[s1]), rng, scratch,
-                        *t.extra)
+                    words, examples, loss = t.train_job(ids, offsets, s0, s1, rate, rng, scratch)
                     with lock:
                         totals["words"] += words
                         totals["examples"] += examples

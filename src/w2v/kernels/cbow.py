@@ -6,7 +6,7 @@ import numpy as np
 from numba import njit
 
 from .common import JIT, keep_words, window_bounds
-from .objectives import update_output
+from .objectives import publish, update_output
 
 
 @njit(**JIT)
@@ -19,9 +19,13 @@ def cbow_job(ids, offsets, s0, s1, keep_prob, window, shrink, syn0, out, alpha0,
     h = sum_{c in C} syn0[c] (/ |C| if cbow_mean); neu1e = 0; loss += update_output(out, h, w);
     syn0[c] += neu1e for every c in C.
 
+    At the start and the end of the job, ``publish(out)`` refreshes and gives back the output
+    rows the calling thread keeps copies of (:func:`~.objectives.with_own_rows`).
+
     Returns (in-vocabulary tokens seen, examples trained, summed loss).
     """
     sent, neu1, neu1e = work
+    publish(out)
     dim = syn0.shape[1]
     first = offsets[s0]
     span = max(offsets[s1] - first, 1)
@@ -54,4 +58,5 @@ def cbow_job(ids, offsets, s0, s1, keep_prob, window, shrink, syn0, out, alpha0,
                     for i in range(dim):
                         row[i] += neu1e[i]
             examples += 1
+    publish(out)
     return words, examples, loss

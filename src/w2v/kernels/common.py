@@ -121,3 +121,13 @@ def window_bounds(rng, pos, n, window, shrink):
     """Context positions [lo, hi) around ``pos``: the window reduced by a uniform b in [0, window)."""
     b = rand_below(rng, window) if shrink else 0
     return max(0, pos - window + b), min(n, pos + window + 1 - b)
+
+
+def own_lines(shape, dtype, line=64):
+    """A zeroed C-contiguous array on cache lines of its own (aligned and padded), so a thread
+    writing it never invalidates a line another thread is using."""
+    dtype = np.dtype(dtype)
+    size = int(np.prod(shape)) * dtype.itemsize
+    buf = np.zeros(size + 2 * line, np.uint8)
+    start = -buf.ctypes.data % line
+    return buf[start:start + size].view(dtype).reshape(shape)

@@ -11,10 +11,15 @@ import numpy as np
 from numba import njit
 from numba.extending import overload
 
-from .common import JIT, MAX_EXP, draw_alias, log_sigmoid, sigmoid
+from .common import JIT, MAX_EXP, draw_alias, log_sigmoid, own_lines, sigmoid
 
 NegativeSampling = namedtuple("NegativeSampling", "syn1neg noise_prob noise_alias negative")
-HierarchicalSoftmax = namedtuple("HierarchicalSoftmax", "syn1 codes points lengths")
+# One thread's own copies of the n busiest inner nodes of the Huffman tree (the last n rows of
+# syn1 before the unused row V - 1) and their values when it last published (see publish_rows).
+OwnRows = namedtuple("OwnRows", "rows base")
+NO_OWN_ROWS = OwnRows(np.zeros((0, 0), np.float32), np.zeros((0, 0), np.float32))
+HierarchicalSoftmax = namedtuple("HierarchicalSoftmax", "syn1 codes points lengths own",
+                                 defaults=(NO_OWN_ROWS,))
 FullSoftmax = namedtuple("FullSoftmax", "syn1")
 Both = namedtuple("Both", "hs ns")  # hierarchical softmax and negative sampling together
 
@@ -55,18 +60,47 @@ def ns_update(out, h, target, alpha, rng, neu1e):
     return loss
 
 
-@njit(**JIT)
+@njit(inline="always", **JIT)
 def hs_update(out, h, target, alpha, rng, neu1e):
     """Hierarchical softmax: loss = -sum_j log s((1 - 2 c_j) u_j.h) along the target's Huffman path.
 
     Inner node u_j on the path, where the walk turns by code c_j, is a logistic unit with label
-    1 - c_j.
+    1 - c_j. The nodes the thread keeps its own copies of (``out.own``) are updated there.
     """
+    own = out.own.rows
+    first = out.syn1.shape[0] - 1 - own.shape[0]   # the root is inner node V - 2
     loss = 0.0
     for j in range(out.lengths[target]):
         label = np.float32(1 - out.codes[target, j])
-        loss += logistic_unit(out.syn1[out.points[target, j]], h, label, alpha, neu1e)
+        p = out.points[target, j]
+        rows, k = (own, p - first) if p >= first else (out.syn1, p)
+        loss += logistic_unit(rows[k], h, label, alpha, neu1e)
     return loss
+
+
+@njit(**JIT)
+def publish_rows(syn1, own):
+    """Publish a thread's own copies of the busiest inner nodes and take the others' updates.
+
+    Each value becomes own + (shared - base): the thread's updates since it last published plus
+    what the other threads published meanwhile. With one thread shared == base, so the shared
+    row becomes exactly the thread's copy: training equals updating the shared rows directly.
+    A value the thread has not changed is only read, so a publication with nothing new (at the
+    start of a job) writes nothing another thread could be adding to.
+    """
+    rows, base = own.rows, own.base
+    n, dim = rows.shape
+    first = syn1.shape[0] - 1 - n
+    for k in range(n):
+        shared = syn1[first + k]
+        for i in range(dim):
+            if rows[k, i] != base[k, i]:
+                if shared[i] == base[k, i]:    # said exactly: fast-math may reorder the sum
+                    shared[i] = rows[k, i]
+                else:
+                    shared[i] = rows[k, i] + (shared[i] - base[k, i])
+            rows[k, i] = shared[i]
+            base[k, i] = shared[i]
 
 
 @njit(**JIT)
@@ -119,3 +153,43 @@ def _update_output_jit(out, h, target, alpha, rng, neu1e):
     update = _UPDATES.get(getattr(out, "instance_class", None))
     if update is not None:
         return lambda out, h, target, alpha, rng, neu1e: update(out, h, target, alpha, rng, neu1e)
+
+
+def publish(out):
+    """Publish the thread's own output rows, if the objective keeps any: every kernel calls this
+    at the start and at the end of a job."""
+    if isinstance(out, Both):
+        publish(out.hs)
+    elif isinstance(out, HierarchicalSoftmax):
+        publish_rows(out.syn1, out.own)
+
+
+@overload(publish, jit_options=JIT)
+def _publish_jit(out):
+    cls = getattr(out, "instance_class", None)
+    if cls is Both:
+        return lambda out: publish(out.hs)
+    if cls is HierarchicalSoftmax:
+        return lambda out: publish_rows(out.syn1, out.own)
+    return lambda out: None
+
+
+def with_own_rows(out, n):
+    """A copy of the objective for one worker thread that keeps its own copies of the ``n``
+    busiest inner nodes of the Huffman tree (hierarchical softmax; other objectives are returned
+    as they are).
+
+    Every example updates the root and most update the nodes near it, so with shared rows the
+    threads' cores pass those cache lines back and forth all the time. Kept per thread and
+    published once per job, they cost no more than any other row.
+    """
+    if isinstance(out, Both):
+        return out._replace(hs=with_own_rows(out.hs, n))
+    if not isinstance(out, HierarchicalSoftmax):
+        return out
+    n = min(n, max(out.syn1.shape[0] - 1, 0))
+    top = out.syn1[out.syn1.shape[0] - 1 - n:out.syn1.shape[0] - 1]
+    rows, base = own_lines(top.shape, np.float32), own_lines(top.shape, np.float32)
+    rows[...] = top
+    base[...] = top
+    return out._replace(own=OwnRows(rows, base))

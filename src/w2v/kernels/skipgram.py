@@ -6,7 +6,7 @@ import numpy as np
 from numba import njit
 
 from .common import JIT, keep_words, window_bounds
-from .objectives import update_output
+from .objectives import publish, update_output
 
 
 @njit(**JIT)
@@ -28,9 +28,13 @@ def sg_job(ids, offsets, s0, s1, keep_prob, window, shrink, syn0, out, alpha0, a
     For each kept centre word w and context word c within the window:
     neu1e = 0; loss += update_output(out, syn0[c], w); syn0[c] += neu1e.
 
+    At the start and the end of the job, ``publish(out)`` refreshes and gives back the output
+    rows the calling thread keeps copies of (:func:`~.objectives.with_own_rows`).
+
     Returns (in-vocabulary tokens seen, examples trained, summed loss).
     """
     sent, _, neu1e = work
+    publish(out)
     dim = syn0.shape[1]
     first = offsets[s0]
     span = max(offsets[s1] - first, 1)
@@ -52,4 +56,5 @@ def sg_job(ids, offsets, s0, s1, keep_prob, window, shrink, syn0, out, alpha0, a
                 for i in range(dim):
                     h[i] += neu1e[i]
                 examples += 1
+    publish(out)
     return words, examples, loss

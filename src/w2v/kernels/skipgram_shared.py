@@ -10,7 +10,7 @@ delaying them to the end of the window (tried first) cost about 1 analogy point 
 import numpy as np
 from numba import njit
 
-from .common import JIT, draw_alias, keep_words, window_bounds
+from .common import JIT, draw_alias, keep_words, own_lines, window_bounds
 from .objectives import logistic_unit
 
 
@@ -66,5 +66,5 @@ def sg_shared_job(ids, offsets, s0, s1, keep_prob, window, shrink, syn0, out, al
 
 def shared_work(longest, dim, negative):
     """Scratch arrays for one thread of :func:`sg_shared_job`."""
-    return (np.zeros(max(longest, 1), np.int32), np.zeros(max(negative, 1), np.int32),
-            np.zeros(dim, np.float32))
+    return (own_lines(max(longest, 1), np.int32), own_lines(max(negative, 1), np.int32),
+            own_lines(dim, np.float32))
