@@ -262,3 +262,20 @@ def test_own_lines_are_aligned_and_private():
         assert a.ctypes.data % 64 == 0 and a.flags.c_contiguous and a.dtype == dtype
         assert a.shape == (shape if isinstance(shape, tuple) else (shape,)) and not a.any()
         assert a.base.nbytes >= a.nbytes + 64     # the last line is padded, not shared
+
+
+@pytest.mark.parametrize("arch", ["sg", "cbow"])
+def test_private_nodes_published_within_a_long_job(arch):
+    """A job of several thousand centre words publishes every PUBLISH_EVERY of them; on one
+    thread that still changes nothing."""
+    from w2v.kernels import with_own_rows
+    from w2v.kernels.objectives import PUBLISH_EVERY
+    rs = np.random.default_rng(8)
+    offsets = np.arange(0, 3 * PUBLISH_EVERY + 1, 10).astype(np.int64)
+    ids = rs.integers(0, V, offsets[-1]).astype(np.int32)
+    a, b = huffman_problem("hs", 2), huffman_problem("hs", 2)
+    a, b = (ids, offsets, np.ones(V, np.float32), *a[3:]), (ids, offsets, np.ones(V, np.float32), *b[3:])
+    run_kernel(arch, a, a[4], 0, len(offsets) - 1, np.array([3], np.uint64))
+    run_kernel(arch, b, with_own_rows(b[4], 9), 0, len(offsets) - 1, np.array([3], np.uint64))
+    np.testing.assert_array_equal(a[3], b[3])
+    np.testing.assert_array_equal(a[4].syn1, b[4].syn1)

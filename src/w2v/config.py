@@ -41,7 +41,7 @@ class Config:
     batch_words: int = 10_000
     shrink_windows: bool = True
     shared_negatives: bool = True
-    hs_private_nodes: int = 1024
+    hs_private_nodes: int = 64
     max_sentence_length: int = 10_000
 
     def validate(self):

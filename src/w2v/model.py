@@ -52,7 +52,7 @@ class Word2Vec:
                  min_count=5, max_vocab_size=None, sample=1e-3, seed=1, workers=3,
                  min_alpha=0.0001, sg=0, hs=0, negative=5, ns_exponent=0.75, cbow_mean=1,
                  epochs=5, max_final_vocab=None, softmax=0, batch_words=10_000,
-                 shrink_windows=True, shared_negatives=True, hs_private_nodes=1024,
+                 shrink_windows=True, shared_negatives=True, hs_private_nodes=64,
                  max_sentence_length=10_000,
                  trim_rule=None, callbacks=(),
                  tokenizer="whitespace", encoding="utf-8", errors="strict", progress=True,

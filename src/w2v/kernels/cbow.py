@@ -6,7 +6,7 @@ import numpy as np
 from numba import njit
 
 from .common import JIT, keep_words, window_bounds
-from .objectives import publish, update_output
+from .objectives import PUBLISH_EVERY, publish, update_output
 
 
 @njit(**JIT)
@@ -19,8 +19,9 @@ def cbow_job(ids, offsets, s0, s1, keep_prob, window, shrink, syn0, out, alpha0,
     h = sum_{c in C} syn0[c] (/ |C| if cbow_mean); neu1e = 0; loss += update_output(out, h, w);
     syn0[c] += neu1e for every c in C.
 
-    At the start and the end of the job, ``publish(out)`` refreshes and gives back the output
-    rows the calling thread keeps copies of (:func:`~.objectives.with_own_rows`).
+    At the start and the end of the job and every ``PUBLISH_EVERY`` centre words, ``publish(out)``
+    gives back and refreshes the output rows the calling thread keeps copies of
+    (:func:`~.objectives.with_own_rows`).
 
     Returns (in-vocabulary tokens seen, examples trained, summed loss).
     """
@@ -32,11 +33,15 @@ def cbow_job(ids, offsets, s0, s1, keep_prob, window, shrink, syn0, out, alpha0,
     words = 0
     examples = 0
     loss = 0.0
+    centres = 0
     for s in range(s0, s1):
         alpha = alpha0 + (alpha1 - alpha0) * ((offsets[s] - first) / span)
         n, seen = keep_words(ids, offsets[s], offsets[s + 1], keep_prob, rng, sent)
         words += seen
         for pos in range(n):
+            centres += 1
+            if centres % PUBLISH_EVERY == 0:
+                publish(out)
             lo, hi = window_bounds(rng, pos, n, window, shrink)
             if hi - lo < 2:
                 continue

@@ -23,6 +23,10 @@ HierarchicalSoftmax = namedtuple("HierarchicalSoftmax", "syn1 codes points lengt
 FullSoftmax = namedtuple("FullSoftmax", "syn1")
 Both = namedtuple("Both", "hs ns")  # hierarchical softmax and negative sampling together
 
+# A thread publishes the output rows it keeps copies of after this many centre words (and at the
+# start and end of every job).
+PUBLISH_EVERY = 1000
+
 
 @njit(inline="always", **JIT)
 def logistic_unit(row, h, label, alpha, neu1e):
@@ -156,8 +160,8 @@ def _update_output_jit(out, h, target, alpha, rng, neu1e):
 
 
 def publish(out):
-    """Publish the thread's own output rows, if the objective keeps any: every kernel calls this
-    at the start and at the end of a job."""
+    """Publish the thread's own output rows, if the objective keeps any: the kernels call this at
+    the start and the end of a job and every ``PUBLISH_EVERY`` centre words."""
     if isinstance(out, Both):
         publish(out.hs)
     elif isinstance(out, HierarchicalSoftmax):
@@ -181,7 +185,7 @@ def with_own_rows(out, n):
 
     Every example updates the root and most update the nodes near it, so with shared rows the
     threads' cores pass those cache lines back and forth all the time. Kept per thread and
-    published once per job, they cost no more than any other row.
+    published every ``PUBLISH_EVERY`` centre words, they cost no more than any other row.
     """
     if isinstance(out, Both):
         return out._replace(hs=with_own_rows(out.hs, n))
