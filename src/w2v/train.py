@@ -182,13 +182,13 @@ class Trainer:
                 f"training diverged in epoch {epoch + 1}: the weights became NaN or infinite; "
                 f"lower alpha (now {alpha})")
 
-    def _run_jobs(self, ids, offsets, bounds, j0, j1, rate, works, bar, totals):
-        """Jobs j0..j1-1 on the worker threads, taken in corpus order, adding into ``totals``;
-        this thread reports progress and gives back the pages of the id file that every worker
-        has finished with."""
+    def start_workers(self, ids, offsets, bounds, j0, j1, rate, works, totals, done=None):
+        """Start one thread per worker state on jobs j0..j1-1, taken in corpus order. Each adds
+        words, examples, loss and tokens into ``totals`` under the returned lock and marks
+        ``done[j - j0]`` (if given). Returns (threads, lock, errors): a worker's exception is
+        appended to ``errors`` and stops the others at their next job."""
         lock = threading.Lock()
         next_job = iter(range(j0, j1))
-        done = np.zeros(j1 - j0 + 1, dtype=bool)   # the last entry stays False: a sentinel
         errors = []
 
         def worker(rng, work):
@@ -205,15 +205,25 @@ class Trainer:
                         totals["examples"] += examples
                         totals["loss"] += loss
                         totals["tokens"] += int(offsets[s1] - offsets[s0])
-                        done[j - j0] = True
+                        if done is not None:
+                            done[j - j0] = True
             except BaseException as exc:  # surfaced in the calling thread
                 errors.append(exc)
 
-        start = time.perf_counter()
         threads = [threading.Thread(target=worker, args=(rng, work), daemon=True)
                    for rng, work in zip(self.rngs, works)]
         for t in threads:
             t.start()
+        return threads, lock, errors
+
+    def _run_jobs(self, ids, offsets, bounds, j0, j1, rate, works, bar, totals):
+        """Jobs j0..j1-1 on the worker threads, taken in corpus order, adding into ``totals``;
+        this thread reports progress and gives back the pages of the id file that every worker
+        has finished with."""
+        done = np.zeros(j1 - j0 + 1, dtype=bool)   # the last entry stays False: a sentinel
+        start = time.perf_counter()
+        threads, lock, errors = self.start_workers(ids, offsets, bounds, j0, j1, rate, works,
+                                                   totals, done)
         first = int(offsets[bounds[j0]])
         shown, released, released_offsets = first, first, int(bounds[j0])
         while threads:

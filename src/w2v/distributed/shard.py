@@ -7,7 +7,6 @@ replaced by the average of the K models (a row a worker did not change counts wi
 previous value). To first order that is one pass of sequential SGD at the unscaled rate.
 """
 import dataclasses
-import threading
 import time
 from collections import namedtuple
 
@@ -210,36 +209,9 @@ class ShardTrainer:
     def _run_jobs(self, j0, j1, rate, totals):
         """Jobs j0..j1-1 on this worker's threads (Hogwild), taken in corpus order, calling the
         kernel exactly as local training does; adds words, examples, loss, tokens to ``totals``."""
-        t, ids, offsets, bounds = self.trainer, self.ids, self.offsets, self.bounds
-        lock = threading.Lock()
-        jobs = iter(range(j0, j1))
-        errors = []
-
-        def work(rng, scratch):
-            try:
-                while not errors:
-                    with lock:
-                        j = next(jobs, None)
-                    if j is None:
-                        return
-                    s0, s1 = bounds[j], bounds[j + 1]
-                    words, examples, loss = t.train_job(ids, offsets, s0, s1, rate, rng, scratch)
-                    with lock:
-                        totals["words"] += words
-                        totals["examples"] += examples
-                        totals["loss"] += loss
-                        totals["tokens"] += int(offsets[s1] - offsets[s0])
-            except BaseException as exc:    # raised in the calling thread
-                errors.append(exc)
-
-        if len(self.rngs) == 1:
-            work(self.rngs[0], self.works[0])
-        else:
-            threads = [threading.Thread(target=work, args=pair, daemon=True)
-                       for pair in zip(self.rngs, self.works)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
+        threads, _, errors = self.trainer.start_workers(self.ids, self.offsets, self.bounds, j0, j1,
+                                                        rate, self.works, totals)
+        for thread in threads:
+            thread.join()
         if errors:
             raise errors[0]
