@@ -4,6 +4,10 @@ Each (library, mode) trains in a subprocess of this run so its peak RSS is its o
 to end: vocabulary, training and saving the vectors in word2vec binary format. Both models are
 scored by gensim's own evaluators (Google analogies with restrict_vocab=300000, WordSim-353).
 
+One run's analogy accuracy moves by about half a point with the seed (and with the thread
+interleaving), so ``--seeds 1,2,3`` trains every (library, mode) once per seed; the table then
+gives the median seconds and the mean scores, and lists every seed's analogy accuracy.
+
     python benchmarks/vs_gensim.py --corpus ../shared/corpora/en-dict.txt.gz --modes sg-ns,cbow-ns
 
 Needs the bench extra (gensim).
@@ -16,6 +20,7 @@ import os
 import platform
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -43,7 +48,7 @@ def run_worker(args):
     if args.lib == "w2v":
         from w2v import Word2Vec
         start = time.perf_counter()
-        model = Word2Vec(corpus_file=args.plain, seed=1, progress=False, **params)
+        model = Word2Vec(corpus_file=args.plain, seed=args.seed, progress=False, **params)
         model.wv.save_word2vec_format(args.out, binary=True)
         seconds = time.perf_counter() - start
         words, vectors = model.wv.index_to_key, model.wv.vectors
@@ -53,9 +58,9 @@ def run_worker(args):
         from gensim.models.word2vec import LineSentence
         start = time.perf_counter()
         if args.lib == "gensim-file":
-            model = Word2Vec(corpus_file=args.plain, seed=1, **params)
+            model = Word2Vec(corpus_file=args.plain, seed=args.seed, **params)
         else:
-            model = Word2Vec(sentences=LineSentence(args.plain), seed=1, **params)
+            model = Word2Vec(sentences=LineSentence(args.plain), seed=args.seed, **params)
         model.wv.save_word2vec_format(args.out, binary=True)
         seconds = time.perf_counter() - start
         words, vectors = model.wv.index_to_key, model.wv.vectors
@@ -77,10 +82,12 @@ def main():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--size", type=int, default=100)
     p.add_argument("--alpha", type=float, default=0.025)
+    p.add_argument("--seeds", default="1", help="comma-separated; each (library, mode) runs once per seed")
     p.add_argument("--json", help="also write the results here")
     p.add_argument("--worker", nargs=2, metavar=("LIB", "MODE"), help=argparse.SUPPRESS)
     p.add_argument("--plain", help=argparse.SUPPRESS)
     p.add_argument("--out", help=argparse.SUPPRESS)
+    p.add_argument("--seed", type=int, default=1, help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.worker:
         args.lib, args.mode = args.worker
@@ -93,40 +100,66 @@ def main():
         with opener(args.corpus, "rb") as src, open(plain, "wb") as dst:
             shutil.copyfileobj(src, dst)   # gensim's corpus_file needs plain text; all read it
         rows = []
-        for mode in args.modes.split(","):
-            for lib in args.libs.split(","):
-                cmd = [sys.executable, __file__, "--worker", lib, mode, "--plain", plain,
-                       "--out", os.path.join(tmp, "vectors.bin"), "--eval-dir", args.eval_dir,
-                       "--epochs", str(args.epochs), "--threads", str(args.threads),
-                       "--size", str(args.size), "--alpha", str(args.alpha)]
-                done = subprocess.run(cmd, capture_output=True, text=True)
-                if done.returncode:
-                    sys.exit(f"{lib} {mode} failed:\n{done.stderr}")
-                out = done.stdout
-                row = dict(json.loads(out.strip().splitlines()[-1]), mode=mode, lib=lib)
-                rows.append(row)
-                print(f"{mode:8} {lib:12} {row['seconds']:7.1f}s {row['words_per_sec']:>10,.0f} w/s "
-                      f"analogy {row['analogy']:5.1f}%  ws353 {row['ws353']:.3f}  rss {row['rss_mb']:.0f} MB",
-                      file=sys.stderr, flush=True)
+        seeds = [int(x) for x in args.seeds.split(",")]
+        for seed in seeds:
+            for mode in args.modes.split(","):
+                for lib in args.libs.split(","):
+                    rows.append(run_one(args, plain, tmp, lib, mode, seed))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
     print(f"\n{datetime.date.today()}, {platform.machine()} {os.cpu_count()} cores, "
           f"{args.threads} threads, {args.epochs} epochs, corpus {os.path.basename(args.corpus)}, "
-          f"alpha {args.alpha}\n")
-    print("| mode | library | seconds | words/s | speed vs best gensim | analogy % | WS-353 | peak RSS MB |")
-    print("|---|---|---|---|---|---|---|---|")
-    for mode in args.modes.split(","):
-        mine = [r for r in rows if r["mode"] == mode]
-        gensims = [r for r in mine if r["lib"] != "w2v"]
-        best = min(gensims, key=lambda r: r["seconds"]) if gensims else None
-        for r in mine:
-            ratio = f"{best['seconds'] / r['seconds']:.2f}x" if best else "-"
-            print(f"| {mode} | {r['lib']} | {r['seconds']:.1f} | {r['words_per_sec']:,.0f} | {ratio} | "
-                  f"{r['analogy']:.1f} | {r['ws353']:.3f} | {r['rss_mb']:.0f} |")
+          f"alpha {args.alpha}, seeds {args.seeds}\n")
+    print_table(rows, args.modes.split(","), args.libs.split(","), len(seeds))
     if args.json:
         with open(args.json, "w") as f:
             json.dump(rows, f, indent=1)
+
+
+def run_one(args, plain, tmp, lib, mode, seed):
+    """Train and score one (library, mode, seed) in a subprocess; its result row."""
+    cmd = [sys.executable, __file__, "--worker", lib, mode, "--plain", plain,
+           "--out", os.path.join(tmp, "vectors.bin"), "--eval-dir", args.eval_dir,
+           "--epochs", str(args.epochs), "--threads", str(args.threads),
+           "--size", str(args.size), "--alpha", str(args.alpha), "--seed", str(seed)]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(f"{lib} {mode} seed {seed} failed:\n{done.stderr}")
+    row = dict(json.loads(done.stdout.strip().splitlines()[-1]), mode=mode, lib=lib, seed=seed)
+    print(f"{mode:8} {lib:12} seed {seed:<3} {row['seconds']:7.1f}s {row['words_per_sec']:>10,.0f} w/s "
+          f"analogy {row['analogy']:5.1f}%  ws353 {row['ws353']:.3f}  rss {row['rss_mb']:.0f} MB",
+          file=sys.stderr, flush=True)
+    return row
+
+
+def summarise(runs):
+    """One (library, mode) over its seeds: median seconds and words/s, mean scores, max RSS."""
+    return {"seconds": statistics.median(r["seconds"] for r in runs),
+            "words_per_sec": statistics.median(r["words_per_sec"] for r in runs),
+            "analogy": statistics.fmean(r["analogy"] for r in runs),
+            "ws353": statistics.fmean(r["ws353"] for r in runs),
+            "rss_mb": max(r["rss_mb"] for r in runs),
+            "analogies": [r["analogy"] for r in runs]}
+
+
+def print_table(rows, modes, libs, n_seeds):
+    many = n_seeds > 1
+    print(f"| mode | library | {'median ' if many else ''}seconds | words/s | speed vs best gensim | "
+          f"{'mean ' if many else ''}analogy % | {'mean ' if many else ''}WS-353 | peak RSS MB |"
+          + (" analogy % per seed |" if many else ""))
+    print("|---|---|---|---|---|---|---|---|" + ("---|" if many else ""))
+    for mode in modes:
+        mine = {lib: summarise([r for r in rows if r["mode"] == mode and r["lib"] == lib])
+                for lib in libs}
+        gensims = [m for lib, m in mine.items() if lib != "w2v"]
+        best = min(gensims, key=lambda m: m["seconds"]) if gensims else None
+        for lib, m in mine.items():
+            ratio = f"{best['seconds'] / m['seconds']:.2f}x" if best else "-"
+            per_seed = " " + ", ".join(f"{a:.2f}" for a in m["analogies"]) + " |" if many else ""
+            print(f"| {mode} | {lib} | {m['seconds']:.1f} | {m['words_per_sec']:,.0f} | {ratio} | "
+                  f"{m['analogy']:.{2 if many else 1}f} | {m['ws353']:.3f} | {m['rss_mb']:.0f} |"
+                  + per_seed)
 
 
 if __name__ == "__main__":
