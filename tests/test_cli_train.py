@@ -1,7 +1,6 @@
 """The training commands, driven in-process through main(argv)."""
 import struct
 
-import numpy as np
 import pytest
 
 from w2v import KeyedVectors, Word2Vec

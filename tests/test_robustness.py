@@ -22,7 +22,7 @@ from w2v import KeyedVectors, Word2Vec, native
 from w2v.cli import main
 from w2v.corpus import LineSentence
 from w2v.encoded import scan
-from w2v.formats import load_word2vec_format, save_word2vec_format
+from w2v.formats import save_word2vec_format
 from w2v.vocab import Vocab
 
 SRC = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src")

@@ -1,6 +1,7 @@
 """Word2Vec: owns the vocabulary and the weight arrays; builds the vocabulary, trains, saves and
 loads. The maths lives in kernels/ and the schedule in train.py.
 """
+import functools
 import logging
 import os
 
@@ -264,9 +265,7 @@ class Word2Vec:
         checkpoint = None
         if self.checkpoint_dir is not None:
             os.makedirs(self.checkpoint_dir, exist_ok=True)
-
-            def checkpoint(pos):
-                self._write_checkpoint(schedule, pos)
+            checkpoint = functools.partial(self._write_checkpoint, schedule)
 
         def begin(epoch):
             for cb in callbacks:

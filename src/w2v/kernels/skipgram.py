@@ -2,7 +2,6 @@
 
 The window loop knows nothing of the objective: ``update_output`` is chosen by the type of ``out``.
 """
-import numpy as np
 from numba import njit
 
 from .common import JIT, keep_words, window_bounds
