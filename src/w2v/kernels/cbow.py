@@ -5,7 +5,7 @@ As in the C tool and gensim, the whole input gradient ``neu1e`` is added to ever
 import numpy as np
 from numba import njit
 
-from .common import JIT, keep_words, window_bounds
+from .common import JIT, keep_words, sentence_rate, window_bounds
 from .objectives import PUBLISH_EVERY, publish, update_output
 
 
@@ -28,14 +28,12 @@ def cbow_job(ids, offsets, s0, s1, keep_prob, window, shrink, syn0, out, alpha0,
     sent, neu1, neu1e = work
     publish(out)
     dim = syn0.shape[1]
-    first = offsets[s0]
-    span = max(offsets[s1] - first, 1)
     words = 0
     examples = 0
     loss = 0.0
     centres = 0
     for s in range(s0, s1):
-        alpha = alpha0 + (alpha1 - alpha0) * ((offsets[s] - first) / span)
+        alpha = sentence_rate(offsets, s0, s1, s, alpha0, alpha1)
         n, seen = keep_words(ids, offsets[s], offsets[s + 1], keep_prob, rng, sent)
         words += seen
         for pos in range(n):

@@ -94,6 +94,15 @@ def log_sigmoid(f):
     return LOG_SIGMOID_TABLE[table_index(f)]
 
 
+@njit(inline="always", **JIT)
+def sentence_rate(offsets, s0, s1, s, alpha0, alpha1):
+    """Learning rate for sentence ``s`` of a job over sentences ``s0 .. s1-1``: linear in the
+    sentence's first token, from ``alpha0`` at the job's first token towards ``alpha1`` at its end."""
+    first = offsets[s0]
+    span = max(offsets[s1] - first, 1)
+    return alpha0 + (alpha1 - alpha0) * ((offsets[s] - first) / span)
+
+
 @njit(**JIT)
 def keep_words(ids, start, end, keep_prob, rng, sent):
     """Copy the in-vocabulary ids of ``ids[start:end]`` that survive subsampling into ``sent``.

@@ -4,7 +4,7 @@ The window loop knows nothing of the objective: ``update_output`` is chosen by t
 """
 from numba import njit
 
-from .common import JIT, keep_words, window_bounds
+from .common import JIT, keep_words, sentence_rate, window_bounds
 from .objectives import PUBLISH_EVERY, publish, update_output
 
 
@@ -36,14 +36,12 @@ def sg_job(ids, offsets, s0, s1, keep_prob, window, shrink, syn0, out, alpha0, a
     sent, _, neu1e = work
     publish(out)
     dim = syn0.shape[1]
-    first = offsets[s0]
-    span = max(offsets[s1] - first, 1)
     words = 0
     examples = 0
     loss = 0.0
     centres = 0
     for s in range(s0, s1):
-        alpha = alpha0 + (alpha1 - alpha0) * ((offsets[s] - first) / span)
+        alpha = sentence_rate(offsets, s0, s1, s, alpha0, alpha1)
         n, seen = keep_words(ids, offsets[s], offsets[s + 1], keep_prob, rng, sent)
         words += seen
         for pos in range(n):

@@ -10,7 +10,7 @@ delaying them to the end of the window (tried first) cost about 1 analogy point 
 import numpy as np
 from numba import njit
 
-from .common import JIT, draw_alias, keep_words, own_lines, window_bounds
+from .common import JIT, draw_alias, keep_words, own_lines, sentence_rate, window_bounds
 from .objectives import logistic_unit
 
 
@@ -30,13 +30,11 @@ def sg_shared_job(ids, offsets, s0, s1, keep_prob, window, shrink, syn0, out, al
     """
     sent, outs, neu1e = work
     dim = syn0.shape[1]
-    first = offsets[s0]
-    span = max(offsets[s1] - first, 1)
     words = 0
     examples = 0
     loss = 0.0
     for s in range(s0, s1):
-        alpha = alpha0 + (alpha1 - alpha0) * ((offsets[s] - first) / span)
+        alpha = sentence_rate(offsets, s0, s1, s, alpha0, alpha1)
         n, seen = keep_words(ids, offsets[s], offsets[s + 1], keep_prob, rng, sent)
         words += seen
         for pos in range(n):
