@@ -14,7 +14,7 @@ from w2v.corpus import LineSentence, as_sentences, get_tokenizer
 from w2v.encoded import scan
 from w2v.evaluate import evaluate_word_analogies, evaluate_word_pairs, resolve_dataset
 
-NEEDS_JIEBA = "jieba is an optional extra: pip install 'w2v[zh]'"
+NEEDS_JIEBA = "jieba is an optional extra: python3 -m pip install '.[zh]'"
 
 TEXT = ("话说天下大势，分久必合，合久必分。\n"
         "孔明曰：“吾料曹操必走华容道。”玄德大喜。\n"
@@ -57,14 +57,15 @@ def test_import_w2v_does_not_import_jieba():
 
 def test_missing_jieba_is_one_clear_error(tmp_path, monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "jieba", None)     # import jieba raises ImportError
-    with pytest.raises(ImportError, match=r"pip install 'w2v\[zh\]'"):
+    with pytest.raises(ImportError, match=r"python3 -m pip install '\.\[zh\]' in the w2v clone"):
         get_tokenizer("jieba")
     corpus = tmp_path / "c.txt"
     corpus.write_text(TEXT, encoding="utf-8")
     for flags in (["--tokenizer", "jieba"], ["--stopwords", "zh"]):
         assert main(["train", str(corpus), "-o", str(tmp_path / "m"), "-q"] + flags) == 2
         err = capsys.readouterr().err.strip()
-        assert err == "w2v: error: the jieba tokenizer needs the jieba package: pip install 'w2v[zh]'"
+        assert err == ("w2v: error: the jieba tokenizer needs the jieba package: python3 -m pip install '.[zh]' "
+                       "in the w2v clone (jieba and opencc)")
 
 
 def test_ca8_loads_with_crlf_and_its_sections():
@@ -182,7 +183,7 @@ def test_user_dict_errors_name_file_and_line(chinese, tmp_path):
 
 
 def test_to_simplified(chinese):
-    pytest.importorskip("opencc", reason="OpenCC is an optional extra: pip install 'w2v[zh]'")
+    pytest.importorskip("opencc", reason="OpenCC is an optional extra: python3 -m pip install '.[zh]'")
     tok = chinese.ChineseTokenizer(to_simplified=True, stopwords=["我們"])   # converted too
     assert tok("三國演義　關羽說：「我們走吧！」") == ["三国演义", "关羽", "说", "走", "吧"]
 

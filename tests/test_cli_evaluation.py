@@ -224,4 +224,4 @@ def test_plot_without_matplotlib_is_a_clean_error(capsys, tmp_path, google_model
     import sys
     monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
     code, _, err = run(capsys, "plot", google_model, "--top", "5", "-o", tmp_path / "x.png")
-    assert code == 2 and "pip install 'w2v[plot]'" in err
+    assert code == 2 and "python3 -m pip install matplotlib" in err

@@ -6,6 +6,7 @@ import pytest
 
 import w2v.cli
 from w2v.cli import main
+from w2v import native
 from w2v.keyedvectors import KeyedVectors
 
 WORDS = ["man", "king", "woman", "queen", "apple", "pear", "中文"]
@@ -81,17 +82,35 @@ def test_unicode_word(capsys, model):
 
 
 def test_convert_round_trip(capsys, kv, model, tmp_path):
-    text, binary, packed = tmp_path / "v.txt", tmp_path / "again.bin", tmp_path / "v.npz"
+    text, binary, packed = tmp_path / "v.txt", tmp_path / "again.bin", tmp_path / "v.w2v"
     assert run(capsys, "convert", model, text)[0] == 0
     assert text.read_bytes().startswith(b"7 4\nman 1.0 0.0 0.0 0.1\n")
     code, out, _ = run(capsys, "convert", text, binary)
-    assert code == 0 and out.strip().endswith("(binary)")
+    assert code == 0 and out.strip().endswith("(word2vec binary)")
     assert binary.read_bytes() == open(model, "rb").read()
-    assert run(capsys, "convert", binary, packed)[0] == 0
-    assert KeyedVectors.load(packed).index_to_key == WORDS
-    forced = tmp_path / "forced.bin"
+    code, out, _ = run(capsys, "convert", binary, packed)      # .w2v: the native format
+    assert code == 0 and out.strip().endswith("(w2v native)")
+    assert native.is_native(packed) and KeyedVectors.load(packed).index_to_key == WORDS
+    forced = tmp_path / "forced.out"                            # a name that says nothing: the flag decides
     assert run(capsys, "convert", packed, forced, "--text")[0] == 0
     assert forced.read_bytes() == text.read_bytes()
+    assert run(capsys, "convert", packed, tmp_path / "plain.out")[0] == 0   # and without one: text
+    assert (tmp_path / "plain.out").read_bytes() == text.read_bytes()
+
+
+@pytest.mark.parametrize("out, flags, message", [
+    ("v.bin", ["--text"], "w2v: error: OUT {out}: a .bin name means word2vec binary, not word2vec text; "
+                          "name it .txt or .vec, or use --binary"),
+    ("v.txt", ["--binary"], "w2v: error: OUT {out}: a .txt name means word2vec text, not word2vec binary; "
+                            "name it .bin, or use --text"),
+    ("v.w2v", ["--text"], "w2v: error: OUT {out}: a .w2v name means w2v native, not word2vec text; "
+                          "name it .txt or .vec, or use --native"),
+    ("v.w2v.gz", [], "w2v: error: OUT {out}: a w2v native file cannot be compressed (.gz); name it .w2v"),
+])
+def test_convert_name_and_flag_must_agree(capsys, model, tmp_path, out, flags, message):
+    out = tmp_path / out
+    code, _, err = run(capsys, "convert", model, out, *flags)
+    assert (code, err) == (2, message.format(out=out) + "\n") and not out.exists()
 
 
 def test_info(capsys, kv, model, tmp_path):

@@ -64,11 +64,11 @@ def test_c_tool_defaults_are_cbow_with_its_rate(tmp_path, corpus):
 
 @pytest.mark.parametrize("argv, message", [
     (["train", "missing.txt", "-o", "m"], "missing.txt"),
-    (["train", "{corpus}", "-o", "m", "--size", "0"], "vector_size"),
-    (["train", "{corpus}", "-o", "m", "--window", "0"], "window"),
+    (["train", "{corpus}", "-o", "m", "--size", "0"], "w2v: error: --size must be >= 1, got 0"),
+    (["train", "{corpus}", "-o", "m", "--window", "0"], "w2v: error: --window must be >= 1, got 0"),
     (["train", "{corpus}", "-o", "m", "--negative", "0"], "objective"),
-    (["train", "{corpus}", "-o", "m", "--sample", "-1"], "sample"),
-    (["train", "{corpus}", "-o", "m", "--alpha", "0"], "alpha"),
+    (["train", "{corpus}", "-o", "m", "--sample", "-1"], "w2v: error: --sample must be >= 0.0, got -1.0"),
+    (["train", "{corpus}", "-o", "m", "--alpha", "0"], "w2v: error: --alpha must be > 0.0, got 0.0"),
     (["train", "{corpus}", "-o", "m", "--min-count", "100000"], "min_count"),
     (["train", "{corpus}"], "nothing would be saved"),
     (["train", "{corpus}", "-o", "m", "--size", "ten"], "invalid int"),

@@ -72,10 +72,10 @@ def test_tsne_projection():
 
 def test_missing_optional_dependencies_give_clear_errors(monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
-    with pytest.raises(ImportError, match=r"w2v\[plot\]"):
+    with pytest.raises(ImportError, match=r"python3 -m pip install matplotlib$"):
         wplot._matplotlib()
     monkeypatch.setitem(sys.modules, "sklearn.manifold", None)
-    with pytest.raises(ImportError, match=r"w2v\[tsne\]"):
+    with pytest.raises(ImportError, match=r"python3 -m pip install scikit-learn"):
         wplot.project_2d(np.eye(5), "tsne")
 
 

@@ -409,14 +409,20 @@ def test_bad_options_found_when_reading(tmp_path, options, message):
 
 
 @pytest.mark.parametrize("flags,message", [
-    (["--size", "0"], r"^w2v: error: vector_size must be >= 1, got 0$"),
+    (["--size", "0"], r"^w2v: error: --size must be >= 1, got 0$"),
+    (["--vector-size", "-5"], r"^w2v: error: --vector-size must be >= 1, got -5$"),
     (["--size", "abc"], r"^w2v train: argument --size/--vector-size: invalid int value: 'abc'"),
-    (["--alpha", "nan"], r"^w2v: error: alpha must be a number, got nan$"),
-    (["--window", "-1"], r"^w2v: error: window must be >= 1, got -1$"),
-    (["--threads", "0"], r"^w2v: error: workers must be >= 1, got 0$"),
-    (["--epochs", "0"], r"^w2v: error: epochs must be >= 1, got 0$"),
-    (["--sample", "-1"], r"^w2v: error: sample must be >= 0\.0, got -1\.0$"),
-    (["--min-count", "1000"], r"^w2v: error: no word reaches min_count=1000"),
+    (["--alpha", "nan"], r"^w2v: error: --alpha must be a number, got nan$"),
+    (["--window", "-1"], r"^w2v: error: --window must be >= 1, got -1$"),
+    (["--threads", "0"], r"^w2v: error: --threads must be >= 1, got 0$"),
+    (["--workers", "0"], r"^w2v: error: --workers must be >= 1, got 0$"),
+    (["--epochs", "0"], r"^w2v: error: --epochs must be >= 1, got 0$"),
+    (["--iter", "0"], r"^w2v: error: --iter must be >= 1, got 0$"),
+    (["--sample", "-1"], r"^w2v: error: --sample must be >= 0\.0, got -1\.0$"),
+    (["--negative", "0"], r"^w2v: error: no objective: set --negative > 0, --hs or --softmax$"),
+    (["--softmax", "--hs"], r"^w2v: error: --softmax is an objective of its own: set no --hs and --negative 0 "
+                            r"with it$"),
+    (["--min-count", "1000"], r"^w2v: error: no word reaches --min-count 1000"),
     (["--ns-exponent", "1e308"], r"^w2v: error: cannot build a noise distribution"),
     (["--encoding", "klingon"], r"^w2v: error: unknown encoding 'klingon'"),
     (["--encoding-errors", "bogus"], r"^w2v train: argument --encoding-errors: invalid choice: 'bogus'"),
@@ -430,6 +436,20 @@ def test_bad_flags_cli(tmp_path, capsys, flags, message):
         args += ["--min-count", "1"]
     cli_error(capsys, args, message)
     assert not (tmp_path / "m.npz").exists()
+
+
+@pytest.mark.parametrize("flags,message", [
+    (["-size", "-5"], r"^w2v: error: -size must be >= 1, got -5$"),
+    (["-threads", "0"], r"^w2v: error: -threads must be >= 1, got 0$"),
+    (["-iter", "0", "-min-count", "1"], r"^w2v: error: -iter must be >= 1, got 0$"),
+    (["-min-count", "1000"], r"^w2v: error: no word reaches -min-count 1000"),
+    (["-classes", "50"], r"^w2v: error: -classes: word classes \(k-means clustering of the vectors\) are not "
+                         r"supported$"),
+])
+def test_bad_c_tool_flags_name_the_c_flag(tmp_path, capsys, flags, message):
+    p = write(tmp_path, "corpus.txt", b"a b c\n" * 10)
+    cli_error(capsys, ["train", "-train", p, "-output", tmp_path / "v.txt", *flags], message)
+    assert not (tmp_path / "v.txt").exists()
 
 
 def test_out_of_memory_is_one_line_cli(tmp_path, capsys, monkeypatch):

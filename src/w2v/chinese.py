@@ -25,7 +25,7 @@ _LINES_PER_TASK = 256
 #: A block of lines shorter than this (characters) is segmented in this process.
 _PARALLEL_MIN_CHARS = 50_000
 
-_INSTALL_HINT = "pip install 'w2v[zh]'"
+_INSTALL_HINT = "python3 -m pip install '.[zh]' in the w2v clone (jieba and opencc)"
 
 _BASE_FREQ = None               # (jieba's default word frequencies, their total), loaded once
 _BASE_LOCK = threading.Lock()

@@ -10,10 +10,11 @@ import re
 
 import numpy as np
 
+from . import extensions
 from ._atomic import atomic_write
 from ._sniff import describe
 
-__all__ = ["is_binary", "load_word2vec_format", "save_word2vec_format"]
+__all__ = ["is_binary", "load_word2vec_format", "save_word2vec_format", "vector_format"]
 
 _BLOCK = 1 << 22           # bytes read at a time
 _WRITE_ROWS = 4096         # rows formatted per write
@@ -24,7 +25,7 @@ _NOT_TEXT = re.compile(rb"[^\t\n\r\x20-\x7e]")
 _UNICODE_ERRORS = ("strict", "replace", "ignore")
 
 
-def save_word2vec_format(path, words, vectors, binary=False, write_header=True):
+def save_word2vec_format(path, words, vectors, binary=None, write_header=True):
     """Write ``words`` and their ``vectors`` as a word2vec text or binary file, atomically.
 
     The bytes are those gensim 4.4's ``save_word2vec_format`` writes for the same vectors:
@@ -32,7 +33,8 @@ def save_word2vec_format(path, words, vectors, binary=False, write_header=True):
     as ``str(numpy.float32)`` (the shortest text that reads back to the same float32), or
     ``word`` + space + ``D`` little-endian float32 (no newline after the vector, like gensim;
     the C tool adds one, and both layouts load). A path ending in ``.gz`` or ``.bz2`` is
-    compressed.
+    compressed. The name decides text or binary unless ``binary`` is given (the rule of
+    :mod:`w2v.extensions`: ``.bin`` binary, ``.txt``/``.vec`` text, any other name text).
 
     Parameters
     ----------
@@ -42,15 +44,17 @@ def save_word2vec_format(path, words, vectors, binary=False, write_header=True):
         One word per row, none empty or containing a space or line break.
     vectors : numpy.ndarray
         Finite values, shape ``(len(words), D)``; written as float32.
-    binary : bool
-        Binary rows instead of text rows.
+    binary : bool or None
+        Binary rows instead of text rows; None: from the name. ``True`` for a ``.txt``/``.vec``
+        name, ``False`` for a ``.bin`` name, and any ``.w2v`` name (the native format) raise.
     write_header : bool
         Write the ``"V D"`` first line (``False`` gives the header-less GloVe layout).
 
     Raises
     ------
     ValueError
-        For a word that would break the layout, non-finite values or mismatched shapes.
+        For a word that would break the layout, non-finite values or mismatched shapes, or a
+        name that contradicts ``binary``.
 
     Examples
     --------
@@ -64,6 +68,7 @@ def save_word2vec_format(path, words, vectors, binary=False, write_header=True):
     b 0.0 -2.0
     """
     path = os.fspath(path)
+    binary = vector_format(path, binary) == "binary"
     vectors = np.ascontiguousarray(vectors, dtype="<f4")
     if vectors.ndim != 2 or vectors.shape[0] != len(words):
         raise ValueError(f"{path}: need a [V, D] array for {len(words)} words, got shape {vectors.shape}")
@@ -86,6 +91,24 @@ def save_word2vec_format(path, words, vectors, binary=False, write_header=True):
         finally:
             if f is not raw:
                 f.close()
+
+
+def vector_format(path, binary=None):
+    """``"binary"`` or ``"text"``: how :func:`save_word2vec_format` writes ``path`` given ``binary``.
+
+    Examples
+    --------
+    >>> vector_format("v.bin"), vector_format("v.txt.gz"), vector_format("v.out", binary=True)
+    ('binary', 'text', 'binary')
+    """
+    requested = None if binary is None else ("binary" if binary else "text")
+    fmt = extensions.choose_format(path, requested, default="text",
+                                   how={"binary": "binary=True", "text": "binary=False",
+                                        "native": "save()"})
+    if fmt == "native":
+        raise ValueError(f"{os.fspath(path)}: a .w2v name means the w2v native format; save() writes "
+                         f"it, or name a word2vec file .bin, .txt or .vec")
+    return fmt
 
 
 def load_word2vec_format(path, binary=None, limit=None, unicode_errors="strict", no_header=False,
@@ -200,17 +223,41 @@ def _load(f, path, binary, limit, errors, no_header, encoding):
 
 def _parse_header(path, line):
     fields = line.split()
-    hint = "; pass no_header=True for a file without one" if len(fields) > 2 else ""
     try:
         if len(fields) != 2 or (len(line) == 1024 and not line.endswith(b"\n")):
             raise ValueError
         count, dim = int(fields[0]), int(fields[1])
     except ValueError:
+        got = _excerpt(line)
+        hint = describe(path) or ("; it is not a word2vec file" if got == "binary data" else _header_hint(fields))
         raise ValueError(f"{path}: line 1: expected a 'V D' header (vector count and dimensions), "
-                         f"got {line[:60]!r}{describe(path) or hint}") from None
+                         f"got {got}{hint}") from None
     if count < 0 or dim < 1 or count >= 1 << 40 or dim >= 1 << 31:
         raise ValueError(f"{path}: line 1: header declares {count} vectors of {dim} dimensions")
     return count, dim
+
+
+def _excerpt(line, width=40):
+    """A short, printable quotation of a line for a message; never raw bytes."""
+    try:
+        text = line.decode("utf-8").rstrip("\r\n")
+    except UnicodeDecodeError:
+        return "binary data"
+    if any(ord(c) < 32 and c != "\t" for c in text):
+        return "binary data"
+    return repr(text[:width] + ("..." if len(text) > width else ""))
+
+
+def _header_hint(fields):
+    """Why a first line that is not a header may be so: header-less vectors, or not vectors."""
+    if len(fields) < 2:
+        return ""
+    try:
+        [float(f) for f in fields[1:]]
+    except ValueError:
+        return "; it looks like plain text, not word vectors (a corpus? w2v train reads those)"
+    return ("; it looks like word2vec text without its header: pass no_header=True "
+            "(command line: --no-header)")
 
 
 def _looks_like_text(head, dim):

@@ -7,7 +7,7 @@ from numbers import Integral
 
 import numpy as np
 
-from . import formats, native
+from . import extensions, formats, native
 
 __all__ = ["KeyedVectors", "load_any"]
 
@@ -174,7 +174,17 @@ class KeyedVectors:
         return self._vectors[[self.get_index(k) for k in key_or_keys]]
 
     def get_vecattr(self, key, attr):
-        """Per-word attribute; only ``"count"`` is stored."""
+        """Per-word attribute; only ``"count"`` is stored.
+
+        A word2vec file holds no counts: vectors read from one get gensim's made-up counts,
+        ``len(kv)`` for the first word down to 1 for the last (see :meth:`load_word2vec_format`).
+
+        Examples
+        --------
+        >>> kv = KeyedVectors(["a", "b"], np.eye(2, dtype=np.float32), counts=[7, 2])
+        >>> kv.get_vecattr("b", "count")
+        2
+        """
         if attr != "count":
             raise KeyError(f"no per-word attribute {attr!r}; only 'count' is stored")
         return int(self.counts[self.get_index(key)])
@@ -505,8 +515,11 @@ class KeyedVectors:
 
     # ---- files -----------------------------------------------------------------------------
 
-    def save_word2vec_format(self, path, binary=False, write_header=True):
+    def save_word2vec_format(self, path, binary=None, write_header=True):
         """Write the word2vec C format, byte-identical to gensim's; see :func:`w2v.formats.save_word2vec_format`.
+
+        ``binary=None`` lets the name decide (``.bin`` binary, anything else text); a ``binary``
+        that contradicts a ``.bin``, ``.txt`` or ``.vec`` name, or a ``.w2v`` name, is a ValueError.
 
         Examples
         --------
@@ -523,11 +536,23 @@ class KeyedVectors:
     @classmethod
     def load_word2vec_format(cls, path, binary=None, limit=None, unicode_errors="strict", no_header=False,
                              encoding="utf-8"):
-        """Read a word2vec text or binary file; see :func:`w2v.formats.load_word2vec_format`."""
+        """Read a word2vec text or binary file; see :func:`w2v.formats.load_word2vec_format`.
+
+        The file holds no word counts: as gensim does, each word gets a made-up count that falls
+        with its row, ``len(kv)`` for the first word down to 1 for the last.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> p = os.path.join(tempfile.mkdtemp(), "v.txt")
+        >>> KeyedVectors(["a", "b"], np.eye(2, dtype=np.float32)).save_word2vec_format(p)
+        >>> KeyedVectors.load_word2vec_format(p).get_vecattr("a", "count")
+        2
+        """
         words, vectors = formats.load_word2vec_format(path, binary=binary, limit=limit,
                                                       unicode_errors=unicode_errors, no_header=no_header,
                                                       encoding=encoding)
-        return cls(words, vectors)
+        return cls(words, vectors, counts=np.arange(len(words), 0, -1))
 
     def save(self, path):
         """Write the native format (words, counts, vectors; no pickle), atomically.
@@ -536,11 +561,12 @@ class KeyedVectors:
         --------
         >>> import os, tempfile
         >>> kv = KeyedVectors(["a", "b"], np.eye(2, dtype=np.float32), counts=[5, 3])
-        >>> p = os.path.join(tempfile.mkdtemp(), "kv.npz")
+        >>> p = os.path.join(tempfile.mkdtemp(), "kv.w2v")
         >>> kv.save(p)
         >>> KeyedVectors.load(p).get_vecattr("a", "count")
         5
         """
+        extensions.choose_format(path, "native", how=extensions.SAVE_CALLS)    # not a .bin/.txt/.vec name
         blob, offsets = native.encode_words(self.index_to_key)
         native.save_native(path, "keyedvectors", {"words": len(self), "vector_size": self.vector_size},
                            {"words_blob": blob, "words_offsets": offsets, "counts": self.counts,
@@ -576,9 +602,9 @@ def load_any(path):
     >>> import os, tempfile
     >>> kv = KeyedVectors(["a", "b"], np.eye(2, dtype=np.float32))
     >>> folder = tempfile.mkdtemp()
-    >>> kv.save(os.path.join(folder, "kv.npz"))
+    >>> kv.save(os.path.join(folder, "kv.w2v"))
     >>> kv.save_word2vec_format(os.path.join(folder, "kv.txt"))
-    >>> [len(load_any(os.path.join(folder, f))) for f in ("kv.npz", "kv.txt")]
+    >>> [len(load_any(os.path.join(folder, f))) for f in ("kv.w2v", "kv.txt")]
     [2, 2]
     """
     if native.is_native(path) or _is_zip(path):    # a damaged native file: say so, not "no V D header"

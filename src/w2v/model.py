@@ -8,7 +8,7 @@ import os
 import numpy as np
 from tqdm.auto import tqdm
 
-from . import native
+from . import extensions, native
 from .config import SOFTMAX_WARN_VOCAB, Config
 from .corpus import as_sentences
 from .encoded import encode_with_vocab, scan
@@ -366,9 +366,14 @@ class Word2Vec:
 
     # native format --------------------------------------------------------------------------
     def save(self, path):
-        """Save everything needed to query and to continue training, atomically (no pickle)."""
+        """Save everything needed to query and to continue training, atomically (no pickle).
+
+        Any name but a word2vec one (``.bin``, ``.txt``, ``.vec``: ValueError) will do; ``.w2v``
+        is the native format's own extension.
+        """
         if self.vocab is None:
             raise ValueError("nothing to save: the model has no vocabulary yet")
+        extensions.choose_format(path, "native", how=extensions.SAVE_CALLS)
         native.save_native(path, "model", self._meta(), self._arrays())
 
     def _arrays(self):

@@ -36,7 +36,7 @@ def _matplotlib():
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
     except ImportError:
-        raise ImportError("plotting needs matplotlib: pip install 'w2v[plot]'") from None
+        raise ImportError("plotting needs matplotlib, a dependency of w2v: python3 -m pip install matplotlib") from None
     return Figure, FigureCanvasAgg
 
 
@@ -141,7 +141,7 @@ def project_2d(vectors, method="pca", seed=0, perplexity=None):
         try:
             from sklearn.manifold import TSNE
         except ImportError:
-            raise ImportError("t-SNE needs scikit-learn: pip install 'w2v[tsne]'") from None
+            raise ImportError("t-SNE needs scikit-learn: python3 -m pip install scikit-learn (or '.[tsne]' in the w2v clone)") from None
         if perplexity is None:
             perplexity = max(1.0, min(30.0, (x.shape[0] - 1) / 3))
         tsne = TSNE(n_components=2, perplexity=perplexity, init="pca", random_state=seed)

@@ -1,14 +1,20 @@
-"""The ``w2v`` command line: builds the sub-command parsers and turns errors into exit code 2.
+"""The ``w2v`` command line: builds the sub-command parsers and turns errors into exit codes.
 
 Each sub-module of this package registers its own sub-commands with ``register(subparsers)``.
+Errors the input can cause (a bad flag, file, word or encoding) print one line and exit 2; any
+other exception is a bug in w2v: its traceback is printed, with a request to report it, exit 1.
 """
 import argparse
 import importlib
 import logging
 import sys
+import traceback
 
 # Sub-modules that register commands; each defines register(subparsers).
 COMMAND_MODULES = ("train", "query", "evaluation")
+
+REPORT = ("w2v: this is a bug in w2v, not a problem with your input: please report it with the "
+          "command line and the traceback above")
 
 
 class UsageError(Exception):
@@ -16,10 +22,50 @@ class UsageError(Exception):
 
 
 class Parser(argparse.ArgumentParser):
-    """ArgumentParser whose errors raise instead of printing usage and exiting."""
+    """ArgumentParser whose errors raise instead of printing usage and exiting.
+
+    It also records, as ``typed_flags`` (dest -> option string), the spelling of each option the
+    user typed, so that messages can name ``--size`` or ``-size`` rather than ``vector_size``.
+    """
 
     def error(self, message):
         raise UsageError(f"{self.prog}: {message}")
+
+    def parse_known_args(self, args=None, namespace=None):
+        namespace, extras = super().parse_known_args(args, namespace)
+        typed = dict(getattr(namespace, "typed_flags", None) or {})
+        for token in (sys.argv[1:] if args is None else args):
+            option = str(token).split("=", 1)[0]
+            action = self._option_string_actions.get(option)
+            if action is not None:
+                typed[action.dest] = option         # the last one given wins, as in argparse
+        namespace.typed_flags = typed
+        return namespace, extras
+
+
+def version():
+    """The installed package's version (pyproject.toml is its one source)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as package_version
+
+    try:
+        return package_version("w2v")
+    except PackageNotFoundError:
+        return "unknown (w2v is not installed: python3 -m pip install .)"
+
+
+def is_input_error(exc):
+    """True for the exceptions bad input causes (one line, exit 2); False for bugs (exit 1).
+
+    Input: ``ValueError`` (the library's checks, ``UnicodeDecodeError``), an unknown word
+    (``UnknownKeyError``, a ``KeyError``), an ``OSError`` (a missing file, a folder, permissions,
+    a full disk), an unknown codec (a plain ``LookupError``). Not input: ``IndexError`` and any
+    other ``KeyError`` or ``LookupError``, ``AttributeError``, ``TypeError``, ``AssertionError``...
+    """
+    from ..keyedvectors import UnknownKeyError
+
+    return (isinstance(exc, (UsageError, ValueError, UnknownKeyError, OSError))
+            or type(exc) is LookupError)
 
 
 def non_negative_int(text):
@@ -45,6 +91,7 @@ def build_parser():
     parser = Parser(prog="w2v", description="Train, query and evaluate word2vec embeddings.",
                     allow_abbrev=False)
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    parser.add_argument("--version", action="version", version=f"w2v {version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name in COMMAND_MODULES:
         importlib.import_module(f"{__name__}.{name}").register(sub)
@@ -52,8 +99,8 @@ def build_parser():
 
 
 def main(argv=None):
-    """Run the command line; return the exit code (0 success, 2 bad input)."""
-    argv = sys.argv[1:] if argv is None else list(argv)
+    """Run the command line; return the exit code (0 success, 2 bad input, 1 a bug in w2v)."""
+    argv = sys.argv[1:] if argv is None else [str(a) for a in argv]
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
@@ -63,18 +110,10 @@ def main(argv=None):
         logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         return args.func(args) or 0
-    except UsageError as e:
-        print(f"{e} (see 'w2v --help')", file=sys.stderr)
-        return 2
-    except KeyError as e:
-        # KeyError's str() quotes its message; print the message itself.
-        print(f"w2v: error: {e.args[0] if e.args else e}", file=sys.stderr)
-        return 2
-    except BrokenPipeError:          # an OSError: before the clause below
+    except SystemExit as e:          # --help and --version print, then exit 0
+        return e.code if isinstance(e.code, int) else 0
+    except BrokenPipeError:          # the reader went away (w2v vocab ... | head): not an error
         return 0
-    except (ValueError, LookupError, OSError) as e:   # LookupError: an unknown codec
-        print(f"w2v: error: {e}", file=sys.stderr)
-        return 2
     except MemoryError as e:
         print(f"w2v: error: not enough memory ({e or 'MemoryError'}); lower --size or the vocabulary "
               f"(--min-count, --max-final-vocab)", file=sys.stderr)
@@ -82,6 +121,19 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("w2v: interrupted", file=sys.stderr)
         return 130
+    except Exception as e:
+        if isinstance(e, UsageError):
+            print(f"{e} (see 'w2v --help')", file=sys.stderr)
+            return 2
+        if is_input_error(e):
+            # KeyError's str() quotes its message; print the message itself.
+            message = e.args[0] if isinstance(e, KeyError) and e.args else e
+            print(f"w2v: error: {message}", file=sys.stderr)
+            return 2
+        traceback.print_exc()
+        print(f"w2v: internal error: {type(e).__name__}: {e}", file=sys.stderr)
+        print(REPORT + f" (w2v {version()}, Python {sys.version.split()[0]})", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

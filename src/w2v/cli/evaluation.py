@@ -7,6 +7,8 @@ import os
 
 from .. import evaluate
 from . import non_negative_int, positive_int
+from .outputs import check_outputs
+from .query import MODEL_HELP, add_no_header, load_vectors
 
 
 def register(subparsers):
@@ -16,7 +18,7 @@ def register(subparsers):
         description="Score vectors on analogy questions (per section and in total) and on word pairs with "
                     "human similarity scores. Without --analogies/--pairs, both bundled English sets "
                     f"are used. Bundled names: {', '.join(sorted(evaluate.DATASETS))}.")
-    p.add_argument("model", metavar="MODEL", help="native model/vectors or word2vec text/binary file")
+    p.add_argument("model", metavar="MODEL", help=MODEL_HELP)
     p.add_argument("--analogies", metavar="NAME|FILE", action="append",
                    help="analogy set: a bundled name (google) or a file of ': section' and 'a b c d' lines; "
                         "repeatable")
@@ -30,6 +32,7 @@ def register(subparsers):
     p.add_argument("--case-sensitive", action="store_true",
                    help="compare words as they are (default: upper-case both, as gensim)")
     p.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    add_no_header(p)
     p.set_defaults(func=run_evaluate)
 
     p = subparsers.add_parser(
@@ -37,7 +40,7 @@ def register(subparsers):
         description="Four quick checks and a verdict. Exit code 1 when a training bug is found. With "
                     "--bias-axis, --words are the words projected on the axes (default: a bundled list "
                     "of occupations).")
-    p.add_argument("model", metavar="MODEL", help="native model/vectors or word2vec text/binary file")
+    p.add_argument("model", metavar="MODEL", help=MODEL_HELP)
     p.add_argument("--words", metavar="W1,W2,...|FILE",
                    help="comma-separated words, or a file of words (whitespace-separated, # comments)")
     p.add_argument("--bias-axis", metavar="A:B", action="append", default=[],
@@ -45,13 +48,14 @@ def register(subparsers):
     p.add_argument("--topn", type=positive_int, default=5, help="neighbours per word (5)")
     p.add_argument("--seed", type=int, default=0, help="seed of the pairs sampled for the symmetry check")
     p.add_argument("--json", action="store_true", help="print JSON (documented in docs/evaluation.md)")
+    add_no_header(p)
     p.set_defaults(func=run_probe)
 
     p = subparsers.add_parser(
         "plot", help="2-D map of words (PCA or t-SNE) as an image",
-        description="Draw a labelled 2-D scatter map of words. Needs matplotlib (pip install 'w2v[plot]'); "
-                    "t-SNE also needs scikit-learn ('w2v[tsne]').")
-    p.add_argument("model", metavar="MODEL", help="native model/vectors or word2vec text/binary file")
+        description="Draw a labelled 2-D scatter map of words. t-SNE needs scikit-learn "
+                    "(python3 -m pip install scikit-learn).")
+    p.add_argument("model", metavar="MODEL", help=MODEL_HELP)
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--words", metavar="W1,W2,...|FILE", help="words to draw (comma-separated, or a file)")
     which.add_argument("--top", type=positive_int, metavar="N", help="draw the N most frequent words")
@@ -60,11 +64,12 @@ def register(subparsers):
     p.add_argument("--title", help="figure title")
     p.add_argument("--seed", type=int, default=0, help="t-SNE random state")
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="image file (.png, .svg, .pdf)")
+    add_no_header(p)
     p.set_defaults(func=run_plot)
 
     p = subparsers.add_parser(
         "plot-training", help="loss and words/s per epoch of a trained model, as an image",
-        description="Draw the training log of a native w2v model file. Needs matplotlib.")
+        description="Draw the training log of a native w2v model file.")
     p.add_argument("model", metavar="MODEL", help="native w2v model file (saved by w2v train)")
     p.add_argument("--title", help="figure title")
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="image file (.png, .svg, .pdf)")
@@ -85,10 +90,12 @@ def _word_list(value):
     return words
 
 
-def _load(path):
-    from ..keyedvectors import load_any
+def _load(args):
+    return load_vectors(args.model, args.no_header)
 
-    return load_any(path)
+
+def _typed(args, dest, default):
+    return (getattr(args, "typed_flags", None) or {}).get(dest, default)
 
 
 def _print_json(obj):
@@ -100,7 +107,7 @@ def run_evaluate(args):
     pair_sets = args.pairs or ([] if args.analogies else ["wordsim353"])
     for name in analogy_sets + pair_sets:   # a bad name fails before the model is loaded
         evaluate.resolve_dataset(name)
-    kv = _load(args.model)
+    kv = _load(args)
     restrict = args.restrict_vocab or None
     report = {"model": args.model, "vocabulary": len(kv.index_to_key), "analogies": [], "pairs": []}
     for name in analogy_sets:
@@ -140,7 +147,7 @@ def run_probe(args):
     from ..probe import format_report, probe
 
     words = _word_list(args.words)
-    kv = _load(args.model)
+    kv = _load(args)
     if args.bias_axis:
         result = probe(kv, bias_axes=args.bias_axis, bias_words=words, topn=args.topn, seed=args.seed)
     else:
@@ -155,9 +162,10 @@ def run_probe(args):
 def run_plot(args):
     from ..plot import plot_words
 
+    check_outputs([(_typed(args, "output", "-o"), args.output, None, "map.png")])
     words = _word_list(args.words)
     highlight = _word_list(args.highlight) or []
-    kv = _load(args.model)
+    kv = _load(args)
     try:
         out = plot_words(kv, words=words, top=args.top, method=args.method, highlight=highlight,
                          output=args.output, title=args.title, seed=args.seed)
@@ -171,6 +179,7 @@ def run_plot(args):
 def run_plot_training(args):
     from ..plot import load_training_log, plot_training
 
+    check_outputs([(_typed(args, "output", "-o"), args.output, None, "loss.png")])
     log = load_training_log(args.model)
     try:
         path = plot_training(log, output=args.output, title=args.title)

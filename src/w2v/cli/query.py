@@ -2,12 +2,13 @@
 
 MODEL is a native w2v file (model or vectors) or any word2vec text/binary file, optionally compressed.
 """
+MODEL_HELP = "native model/vectors (.w2v) or word2vec text/binary file"
 import json
-import os
 
-from .. import formats, native
-from ..keyedvectors import load_any
+from .. import extensions, formats, native
+from ..keyedvectors import KeyedVectors, load_any
 from . import positive_int
+from .outputs import check_outputs, file_format, vectors_bytes
 
 N_EXAMPLE_WORDS = 10
 
@@ -16,7 +17,7 @@ def register(subparsers):
     """Add the query commands to the ``w2v`` parser's sub-commands."""
     p = subparsers.add_parser("similar", help="words closest to a word (or to a sum of words)",
                               description="Words closest (cosine) to the given words, minus the --negative ones.")
-    p.add_argument("model", metavar="MODEL", help="native model/vectors or word2vec text/binary file")
+    p.add_argument("model", metavar="MODEL", help=MODEL_HELP)
     p.add_argument("words", metavar="WORD", nargs="+", help="word(s) to start from")
     p.add_argument("--negative", metavar="WORD", nargs="+", default=[], help="word(s) to move away from")
     _add_output_options(p, topn=10)
@@ -24,7 +25,7 @@ def register(subparsers):
 
     p = subparsers.add_parser("analogy", help="answer A : B :: C : ? (e.g. man king woman -> queen)",
                               description="Answer the analogy A is to B as C is to ?, leaving out A, B and C.")
-    p.add_argument("model", metavar="MODEL", help="native model/vectors or word2vec text/binary file")
+    p.add_argument("model", metavar="MODEL", help=MODEL_HELP)
     p.add_argument("a", metavar="A")
     p.add_argument("b", metavar="B")
     p.add_argument("c", metavar="C")
@@ -35,32 +36,49 @@ def register(subparsers):
     p.set_defaults(func=run_analogy)
 
     p = subparsers.add_parser("convert", help="convert between native, word2vec text and binary files",
-                              description="Convert vectors. The output format follows --binary/--text/--native, "
-                                          "else OUT's extension: .bin binary, .npz native, anything else text "
-                                          "(.gz/.bz2 compress).")
-    p.add_argument("input", metavar="IN", help="native model/vectors or word2vec text/binary file")
-    p.add_argument("output", metavar="OUT")
+                              description="Convert vectors. OUT's name decides the format: .w2v native, "
+                                          ".bin word2vec binary, .txt or .vec word2vec text (.gz/.bz2: "
+                                          "compressed); --native/--binary/--text decide for any other "
+                                          "name (default text) and must not contradict it.")
+    p.add_argument("input", metavar="IN", help=MODEL_HELP)
+    p.add_argument("output", metavar="OUT", help="the file to write")
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--binary", dest="format", action="store_const", const="binary", help="word2vec binary")
     fmt.add_argument("--text", dest="format", action="store_const", const="text", help="word2vec text")
     fmt.add_argument("--native", dest="format", action="store_const", const="native",
-                     help="w2v native vectors (.npz)")
+                     help="w2v native vectors (.w2v)")
+    add_no_header(p)
     p.set_defaults(func=run_convert)
 
     p = subparsers.add_parser("info", help="vocabulary size, dimensions and a few words of a model",
                               description="Describe a model or vectors file.")
-    p.add_argument("model", metavar="MODEL", help="native model/vectors or word2vec text/binary file")
+    p.add_argument("model", metavar="MODEL", help=MODEL_HELP)
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    add_no_header(p)
     p.set_defaults(func=run_info)
+
+
+def add_no_header(p):
+    """``--no-header``: MODEL is a word2vec text file without its 'V D' first line (GloVe)."""
+    p.add_argument("--no-header", action="store_true",
+                   help="MODEL is word2vec text without the 'V D' first line (e.g. GloVe)")
+
+
+def load_vectors(path, no_header=False):
+    """The vectors of a native or word2vec file; ``no_header``: header-less word2vec text."""
+    if no_header:
+        return KeyedVectors.load_word2vec_format(path, no_header=True)
+    return load_any(path)
 
 
 def _add_output_options(p, topn):
     p.add_argument("--topn", type=positive_int, default=topn, help=f"number of answers ({topn})")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    add_no_header(p)
 
 
 def run_similar(args):
-    kv = load_any(args.model)
+    kv = load_vectors(args.model, args.no_header)
     results = kv.most_similar(positive=args.words, negative=args.negative, topn=args.topn)
     if args.json:
         _print_json({"positive": args.words, "negative": args.negative, "results": _records(results)})
@@ -72,7 +90,7 @@ def run_similar(args):
 
 
 def run_analogy(args):
-    kv = load_any(args.model)
+    kv = load_vectors(args.model, args.no_header)
     results = kv.analogy(args.a, args.b, args.c, topn=args.topn, method=args.method, center=args.center)
     if args.json:
         _print_json({"a": args.a, "b": args.b, "c": args.c, "method": args.method, "center": args.center,
@@ -84,24 +102,29 @@ def run_analogy(args):
 
 
 def run_convert(args):
-    kv = load_any(args.input)
-    fmt = args.format or _format_from_name(args.output)
+    fmt = file_format(args.output, "OUT", args.format, default="text")
+    check_outputs([("OUT", args.output, None, "vectors.w2v")])
+    kv = load_vectors(args.input, args.no_header)
+    compressed = args.output.endswith(extensions.COMPRESSIONS)
+    check_outputs([("OUT", args.output, None if compressed else vectors_bytes(fmt, len(kv), kv.vector_size))])
     if fmt == "native":
         kv.save(args.output)
     else:
         kv.save_word2vec_format(args.output, binary=fmt == "binary")
-    print(f"wrote {len(kv)} words x {kv.vector_size} dimensions to {args.output} ({fmt})")
+    print(f"wrote {len(kv)} words x {kv.vector_size} dimensions to {args.output} "
+          f"({extensions.describe_format(fmt)})")
     return 0
 
 
 def run_info(args):
-    kv = load_any(args.model)
+    kv = load_vectors(args.model, args.no_header)
     if native.is_native(args.model):
         fmt = "native"
     else:
-        fmt = "word2vec binary" if formats.is_binary(args.model) else "word2vec text"
+        fmt = ("word2vec text" if args.no_header or not formats.is_binary(args.model)
+               else "word2vec binary")
     info = {"path": args.model, "format": fmt, "words": len(kv), "dimensions": kv.vector_size,
-            "counts": bool(kv.counts.any()), "first_words": kv.index_to_key[:N_EXAMPLE_WORDS]}
+            "counts": fmt == "native" and bool(kv.counts.any()), "first_words": kv.index_to_key[:N_EXAMPLE_WORDS]}
     if args.json:
         _print_json(info)
     else:
@@ -112,18 +135,6 @@ def run_info(args):
         for name, value in rows:
             print(f"{name:<12} {value}")
     return 0
-
-
-def _format_from_name(path):
-    name = os.fspath(path)
-    for suffix in (".gz", ".bz2"):
-        if name.endswith(suffix):
-            name = name[:-len(suffix)]
-    if name.endswith(".bin"):
-        return "binary"
-    if name.endswith(".npz"):
-        return "native"
-    return "text"
 
 
 def _records(results):

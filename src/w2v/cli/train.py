@@ -1,8 +1,13 @@
 """Commands that train: ``w2v train`` (also with the C tool's flags), ``w2v vocab``, ``w2v demo``."""
 import argparse
 import os
+import re
 import sys
 import time
+import unicodedata
+
+from .. import extensions
+from .outputs import check_output_folder, check_outputs, file_format, vectors_bytes
 
 DEMO_CORPUS = "wordnet-glosses.txt.gz"
 DEMO_WORDS = ("music", "river", "doctor", "green", "king")
@@ -13,6 +18,26 @@ DEMO_ZH_ANALOGIES = (("玄德", "刘备", "孔明", "诸葛亮"), ("关公", "�
 # --tokenizer jieba options: flag dest -> ChineseTokenizer keyword
 JIEBA_OPTIONS = {"user_dict": "user_dict", "stopwords": "stopwords", "keep_punct": "keep_punct",
                  "to_simplified": "to_simplified", "segment_processes": "processes"}
+
+
+# Word2Vec parameter -> (the flag that sets it, the C tool's flag's dest, or None)
+PARAM_FLAGS = {
+    "vector_size": ("--size", "c_size"), "window": ("--window", "c_window"),
+    "negative": ("--negative", "c_negative"), "hs": ("--hs", "c_hs"), "softmax": ("--softmax", None),
+    "ns_exponent": ("--ns-exponent", None), "cbow_mean": ("--cbow-sum", None),
+    "sample": ("--sample", "c_sample"), "min_count": ("--min-count", "c_min_count"),
+    "max_vocab_size": ("--max-vocab-size", None), "max_final_vocab": ("--max-final-vocab", None),
+    "epochs": ("--epochs", "c_iter"), "alpha": ("--alpha", "c_alpha"),
+    "min_alpha": ("--min-alpha", None), "workers": ("--threads", "c_threads"), "seed": ("--seed", None),
+    "sg": ("--sg", "c_cbow"),
+}
+C_BINARY = {"binary": "-binary 1", "text": "-binary 0"}
+SWITCHES = ("hs", "softmax")      # our flags that take no value: hs=1 is --hs
+# The punctuation hint: among the HINT_TOP most frequent words, this share or more carry
+# punctuation at an edge ("(a", "life;") -- raw text read by the whitespace tokenizer. Measured:
+# WordNet glosses 4.8 %, the lower-cased letters-only en-dict 0 %.
+HINT_TOP = 1000
+HINT_SHARE = 0.02
 
 
 def default_threads():
@@ -53,7 +78,7 @@ def add_training_options(p):
     t.add_argument("--encoding-errors", dest="errors", choices=("strict", "replace"),
                    help="what to do with invalid bytes (strict: stop with an error)")
     t.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
-    z = p.add_argument_group("Chinese text (implies --tokenizer jieba; pip install 'w2v[zh]')")
+    z = p.add_argument_group("Chinese text (implies --tokenizer jieba; python3 -m pip install '.[zh]' in the clone)")
     z.add_argument("--user-dict", metavar="FILE",
                    help="jieba user dictionary: names and terms kept whole, 'word [freq] [tag]' a line")
     z.add_argument("--stopwords", metavar="zh|FILE",
@@ -64,7 +89,7 @@ def add_training_options(p):
                    help="convert traditional characters to simplified first (OpenCC)")
     z.add_argument("--segment-processes", type=int, metavar="N",
                    help="processes segmenting large blocks in parallel (1)")
-    d = p.add_argument_group("distributed training (pip install 'w2v[ray]')")
+    d = p.add_argument_group("distributed training (python3 -m pip install '.[ray]' in the clone)")
     d.add_argument("--engine", choices=("local", "ray"), help="where to train (local)")
     d.add_argument("--address", help="Ray cluster to join: auto or ray://HOST:10001 "
                                      "(default: start a local one and stop it afterwards)")
@@ -77,22 +102,67 @@ def add_training_options(p):
 def add_c_tool_options(p):
     """The original word2vec tool's single-dash flags, accepted unchanged."""
     c = p.add_argument_group("word2vec C tool flags (w2v train -train FILE -output FILE ...)")
-    c.add_argument("-train", dest="c_train", metavar="FILE")
-    c.add_argument("-output", dest="c_output", metavar="FILE")
-    c.add_argument("-cbow", dest="c_cbow", type=int, choices=(0, 1))
-    c.add_argument("-size", dest="c_size", type=int)
-    c.add_argument("-window", dest="c_window", type=int)
-    c.add_argument("-negative", dest="c_negative", type=int)
-    c.add_argument("-hs", dest="c_hs", type=int, choices=(0, 1))
-    c.add_argument("-sample", dest="c_sample", type=float)
-    c.add_argument("-threads", dest="c_threads", type=int)
-    c.add_argument("-iter", dest="c_iter", type=int)
-    c.add_argument("-min-count", dest="c_min_count", type=int)
-    c.add_argument("-alpha", dest="c_alpha", type=float)
-    c.add_argument("-binary", dest="c_binary", type=int, choices=(0, 1))
-    c.add_argument("-save-vocab", dest="c_save_vocab", metavar="FILE")
-    c.add_argument("-read-vocab", dest="c_read_vocab", metavar="FILE")
+    c.add_argument("-train", dest="c_train", metavar="FILE", help="the corpus")
+    c.add_argument("-output", dest="c_output", metavar="FILE",
+                   help="the vectors, word2vec text (-binary 0, default) or binary (-binary 1); "
+                        "a .w2v name saves the native model instead")
+    c.add_argument("-cbow", dest="c_cbow", type=int, choices=(0, 1), help="1: CBOW (default), 0: skip-gram")
+    c.add_argument("-size", dest="c_size", type=int, metavar="N", help="dimensions (100)")
+    c.add_argument("-window", dest="c_window", type=int, metavar="N", help="maximum context window (5)")
+    c.add_argument("-negative", dest="c_negative", type=int, metavar="N", help="negative samples (5)")
+    c.add_argument("-hs", dest="c_hs", type=int, choices=(0, 1), help="1: hierarchical softmax (0)")
+    c.add_argument("-sample", dest="c_sample", type=float, metavar="T", help="subsampling threshold (1e-3)")
+    c.add_argument("-threads", dest="c_threads", type=int, metavar="N", help="worker threads")
+    c.add_argument("-iter", dest="c_iter", type=int, metavar="N", help="passes over the corpus (5)")
+    c.add_argument("-min-count", dest="c_min_count", type=int, metavar="N",
+                   help="discard words rarer than this (5)")
+    c.add_argument("-alpha", dest="c_alpha", type=float, metavar="A",
+                   help="initial learning rate (0.025 skip-gram, 0.05 CBOW)")
+    c.add_argument("-binary", dest="c_binary", type=int, choices=(0, 1),
+                   help="1: write -output as word2vec binary, 0: text (default: from the name, "
+                        ".bin binary, else text)")
+    c.add_argument("-save-vocab", dest="c_save_vocab", metavar="FILE", help="write the word counts here")
+    c.add_argument("-read-vocab", dest="c_read_vocab", metavar="FILE",
+                   help="take the vocabulary from this file instead of counting")
+    c.add_argument("-classes", dest="c_classes", type=int, metavar="K",
+                   help="not supported: word classes (k-means over the vectors)")
     c.add_argument("-debug", dest="c_debug", type=int, help=argparse.SUPPRESS)
+
+
+def flag_of(args, param):
+    """The flag that sets Word2Vec's ``param``, spelled as the user typed it (``--size``,
+    ``--vector-size`` or ``-size``); our own flag's first spelling when it was not typed."""
+    ours, c_dest = PARAM_FLAGS[param]
+    typed = getattr(args, "typed_flags", None) or {}
+    return typed.get(param) or (c_dest and typed.get(c_dest)) or ours
+
+
+def name_flags(message, args):
+    """``message`` with Word2Vec's parameter names replaced by the command line's flags.
+
+    Only a name that opens the message or a clause (``vector_size must ...``, ``alpha (0.1)``,
+    ``negative > 0``) or is given a value (``hs=0``) is replaced, so plain words stay as they are.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> args = argparse.Namespace(typed_flags={"c_threads": "-threads"})
+    >>> name_flags("workers must be >= 1, got 0", args)
+    '-threads must be >= 1, got 0'
+    >>> name_flags("softmax=1 is an objective of its own: set hs=0 and negative=0 with it", args)
+    '--softmax is an objective of its own: set no --hs and --negative 0 with it'
+    """
+    for param in sorted(PARAM_FLAGS, key=len, reverse=True):
+        flag = flag_of(args, param)
+
+        def valued(m, flag=flag, param=param):
+            if param in SWITCHES and flag.startswith("--"):
+                return flag if m.group(1) != "0" else f"no {flag}"
+            return f"{flag} {m.group(1)}"
+
+        message = re.sub(rf"\b{param}=([^\s,;:)]+)", valued, message)
+        message = re.sub(rf"\b{param}(?= must| \(| [<>]=?)", flag, message)
+    return message
 
 
 def model_kwargs(args):
@@ -152,6 +222,8 @@ def cmd_train(args):
     from ..model import Word2Vec
     from ..vocab import Vocab
 
+    if args.c_classes is not None:
+        raise ValueError("-classes: word classes (k-means clustering of the vectors) are not supported")
     if args.resume:
         return resume_training(args)
     c_style = args.c_train is not None
@@ -160,18 +232,12 @@ def cmd_train(args):
         raise ValueError("no corpus: w2v train CORPUS -o MODEL (or the C tool's -train FILE -output FILE)")
     if c_style and args.corpus is not None:
         raise ValueError("give the corpus once: either -train or a positional CORPUS, not both")
-    output = args.c_output if c_style else args.output
-    vectors_out = args.save_vectors
-    binary = bool(args.c_binary) if c_style else args.binary
-    if c_style:
-        vectors_out, output = output, args.output  # -output holds word2vec-format vectors
-    if output is None and vectors_out is None:
-        raise ValueError("nothing would be saved: give -o MODEL and/or --save-vectors FILE")
-    for target in (output, vectors_out, args.c_save_vocab):
-        if target is not None:
-            folder = os.path.dirname(os.path.abspath(target))
-            if not os.path.isdir(folder):
-                raise FileNotFoundError(f"{target}: the folder {folder} does not exist")
+    model_out, vector_files = output_plan(args)
+    check_outputs([(flag_name(args, "output", "-o"), model_out, None, "model.w2v")]
+                  + [(flag, path, None, "vectors.txt") for flag, path, _ in vector_files]
+                  + [("-save-vocab", args.c_save_vocab)])
+    if args.checkpoint_dir:
+        check_output_folder(args.checkpoint_dir, "--checkpoint-dir")
     remote = "://" in corpus and getattr(args, "engine", "local") != "local"   # s3://, gs://, ...
     if not remote and not os.path.exists(corpus):
         raise FileNotFoundError(f"{corpus}: no such file or folder")
@@ -180,20 +246,148 @@ def cmd_train(args):
     if args.checkpoint_dir:
         kwargs.update(checkpoint_dir=args.checkpoint_dir,
                       checkpoint_every=parse_checkpoint_every(args.checkpoint_every))
-    model = Word2Vec(**kwargs)
-    model.checkpoint_outputs = {"model": output and os.path.abspath(output), "binary": binary,
-                                "vectors": vectors_out and os.path.abspath(vectors_out)}
+    show = progress_mode(args.quiet)
+    kwargs["progress"] = show == "bar"
+    if show == "lines":
+        kwargs["callbacks"] = [EpochLines(kwargs.get("epochs", 5))]
     start = time.perf_counter()
-    if args.c_read_vocab:
-        vocab = Vocab.load_c(args.c_read_vocab)
-        model.build_vocab_from_freq(dict(zip(vocab.words, vocab.counts.tolist())))
-    elif model.engine == "local":
-        model.build_vocab(corpus)          # a cluster counts the words on its workers in train()
+    try:     # the checks of the configuration and the vocabulary name parameters: name the flags
+        model = Word2Vec(**kwargs)
+        model.checkpoint_outputs = {"model": model_out and os.path.abspath(model_out),
+                                    "vector_files": [[f, os.path.abspath(p), fmt] for f, p, fmt in vector_files]}
+        if show != "quiet" and will_compile(model.config.kernel):
+            print("compiling the kernels (first run only)...", file=sys.stderr)
+        if args.c_read_vocab:
+            vocab = Vocab.load_c(args.c_read_vocab)
+            model.build_vocab_from_freq(dict(zip(vocab.words, vocab.counts.tolist())))
+        elif model.engine == "local":
+            model.build_vocab(corpus)          # a cluster counts the words on its workers in train()
+    except ValueError as e:
+        raise ValueError(name_flags(str(e), args)) from None
+    if model.vocab is not None:
+        check_space(model, args, model_out, vector_files)
+        if not args.quiet:
+            hint = punctuation_hint(model.vocab.words, model.reader_options.get("tokenizer"))
+            if hint:
+                print(hint, file=sys.stderr)
     model.train(corpus)
     if args.c_save_vocab:
         model.vocab.save_c(args.c_save_vocab)
-    save_outputs(model, output, vectors_out, binary, time.perf_counter() - start)
+    save_outputs(model, model_out, vector_files, time.perf_counter() - start)
     return 0
+
+
+def flag_name(args, dest, default):
+    """How the user spelled the option stored in ``dest`` (``-o`` or ``--output``)."""
+    return (getattr(args, "typed_flags", None) or {}).get(dest, default)
+
+
+def output_plan(args):
+    """(native model path or None, [(flag, path, "binary" | "text"), ...]) for ``w2v train``.
+
+    The rule of :mod:`w2v.extensions`: ``-o`` saves the native model unless its name is a
+    word2vec one (``.bin``, ``.txt``, ``.vec``), which saves the vectors in that format;
+    ``--save-vectors`` is text unless named ``.bin``; ``--binary``/``--text`` decide for other
+    names and contradicting a name is an error. The C tool's ``-output`` is the same with
+    ``-binary 1``/``-binary 0`` as the flags (a ``.w2v`` name: the native model).
+    """
+    requested = "binary" if args.binary else "text" if args.text else None
+    o_flag = flag_name(args, "output", "-o")
+    model_out, vector_files = None, []
+    if args.output is not None:
+        fmt = file_format(args.output, o_flag, default="native")
+        if fmt == "native":
+            model_out = args.output
+        else:
+            vector_files.append((o_flag, args.output, file_format(args.output, o_flag, requested)))
+    if args.save_vectors is not None:
+        vector_files.append(("--save-vectors", args.save_vectors,
+                             file_format(args.save_vectors, "--save-vectors", requested, default="text")))
+    if args.c_output is not None:
+        fmt = file_format(args.c_output, "-output", {1: "binary", 0: "text"}.get(args.c_binary),
+                          default="text", how=C_BINARY)
+        if fmt == "native":
+            if model_out is not None:
+                raise ValueError(f"-output {args.c_output} and {o_flag} {model_out} both save the model")
+            model_out = args.c_output
+        else:
+            vector_files.append(("-output", args.c_output, fmt))
+    if requested and not any(flag != "-output" for flag, _, _ in vector_files):
+        raise ValueError(f"--{requested} applies to word2vec vectors: add --save-vectors FILE "
+                         f"(or name -o FILE .bin, .txt or .vec)")
+    if model_out is None and not vector_files:
+        raise ValueError("nothing would be saved: give -o MODEL and/or --save-vectors FILE")
+    return model_out, vector_files
+
+
+def check_space(model, args, model_out, vector_files):
+    """Once the vocabulary is known: fail now, not after training, if the outputs cannot fit."""
+    words, dims = len(model.vocab), model.config.vector_size
+    arrays = 1 + (model.syn1 is not None) + (model.syn1neg is not None)
+    plan = [(flag_name(args, "output", "-o"), model_out, vectors_bytes("native", words, dims, arrays))]
+    for flag, path, fmt in vector_files:
+        compressed = path.endswith(extensions.COMPRESSIONS)
+        plan.append((flag, path, None if compressed else vectors_bytes(fmt, words, dims)))
+    check_outputs(plan)
+
+
+def punctuation_hint(words, tokenizer):
+    """A one-line hint when the whitespace tokenizer has left punctuation on the words, else None.
+
+    The rule: at least ``HINT_SHARE`` of the ``HINT_TOP`` most frequent words start or end with a
+    punctuation character while holding something else too (``"(a"``, ``"life;"``; a lone ``","``
+    is a prepared corpus's token and does not count).
+
+    Examples
+    --------
+    >>> print(punctuation_hint(["the", "(a", "of", "life;"], "whitespace"))
+    w2v: hint: 2 of the 4 most frequent words carry punctuation ('(a', 'life;'): the default tokenizer splits on whitespace only, for prepared text; for raw text add --tokenizer simple
+    >>> punctuation_hint(["the", "(a", "of", "life;"], "simple") is None
+    True
+    """
+    if tokenizer not in (None, "whitespace"):
+        return None
+    top = list(words[:HINT_TOP])
+    marked = [w for w in top if _carries_punctuation(w)]
+    if not top or len(marked) < HINT_SHARE * len(top):
+        return None
+    examples = ", ".join(repr(w) for w in marked[:3])
+    return (f"w2v: hint: {len(marked)} of the {len(top):,} most frequent words carry punctuation "
+            f"({examples}): the default tokenizer splits on whitespace only, for prepared text; for "
+            f"raw text add --tokenizer simple")
+
+
+def _carries_punctuation(word):
+    def punct(c):
+        return unicodedata.category(c).startswith("P")
+
+    return len(word) > 1 and (punct(word[0]) or punct(word[-1])) and not all(map(punct, word))
+
+
+def progress_mode(quiet):
+    """``"quiet"``, ``"bar"`` (a terminal: tqdm's bar) or ``"lines"`` (a pipe or log: a line an epoch)."""
+    if quiet:
+        return "quiet"
+    return "bar" if sys.stderr.isatty() else "lines"
+
+
+class EpochLines:
+    """A training callback that prints one line per epoch on stderr (progress outside a terminal)."""
+
+    def __init__(self, epochs):
+        self.epochs = epochs
+
+    def on_epoch_end(self, model):
+        e = model.training_log[-1]
+        print(f"epoch {e['epoch'] + 1}/{self.epochs}: loss {e['loss']:.4f}, {e['tokens']:,} words in "
+              f"{e['seconds']:.1f}s ({e['words_per_sec']:,.0f} words/s), alpha {e['alpha']:.5f}",
+              file=sys.stderr, flush=True)
+
+
+def will_compile(kernel):
+    from ..numba_cache import will_compile as cold
+
+    return cold(kernel)
 
 
 def parse_checkpoint_every(value):
@@ -209,29 +403,45 @@ def resume_training(args):
     from ..model import Word2Vec
 
     start = time.perf_counter()
-    model = Word2Vec.resume(args.resume, progress=not args.quiet)
-    outputs = model.checkpoint_outputs or {}
-    output = args.output or outputs.get("model")
-    vectors_out = args.save_vectors or outputs.get("vectors")
-    if output is None and vectors_out is None:
+    outputs = None
+    if args.output is not None or args.save_vectors is not None:
+        outputs = output_plan(args)
+        model_out, vector_files = outputs
+        check_outputs([(flag_name(args, "output", "-o"), model_out)]
+                      + [(flag, path) for flag, path, _ in vector_files])
+    show = progress_mode(args.quiet)
+    model = Word2Vec.resume(args.resume, progress=show == "bar")
+    if outputs is None:
+        outputs = saved_outputs(model.checkpoint_outputs or {})
+    model_out, vector_files = outputs
+    if model_out is None and not vector_files:
         raise ValueError("nothing would be saved: the checkpoint names no output; give -o MODEL")
-    save_outputs(model, output, vectors_out, args.binary or bool(outputs.get("binary")),
-                 time.perf_counter() - start)
+    save_outputs(model, model_out, vector_files, time.perf_counter() - start)
     return 0
 
 
-def save_outputs(model, output, vectors_out, binary, seconds):
-    if output:
-        model.save(output)
-    if vectors_out:
-        model.wv.save_word2vec_format(vectors_out, binary=binary)
+def saved_outputs(recorded):
+    """The outputs a checkpoint recorded (older checkpoints: one vectors file and a binary flag)."""
+    files = recorded.get("vector_files")
+    if files is None:
+        vectors = recorded.get("vectors")
+        files = [["--save-vectors", vectors, "binary" if recorded.get("binary") else "text"]] if vectors else []
+    return recorded.get("model"), [tuple(f) for f in files]
+
+
+def save_outputs(model, model_out, vector_files, seconds):
+    if model_out:
+        model.save(model_out)
+    for _, path, fmt in vector_files:
+        model.wv.save_word2vec_format(path, binary=fmt == "binary")
     last = model.training_log[-1]
     words = sum(e["tokens"] for e in model.training_log)
     print(f"trained {model!r} in {seconds:.1f}s ({words / max(seconds, 1e-9):,.0f} words/s); "
           f"final loss {last['loss']:.4f}", file=sys.stderr)
-    for target in (output, vectors_out):
-        if target:
-            print(f"saved {target}", file=sys.stderr)
+    if model_out:
+        print(f"saved {model_out} (w2v native model)", file=sys.stderr)
+    for _, path, fmt in vector_files:
+        print(f"saved {path} ({extensions.describe_format(fmt)} vectors)", file=sys.stderr)
 
 
 def cmd_vocab(args):
@@ -239,6 +449,7 @@ def cmd_vocab(args):
     from ..encoded import scan
     from ..vocab import Vocab
 
+    check_outputs([(flag_name(args, "output", "-o"), args.output, None, "vocab.txt")])
     if not os.path.exists(args.corpus):
         raise FileNotFoundError(f"{args.corpus}: no such file or folder")
     sentences = as_sentences(args.corpus, tokenizer=args.tokenizer or "whitespace",
@@ -267,16 +478,21 @@ def demo_corpus_path():
 def cmd_demo(args):
     from ..model import Word2Vec
 
+    fmt = demo_output(args)
     if args.lang == "zh":
-        return demo_zh(args)
+        return demo_zh(args, fmt)
     path = demo_corpus_path()
     print(f"Training skip-gram on {DEMO_CORPUS} (WordNet 3.0 glosses, Princeton University; "
           f"see w2v/data/LICENSE-wordnet.txt)")
+    epochs = 5 if args.epochs is None else args.epochs
+    show = progress_mode(args.quiet)
+    if show != "quiet" and will_compile("sg_shared"):
+        print("compiling the kernels (first run only)...", file=sys.stderr)
     start = time.perf_counter()
     model = Word2Vec(corpus_file=path, tokenizer="simple", sg=1, vector_size=100, window=5,
-                     negative=5, min_count=5, epochs=5 if args.epochs is None else args.epochs,
-                     workers=default_threads(),
-                     seed=1, progress=not args.quiet)
+                     negative=5, min_count=5, epochs=epochs, workers=default_threads(),
+                     seed=1, progress=show == "bar",
+                     callbacks=[EpochLines(epochs)] if show == "lines" else ())
     seconds = time.perf_counter() - start
     log = model.training_log
     tokens = sum(e["tokens"] for e in log)
@@ -288,12 +504,30 @@ def cmd_demo(args):
             near = ", ".join(f"{w} ({s:.2f})" for w, s in model.wv.most_similar(word, topn=6))
             print(f"  {word:>8}: {near}")
     if args.output:
-        model.save(args.output)
+        save_demo(model, args.output, fmt)
         print(f"saved {args.output} (try: w2v similar {args.output} music)")
     return 0
 
 
-def demo_zh(args):
+def demo_output(args):
+    """Check ``demo -o`` before training; its format by the extension rule (native unless named
+    .bin, .txt or .vec)."""
+    if args.output is None:
+        return None
+    flag = flag_name(args, "output", "-o")
+    fmt = file_format(args.output, flag, default="native")
+    check_outputs([(flag, args.output, None, "demo.w2v")])
+    return fmt
+
+
+def save_demo(model, path, fmt):
+    if fmt == "native":
+        model.save(path)
+    else:
+        model.wv.save_word2vec_format(path, binary=fmt == "binary")
+
+
+def demo_zh(args, fmt=None):
     """``w2v demo --lang zh``: skip-gram on 三国演义, segmented by jieba with the bundled names."""
     from importlib import resources
 
@@ -303,10 +537,15 @@ def demo_zh(args):
     path, names = str(data / DEMO_ZH_CORPUS), str(data / DEMO_ZH_NAMES)
     print(f"用 jieba 分词（人名词典 {DEMO_ZH_NAMES}），在《三国演义》（罗贯中，公有领域；见 "
           f"w2v/data/LICENSES-zh.md）上训练 skip-gram")
+    epochs = 15 if args.epochs is None else args.epochs
+    show = progress_mode(args.quiet)
     start = time.perf_counter()
     model = Word2Vec(tokenizer=jieba_tokenizer(None, {"user_dict": names}), sg=1, vector_size=100,
-                     window=5, negative=5, min_count=5, epochs=15 if args.epochs is None else args.epochs,
-                     workers=default_threads(), seed=1, progress=not args.quiet)
+                     window=5, negative=5, min_count=5, epochs=epochs, workers=default_threads(),
+                     seed=1, progress=show == "bar",
+                     callbacks=[EpochLines(epochs)] if show == "lines" else ())
+    if show != "quiet" and will_compile("sg_shared"):
+        print("compiling the kernels (first run only)...", file=sys.stderr)
     model.build_vocab(path)
     segmented = time.perf_counter()
     model.train(path)
@@ -325,7 +564,7 @@ def demo_zh(args):
             answers = "，".join(f"{w} ({s:.2f})" for w, s in best)
             print(f"  {a} : {b} = {c} : ?  {answers}（期望：{expected}）")
     if args.output:
-        model.save(args.output)
+        save_demo(model, args.output, fmt)
         print(f"已保存 {args.output}（试试：w2v similar {args.output} 曹操）")
     return 0
 
@@ -337,9 +576,17 @@ def register(sub):
                                    "vectors.bin -cbow 0 -size 100 ... -binary 1.",
                        allow_abbrev=False)
     p.add_argument("corpus", nargs="?", help="text file (.gz/.bz2/.xz too) or folder, one sentence a line")
-    p.add_argument("-o", "--output", help="save the model here (native format, can continue training)")
-    p.add_argument("--save-vectors", metavar="FILE", help="also write the vectors in word2vec format")
-    p.add_argument("--binary", action="store_true", help="word2vec binary instead of text")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="save the model here: native format (.w2v), can continue training; a .bin, "
+                        ".txt or .vec name saves word2vec vectors instead")
+    p.add_argument("--save-vectors", metavar="FILE",
+                   help="also write the vectors in word2vec format: .bin binary, .txt/.vec text "
+                        "(.gz/.bz2 compressed), other names text unless --binary")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--binary", action="store_true",
+                     help="word2vec binary for a vectors file whose name does not say (error for .txt/.vec)")
+    fmt.add_argument("--text", action="store_true",
+                     help="word2vec text for a vectors file whose name does not say (error for .bin)")
     c = p.add_argument_group("checkpoints")
     c.add_argument("--checkpoint-dir", metavar="DIR",
                    help="write the full training state here, atomically, as training goes")
@@ -352,21 +599,27 @@ def register(sub):
     p.set_defaults(func=cmd_train)
 
     v = sub.add_parser("vocab", help="count a corpus's words; print or save them (word count)",
+                       description="Count the words of a corpus (same reading as w2v train) and print "
+                                   "'word count' lines, most frequent first, or save them in the C "
+                                   "tool's vocabulary format (w2v train -read-vocab reads it).",
                        allow_abbrev=False)
-    v.add_argument("corpus")
-    v.add_argument("-o", "--output", help="save in the C tool's vocabulary format")
-    v.add_argument("--min-count", type=int, default=5)
-    v.add_argument("--max-vocab-size", type=int)
-    v.add_argument("--top", type=int, help="print only the N most frequent words")
-    v.add_argument("--tokenizer")
-    v.add_argument("--encoding")
-    v.add_argument("--encoding-errors", dest="errors", choices=("strict", "replace"))
+    v.add_argument("corpus", help="text file (.gz/.bz2/.xz too) or folder, one sentence a line")
+    v.add_argument("-o", "--output", metavar="FILE", help="save in the C tool's vocabulary format")
+    v.add_argument("--min-count", type=int, default=5, metavar="N",
+                   help="leave out words rarer than this (5)")
+    v.add_argument("--max-vocab-size", type=int, metavar="N",
+                   help="prune rare words while counting above this many words")
+    v.add_argument("--top", type=int, metavar="N", help="print only the N most frequent words")
+    v.add_argument("--tokenizer", help="whitespace (default), simple, or jieba")
+    v.add_argument("--encoding", help="text encoding of the corpus (utf-8)")
+    v.add_argument("--encoding-errors", dest="errors", choices=("strict", "replace"),
+                   help="what to do with invalid bytes (strict: stop with an error)")
     v.set_defaults(func=cmd_vocab)
 
     d = sub.add_parser("demo", help="train on the bundled corpus and print neighbours",
                        allow_abbrev=False)
     d.add_argument("--lang", choices=("en", "zh"), default="en",
-                   help="en: WordNet glosses; zh: 三国演义 segmented by jieba (needs 'w2v[zh]')")
+                   help="en: WordNet glosses; zh: 三国演义 segmented by jieba (needs the '.[zh]' extra)")
     d.add_argument("--epochs", type=int, help="passes over the corpus (en 5, zh 15)")
     d.add_argument("-o", "--output", help="save the demo model here")
     d.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
