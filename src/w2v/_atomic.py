@@ -32,6 +32,8 @@ def atomic_write(path, mode="wb"):
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise FileNotFoundError(f"{path}: the folder {folder} does not exist")
+    if os.path.isdir(path):      # else the rename fails at the end, naming the temporary file
+        raise IsADirectoryError(f"{path}: is a folder, not a file")
     fd, tmp = _create_beside(path, folder)
     try:
         if "b" in mode:

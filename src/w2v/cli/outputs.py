@@ -47,8 +47,10 @@ def check_output(path, flag, needed_bytes=None, example=None):
     if needed_bytes:
         free = _free_bytes(folder)
         if free is not None and free < needed_bytes:
-            raise OSError(errno.ENOSPC, f"{where}: not enough free space: about {_size(needed_bytes)} "
-                                        f"needed, {_size(free)} free in {os.path.dirname(path) or '.'}")
+            error = OSError(f"{where}: not enough free space: about {_size(needed_bytes)} needed, "
+                            f"{_size(free)} free in {os.path.dirname(path) or '.'}")
+            error.errno = errno.ENOSPC
+            raise error
 
 
 def check_output_folder(path, flag):
