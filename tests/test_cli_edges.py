@@ -306,6 +306,14 @@ def test_outside_a_terminal_progress_is_a_line_per_epoch(capsys, corpus, tmp_pat
     assert all(" words/s), alpha " in line for line in epochs)
 
 
+def test_in_a_terminal_progress_is_tqdms_bar(capsys, corpus, tmp_path, monkeypatch):
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    code, _, err = run(capsys, "train", corpus, "-o", tmp_path / "m.w2v", "--size", "8", "--min-count", "1",
+                       "--epochs", "2", "--threads", "1")
+    assert code == 0 and "\r" in err and "training" in err
+    assert not [line for line in err.splitlines() if line.startswith("epoch ")]
+
+
 def test_the_compiling_notice(capsys, corpus, tmp_path, monkeypatch):
     import w2v.numba_cache
 
@@ -374,3 +382,6 @@ def test_word2vec_files_get_gensims_made_up_counts(capsys, vectors):
     assert [int(theirs.get_vecattr(w, "count")) for w in theirs.index_to_key] == [3, 2, 1]
     code, out, _ = run(capsys, "info", vectors)
     assert code == 0 and "word counts  not stored" in out
+    converted = vectors.with_suffix(".w2v")                 # made-up counts are not stored as real ones
+    assert run(capsys, "convert", vectors, converted)[0] == 0
+    assert "word counts  not stored" in run(capsys, "info", converted)[1]

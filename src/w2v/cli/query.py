@@ -105,6 +105,8 @@ def run_convert(args):
     fmt = file_format(args.output, "OUT", args.format, default="text")
     check_outputs([("OUT", args.output, None, "vectors.w2v")])
     kv = load_vectors(args.input, args.no_header)
+    if fmt == "native" and not native.is_native(args.input):
+        kv = KeyedVectors(kv.index_to_key, kv.vectors)   # a word2vec file's counts are made up: store none
     compressed = args.output.endswith(extensions.COMPRESSIONS)
     check_outputs([("OUT", args.output, None if compressed else vectors_bytes(fmt, len(kv), kv.vector_size))])
     if fmt == "native":
