@@ -242,8 +242,10 @@ def test_header_less_vectors_need_no_header(capsys, tmp_path):
     assert one_line_error(capsys, "similar", glove, "king").endswith("pass no_header=True (command line: --no-header)")
     code, out, _ = run(capsys, "similar", glove, "king", "--no-header", "--topn", "1")
     assert code == 0 and out.splitlines()[2].split()[:2] == ["1", "queen"]
-    for command in (["analogy", glove, "king", "queen", "apple"], ["info", glove], ["evaluate", glove],
-                    ["probe", glove], ["convert", glove, tmp_path / "g.bin"]):
+    pairs = tmp_path / "pairs.txt"
+    pairs.write_text("king queen 9\nking apple 1\nqueen apple 2\n")
+    for command in (["analogy", glove, "king", "queen", "apple"], ["info", glove],
+                    ["evaluate", glove, "--pairs", pairs], ["probe", glove], ["convert", glove, tmp_path / "g.bin"]):
         assert run(capsys, *command, "--no-header")[0] in (0, 1), command   # probe: 1 = verdict
 
 

@@ -456,6 +456,9 @@ def evaluate_word_pairs(kv, pairs, delimiter="\t", restrict_vocab=300000, case_i
     if not gold:
         raise ValueError(f"{source}: no valid similarity judgements found (bad format, or every "
                          f"pair has a word the model does not know)")
+    if len(gold) < 2:     # scipy's own message ("`x` and `y` must have length at least 2") says less
+        raise ValueError(f"{source}: only one pair can be scored (the model knows the words of no other "
+                         f"pair); a correlation needs at least two")
     known = np.array(known)
     model = np.zeros(len(gold), dtype=np.float32)
     if known.any():
