@@ -255,7 +255,7 @@ def cmd_train(args):
         model = Word2Vec(**kwargs)
         model.checkpoint_outputs = {"model": model_out and os.path.abspath(model_out),
                                     "vector_files": [[f, os.path.abspath(p), fmt] for f, p, fmt in vector_files]}
-        if show != "quiet" and will_compile(model.config.kernel):
+        if show != "quiet" and model.engine == "local" and will_compile(model.config.kernel):
             print("compiling the kernels (first run only)...", file=sys.stderr)
         if args.c_read_vocab:
             vocab = Vocab.load_c(args.c_read_vocab)
