@@ -610,6 +610,8 @@ def as_sentences(obj, **reader_options):
     if isinstance(obj, (str, os.PathLike)):
         if os.path.isdir(obj):
             return PathLineSentences(obj, **reader_options)
+        if sniff(obj) == "mediawiki":        # a Wikipedia dump, recognised by its content
+            return dump_reader(obj, **reader_options)
         return LineSentence(obj, **reader_options)
     if reader_options:
         raise TypeError(f"reader options ({', '.join(reader_options)}) apply only to a path")
@@ -620,3 +622,6 @@ def as_sentences(obj, **reader_options):
     if iter(obj) is obj:
         return _OneShot(obj)
     return obj
+
+
+from .wiki import WikiDump, WikiStats, dump_reader, sniff  # noqa: E402  (wiki uses get_tokenizer)
