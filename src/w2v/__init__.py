@@ -1,9 +1,9 @@
 """w2v: word2vec training, querying, evaluation and probing, with gensim's API names."""
-from .corpus import LineSentence, PathLineSentences
+from .corpus import LineSentence, PathLineSentences, WikiDump
 from .keyedvectors import KeyedVectors
 from .model import Word2Vec
 from .vocab import Vocab
 
 __version__ = "0.1.0"
 
-__all__ = ["Word2Vec", "KeyedVectors", "LineSentence", "PathLineSentences", "Vocab"]
+__all__ = ["Word2Vec", "KeyedVectors", "LineSentence", "PathLineSentences", "Vocab", "WikiDump"]

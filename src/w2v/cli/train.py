@@ -72,6 +72,19 @@ def add_training_options(p):
     g.add_argument("--threads", "--workers", dest="workers", type=int,
                    help=f"worker threads (all cores: {default_threads()})")
     g.add_argument("--seed", type=int, help="random seed (1)")
+    add_text_options(p)
+    d = p.add_argument_group("distributed training (python3 -m pip install '.[ray]' in the clone)")
+    d.add_argument("--engine", choices=("local", "ray"), help="where to train (local)")
+    d.add_argument("--address", help="Ray cluster to join: auto or ray://HOST:10001 "
+                                     "(default: start a local one and stop it afterwards)")
+    d.add_argument("--num-workers", type=int, help="Ray workers, each holding a shard (2)")
+    d.add_argument("--syncs-per-epoch", type=int,
+                   help="model merges per epoch (CBOW: 1 up to 4 workers, K/2 beyond; "
+                        "skip-gram: 4K)")
+
+
+def add_text_options(p):
+    """How text is read and tokenized: shared by ``w2v train`` and ``w2v corpus``."""
     t = p.add_argument_group("input")
     t.add_argument("--tokenizer", help="whitespace (default), simple, or jieba")
     t.add_argument("--encoding", help="text encoding of the corpus (utf-8)")
@@ -89,14 +102,15 @@ def add_training_options(p):
                    help="convert traditional characters to simplified first (OpenCC)")
     z.add_argument("--segment-processes", type=int, metavar="N",
                    help="processes segmenting large blocks in parallel (1)")
-    d = p.add_argument_group("distributed training (python3 -m pip install '.[ray]' in the clone)")
-    d.add_argument("--engine", choices=("local", "ray"), help="where to train (local)")
-    d.add_argument("--address", help="Ray cluster to join: auto or ray://HOST:10001 "
-                                     "(default: start a local one and stop it afterwards)")
-    d.add_argument("--num-workers", type=int, help="Ray workers, each holding a shard (2)")
-    d.add_argument("--syncs-per-epoch", type=int,
-                   help="model merges per epoch (CBOW: 1 up to 4 workers, K/2 beyond; "
-                        "skip-gram: 4K)")
+
+
+def tokenizer_option(args):
+    """The tokenizer the flags of :func:`add_text_options` ask for (a name, or a ChineseTokenizer)."""
+    jieba_options = {kw_name: getattr(args, flag) for flag, kw_name in JIEBA_OPTIONS.items()
+                     if getattr(args, flag, None) is not None}
+    if jieba_options or args.tokenizer == "jieba":
+        return jieba_tokenizer(args.tokenizer, jieba_options)
+    return args.tokenizer
 
 
 def add_c_tool_options(p):
@@ -187,10 +201,9 @@ def model_kwargs(args):
         kw.setdefault("alpha", 0.025 if kw["sg"] else 0.05)  # and its CBOW rate is 0.05
     if kw.get("softmax"):
         kw.setdefault("negative", 0)
-    jieba_options = {kw_name: getattr(args, flag) for flag, kw_name in JIEBA_OPTIONS.items()
-                     if getattr(args, flag, None) is not None}
-    if jieba_options or kw.get("tokenizer") == "jieba":
-        kw["tokenizer"] = jieba_tokenizer(kw.get("tokenizer"), jieba_options)
+    tokenizer = tokenizer_option(args)
+    if tokenizer is not None:
+        kw["tokenizer"] = tokenizer
     kw.setdefault("workers", default_threads())
     engine_options = {k: getattr(args, k, None) for k in ("address", "num_workers", "syncs_per_epoch")}
     engine_options = {k: v for k, v in engine_options.items() if v is not None}
@@ -575,7 +588,8 @@ def register(sub):
                                    "the C tool's command line: w2v train -train CORPUS -output "
                                    "vectors.bin -cbow 0 -size 100 ... -binary 1.",
                        allow_abbrev=False)
-    p.add_argument("corpus", nargs="?", help="text file (.gz/.bz2/.xz too) or folder, one sentence a line")
+    p.add_argument("corpus", nargs="?", help="text file (.gz/.bz2/.xz too) or folder, one sentence a line; "
+                                        "or a Wikipedia dump (pages-articles.xml.bz2)")
     p.add_argument("-o", "--output", metavar="FILE",
                    help="save the model here: native format (.w2v), can continue training; a .bin, "
                         ".txt or .vec name saves word2vec vectors instead")

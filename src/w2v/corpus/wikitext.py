@@ -46,14 +46,14 @@ _BRACES = re.compile(r"\{\{|\}\}|^[ \t]*\{\||^[ \t]*\|\}", re.M)
 _BRACKETS = re.compile(r"\[\[|\]\]")
 _LINK = re.compile(r"\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]")
 _EXTERNAL = re.compile(r"\[(?:https?:|ftp:)?//[^\s\]]*(?:\s+([^\]]*))?\]")
-_URL = re.compile(r"(?:https?|ftp)://[^\s<>\]|]+")
+_URL = re.compile(r"(?:https?|ftp)://[^\s<>\]|]*[^\s<>\]|.,;:!?)'\"]")
 _QUOTES = re.compile(r"'{2,}")
 _HEADING = re.compile(r"^\s*=+.*=+\s*$")
 _MAGIC = re.compile(r"__[A-Z]+__")
 _LIST = re.compile(r"^[*#:;]+\s*")
 _STRAY = re.compile(r"\[\[|\]\]|\{\{|\}\}|\{\||\|\}")
 _SPACES = re.compile(r"[ \t\u00a0\u2009\u202f\u3000]+")
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]’”»]*\s+(?=\S)|(?<=[。！？；])[」』”’）)]*\s*")
+_SENTENCE_END = re.compile(r"((?:[.!?][\"')\]’”»]*(?=\s))|(?:[。！？；][」』”’）)\"]*))\s*(?=\S)")
 _REDIRECT = re.compile(r"\s*#[^\s\[\]#]+(?:\s+[^\s\[\]]+)?\s*:?\s*\[\[")
 _INTERLANGUAGE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]+)*\Z")
 _TABLE_LINE = re.compile(r"^\s*(?:\||!)")
@@ -247,5 +247,5 @@ class WikiCleaner:
         """
         out = []
         for line in self.clean(text).split("\n"):
-            out.extend(s.strip() for s in _SENTENCE_END.split(line) if s and not s.isspace())
+            out.extend(_SENTENCE_END.sub("\\1\n", line).split("\n"))
         return out
