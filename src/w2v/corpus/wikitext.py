@@ -44,19 +44,17 @@ _VARIANT = re.compile(r"-\{([^{}]*?)\}-")
 _VARIANT_RULE = re.compile(r"\s*(zh(?:-[a-z]+)?)\s*:(.*)", re.S)
 _BRACES = re.compile(r"\{\{|\}\}|^[ \t]*\{\||^[ \t]*\|\}", re.M)
 _BRACKETS = re.compile(r"\[\[|\]\]")
+_INNER_TEMPLATE = re.compile(r"\{\{[^{}]*\}\}")
+_TEMPLATE_PASSES = 6            # nesting depth removed by regex; deeper or odd nesting: one scan
 _LINK = re.compile(r"\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]")
 _EXTERNAL = re.compile(r"\[(?:https?:|ftp:)?//[^\s\]]*(?:\s+([^\]]*))?\]")
 _URL = re.compile(r"(?:https?|ftp)://[^\s<>\]|]*[^\s<>\]|.,;:!?)'\"]")
-_QUOTES = re.compile(r"'{2,}")
-_HEADING = re.compile(r"^\s*=+.*=+\s*$")
+_QUOTES = re.compile(r"''+")
 _MAGIC = re.compile(r"__[A-Z]+__")
-_LIST = re.compile(r"^[*#:;]+\s*")
 _STRAY = re.compile(r"\[\[|\]\]|\{\{|\}\}|\{\||\|\}")
-_SPACES = re.compile(r"[ \t\u00a0\u2009\u202f\u3000]+")
-_SENTENCE_END = re.compile(r"((?:[.!?][\"')\]’”»]*(?=\s))|(?:[。！？；][」』”’）)\"]*))\s*(?=\S)")
+_SENTENCE_END = re.compile(r"(?=[.!?。！？；])([.!?][\"')\]’”»]*(?=\s)|[。！？；][」』”’）)\"]*)\s*(?=\S)")
 _REDIRECT = re.compile(r"\s*#[^\s\[\]#]+(?:\s+[^\s\[\]]+)?\s*:?\s*\[\[")
 _INTERLANGUAGE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]+)*\Z")
-_TABLE_LINE = re.compile(r"^\s*(?:\||!)")
 
 
 def is_redirect(text):
@@ -151,6 +149,9 @@ class WikiCleaner:
         self._fallback = _VARIANT_FALLBACK[variant]
         self.drop_prefixes = frozenset(p.casefold().replace("_", " ")
                                        for p in (*DROP_PREFIXES, *extra_drop_prefixes) if p)
+        names = sorted(self.drop_prefixes, key=len, reverse=True)
+        self._dropped_link = re.compile(r"\[\[[ \t]*:?[ \t]*(?:%s)[ \t]*:" % "|".join(
+            re.escape(n).replace(r"\ ", "[ _]") for n in names), re.I)
 
     # -- markup that holds no prose ---------------------------------------------------------
     def _choose_variant(self, m):
@@ -191,13 +192,23 @@ class WikiCleaner:
             return name
         return text if text.strip() else name.partition(":")[2] or name
 
-    def _drop_link_group(self, group):
-        """A ``[[...]]`` group holding nested links: a file or category is dropped whole."""
-        inner = group[2:].lstrip(" :")
-        prefix, colon, _ = inner.partition(":")
-        if colon and prefix.strip().casefold().replace("_", " ") in self.drop_prefixes:
-            return ""
-        return group
+    def _dropped_link_spans(self, text):
+        """Spans of file and category links, captions and links inside them included."""
+        spans = []
+        end = 0
+        for m in self._dropped_link.finditer(text):
+            if m.start() < end:
+                continue                             # inside the previous one
+            depth = 0
+            for tok in _BRACKETS.finditer(text, m.start()):
+                depth += 1 if tok.group() == "[[" else -1
+                if depth == 0:
+                    end = tok.end()
+                    break
+            else:
+                end = m.start() + 2                  # unclosed: drop the opener alone
+            spans.append((m.start(), end))
+        return spans
 
     # -- the pipeline ---------------------------------------------------------------------
     def clean(self, text):
@@ -212,28 +223,41 @@ class WikiCleaner:
         text = _DROP_ELEMENT.sub("", text)
         text = _LONE_DROP_TAG.sub("", text)
         text = _VARIANT.sub(self._choose_variant, text)
-        text = _cut(text, _nested_spans(text, _BRACES, {"}}": "{{", "|}": "{|"}))
+        for _ in range(_TEMPLATE_PASSES):            # innermost templates first, at regex speed
+            text, n = _INNER_TEMPLATE.subn("", text)
+            if not n:
+                break
+        if "{{" in text or "}}" in text or "{|" in text:
+            text = _cut(text, _nested_spans(text, _BRACES, {"}}": "{{", "|}": "{|"}))
         text = _VARIANT.sub(self._choose_variant, text)
         if "[[" in text:
-            spans = [(s, e) for s, e in _nested_spans(text, _BRACKETS, {"]]": "[["})
-                     if e - s > 2 and text.count("[[", s, e) > 1]
-            text = _cut(text, spans, self._drop_link_group)
+            text = _cut(text, self._dropped_link_spans(text))
             text = _LINK.sub(self._link, text)
             text = _LINK.sub(self._link, text)       # links left inside kept captions
         text = _EXTERNAL.sub(lambda m: m.group(1) or "", text)
-        text = _URL.sub("", text)
-        text = _BR.sub(" ", text)
-        text = _TAG.sub("", text)
+        if "://" in text:
+            text = _URL.sub("", text)
+        if "<" in text:
+            text = _TAG.sub("", _BR.sub(" ", text))
         text = _QUOTES.sub("", text)
-        text = _MAGIC.sub("", text)
+        if "__" in text:
+            text = _MAGIC.sub("", text)
+        if any(m in text for m in ("[[", "]]", "{{", "}}", "{|", "|}")):
+            text = _STRAY.sub("", text)
+        if "&" in text:
+            text = html.unescape(text)
         lines = []
         for line in text.split("\n"):
-            if not line or _HEADING.match(line) or _TABLE_LINE.match(line) or line.startswith("----"):
+            line = line.strip()
+            if not line:
                 continue
-            line = _LIST.sub("", line)
-            line = _STRAY.sub("", line)
-            line = _SPACES.sub(" ", html.unescape(line)).strip()
-            if line and not line.startswith("#"):
+            first = line[0]
+            if first in "|!" or (first == "=" and line.endswith("=")) or line.startswith("----"):
+                continue                             # table rows, headings, rules
+            if first in "*#:;":
+                line = line.lstrip("*#:; \t")        # list items keep their text
+            line = " ".join(line.split())             # every kind of space, once
+            if line:
                 lines.append(line)
         return "\n".join(lines)
 
