@@ -102,6 +102,7 @@ def test_unclosed_markup_does_not_swallow_the_rest():
     assert c.clean("a <ref>unclosed reference\nnext line") == "a unclosed reference\nnext line"
     assert c.clean("a <!-- unclosed comment\nnext") == "a"
     assert c.clean("text }} ]] |} stray closers") == "text stray closers"
+    assert c.clean("a" + "{{x" * 10 + "}}" * 10 + "b") == "ab"      # deeper than the regex passes
     # one linear scan: many unclosed openers end quickly and keep the text between them
     text = "{{" * 50000 + "end"
     assert c.clean(text) == "end"
@@ -247,14 +248,15 @@ def test_multistream_with_index(tmp_path, zhdump):
 
 
 def test_real_enwiki_dump():
+    from w2v.corpus import get_tokenizer
+
     d = WikiDump(gensim_dump(ENWIKI), workers=2)
-    sentences = list(d)
+    lines = [line for _, text in d.articles() for line in text.split("\n")]
     assert (d.stats.articles, d.stats.redirects, d.stats.failed) == (106, 100, 0)
-    tokens = [t for s in sentences for t in s]
+    assert sum(bool(MARKUP.search(line)) for line in lines) < 0.005 * len(lines)
+    tokens = [t for line in lines for t in get_tokenizer("simple")(line)]
     assert len(tokens) > 0.9 * 452944            # gensim's WikiCorpus: 452,944 tokens (benchmarks/wiki.py)
     assert sum(t.isdigit() for t in tokens) > 10000      # numbers kept
-    lines = [line for _, text in d.articles() for line in text.split("\n")]
-    assert sum(bool(MARKUP.search(line)) for line in lines) < 0.005 * len(lines)
 
 
 def test_utf16_dump_and_old_dump_without_ns(tmp_path):
