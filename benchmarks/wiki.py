@@ -147,11 +147,10 @@ def rules_vs_parser():
     except ImportError:
         print("\n2. mwparserfromhell not installed: skipped")
         return
-    from w2v.corpus.wiki import WikiStats, _keep, _read_pages
+    from w2v import WikiDump
     from w2v.corpus.wikitext import WikiCleaner
 
-    pages = [(f[0], f[2]) for kind, f in _read_pages(gensim_dump(), "strict", WikiStats())
-             if kind == "page" and _keep(f, WikiStats())]
+    pages = list(WikiDump(gensim_dump()).wikitext())
     cleaner = WikiCleaner()
     t = time.perf_counter()
     for _, text in pages:

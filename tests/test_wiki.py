@@ -154,22 +154,13 @@ def test_rules_agree_with_mwparserfromhell_on_real_pages():
     for name in (TABLES, BGWIKI):
         ours, theirs = collections.Counter(), collections.Counter()
         d = WikiDump(gensim_dump(name), workers=1)
-        texts = {t: x for t, x in _raw_articles(d)}
+        texts = dict(d.wikitext())
         for title, text in texts.items():
             ours.update(words.findall(WikiCleaner().clean(text).lower()))
             theirs.update(words.findall(oracle(text).lower()))
         common = sum((ours & theirs).values())
         assert common >= 0.97 * sum(theirs.values()), name    # we keep what the parser keeps
         assert common >= 0.97 * sum(ours.values()), name      # and add little it drops
-
-
-def _raw_articles(dump):
-    """(title, wikitext) of a dump's articles, through the reader's own XML stage."""
-    from w2v.corpus.wiki import WikiStats, _keep, _read_pages    # the XML stage alone, for the oracle
-
-    for kind, fields in _read_pages(dump.path, "strict", WikiStats()):
-        if kind == "page" and _keep(fields, WikiStats()):
-            yield fields[0], fields[2]
 
 
 # --------------------------------------------------------------------------- the reader

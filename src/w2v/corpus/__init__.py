@@ -624,4 +624,4 @@ def as_sentences(obj, **reader_options):
     return obj
 
 
-from .wiki import WikiDump, WikiStats, dump_reader, sniff  # noqa: E402  (wiki uses get_tokenizer)
+from .wiki import WikiDump, WikiStats, dump_reader, sniff  # noqa: E402,F401  (wiki uses get_tokenizer)

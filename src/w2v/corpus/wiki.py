@@ -509,6 +509,30 @@ class WikiDump:
         """
         return iter(self._results("articles"))
 
+    def wikitext(self):
+        """``(title, wikitext)`` of each article, not cleaned (read in this process).
+
+        For cleaning with other rules or another parser; redirects and other namespaces are
+        skipped as by the other passes.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> p = os.path.join(tempfile.mkdtemp(), "dump.xml")
+        >>> _ = open(p, "w").write('<mediawiki><page><title>A</title><ns>0</ns><revision>'
+        ...                        '<text>[[x|y]]</text></revision></page></mediawiki>')
+        >>> list(WikiDump(p).wikitext())
+        [('A', '[[x|y]]')]
+        """
+        self.stats = stats = WikiStats(bytes_total=os.path.getsize(self.path))
+        namespaces = {}
+        for kind, value in _read_pages(self.path, self.errors, stats):
+            if kind == "namespaces":
+                namespaces = value
+            elif _keep_ns(value, stats, namespaces):
+                stats.articles += 1
+                yield value[0], value[2]
+
     def lines(self):
         """Each sentence's tokens joined by a space: the lines ``w2v corpus`` writes."""
         for _, packed in self._results("lines"):

@@ -106,16 +106,14 @@ def _nested_spans(text, pattern, opener_of):
     return outer
 
 
-def _cut(text, spans, keep=None):
-    """``text`` without ``spans``; ``keep(span_text)`` may give a replacement instead."""
+def _cut(text, spans):
+    """``text`` without ``spans`` (sorted, not overlapping)."""
     if not spans:
         return text
     out = []
     last = 0
     for s, e in spans:
         out.append(text[last:s])
-        if keep is not None:
-            out.append(keep(text[s:e]))
         last = e
     out.append(text[last:])
     return "".join(out)
