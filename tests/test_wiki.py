@@ -236,6 +236,16 @@ def test_multistream_with_index(tmp_path, zhdump):
     assert list(d.articles()) == list(one_stream.articles())
     assert (d.stats.articles, d.stats.redirects, d.stats.skipped) == (30, 12, 5)
     assert d.stats.articles == one_stream.stats.articles
+    # an index naming every other stream: a span then holds two streams, both are read
+    sparse = tmp_path / "sparse-index.txt.bz2"
+    offsets = sorted({int(line.split(":")[0]) for line in index})
+    sparse.write_bytes(bz2.compress("".join(f"{o}:0:x\n" for o in offsets[::2]).encode()))
+    assert list(WikiDump(path, workers=1, index=sparse).articles()) == list(one_stream.articles())
+    # a damaged last stream: a clear error
+    cut = tmp_path / "cut-multistream.xml.bz2"
+    cut.write_bytes(path.read_bytes()[:-30])
+    with pytest.raises(ValueError, match="ends early|damaged"):
+        list(WikiDump(cut, workers=1, index=tmp_path / "zhwiki-multistream-index.txt.bz2"))
 
 
 def test_real_enwiki_dump():

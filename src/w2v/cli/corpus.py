@@ -8,6 +8,7 @@ import gzip
 import os
 import sys
 
+from . import positive_int
 from .train import add_text_options, default_threads, tokenizer_option
 
 
@@ -127,7 +128,7 @@ def register(sub):
     w = p.add_argument_group("Wikipedia dumps")
     w.add_argument("--variant", choices=VARIANTS, default="zh-hans",
                    help="Chinese variant kept from -{zh-hans:...;zh-hant:...}- markup (zh-hans)")
-    w.add_argument("--workers", "--threads", dest="workers", type=int, default=default_threads(),
+    w.add_argument("--workers", "--threads", dest="workers", type=positive_int, default=default_threads(),
                    help=f"processes cleaning pages (all cores: {default_threads()})")
     w.add_argument("--no-index", action="store_true",
                    help="ignore a multistream dump's -index.txt.bz2 (read the dump as one stream)")

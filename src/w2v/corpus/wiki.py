@@ -86,6 +86,12 @@ class _Opened:
         self.raw.close()
 
 
+def _compression(path):
+    opened = _Opened(path)
+    opened.close()
+    return opened.compression
+
+
 def _head_text(head):
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return head.decode("utf-16", "replace")
@@ -342,10 +348,7 @@ def _task_streams(path, spans, errors, namespaces):
         for start, end in spans:
             f.seek(start)
             raw = f.read(-1 if end is None else end - start)
-            try:
-                data = bz2.BZ2Decompressor().decompress(raw)
-            except (OSError, EOFError) as exc:
-                raise ValueError(f"{path}: the bz2 stream at byte {start:,} is damaged ({exc})") from None
+            data = _decompress_streams(raw, f"{path}: the bz2 stream at byte {start:,}")
             data = data.replace(b"</mediawiki>", b"")
             reader = _PageReader(f"{path} (stream at byte {start:,})", errors, fragment=True)
             for kind, fields in reader.feed(data, final=True):
@@ -354,6 +357,21 @@ def _task_streams(path, spans, errors, namespaces):
     out, cleaned = _WORKER_JOB.pages(articles)
     stats.add(cleaned)
     return out, stats
+
+
+def _decompress_streams(raw, what):
+    """Every bz2 stream in ``raw`` (a span of a multistream file may hold several), decompressed."""
+    parts = []
+    while raw:
+        d = bz2.BZ2Decompressor()
+        try:
+            parts.append(d.decompress(raw))
+        except OSError as exc:
+            raise ValueError(f"{what} is damaged ({exc})") from None
+        if not d.eof:
+            raise ValueError(f"{what} ends early (a truncated download?)")
+        raw = d.unused_data
+    return b"".join(parts)
 
 
 def _keep_ns(fields, stats, namespaces):
@@ -480,7 +498,7 @@ class WikiDump:
         self.progress = progress
         if index is None:
             candidate = index_path(self.path)
-            index = candidate if os.path.isfile(candidate) and _Opened(self.path).compression == "bz2" else False
+            index = candidate if os.path.isfile(candidate) and _compression(self.path) == "bz2" else False
         elif index is not False and not os.path.isfile(index):
             raise FileNotFoundError(f"{os.fspath(index)}: no such index file")
         self.index = index or None
