@@ -107,6 +107,12 @@ def test_unclosed_markup_does_not_swallow_the_rest():
     text = "{{" * 50000 + "end"
     assert c.clean(text) == "end"
     assert c.clean("x" + "{{a" * 20000) == "x" + "a" * 20000
+    # the same for every other construct (each was quadratic in an earlier version)
+    assert c.clean("<ref>a " * 20000) == " ".join(["a"] * 20000)
+    assert c.clean("[http://x a " * 20000) == ("[ a " * 20000).strip()
+    assert c.clean("[[File:x " * 20000) == ("File:x " * 20000).strip()
+    assert c.clean("{{" * 50000 + "\n|}" * 50000) == ""
+    assert c.clean("<math>" * 20000 + "tail") == "tail"
 
 
 def test_redirects_in_any_language():

@@ -36,8 +36,7 @@ _VARIANT_FALLBACK = {
 VARIANTS = tuple(_VARIANT_FALLBACK)
 
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
-_DROP_ELEMENT = re.compile(r"<(%s)\b[^>]*?(?:/>|>.*?</\1\s*>)" % "|".join(_DROP_ELEMENTS), re.S | re.I)
-_LONE_DROP_TAG = re.compile(r"</?(?:%s)\b[^>]*>" % "|".join(_DROP_ELEMENTS), re.I)
+_DROP_TAG = re.compile(r"<(/?)(%s)\b[^<>]*?(/?)>" % "|".join(_DROP_ELEMENTS), re.I)
 _BR = re.compile(r"<br\s*/?>", re.I)
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 _VARIANT = re.compile(r"-\{([^{}]*?)\}-")
@@ -46,8 +45,10 @@ _BRACES = re.compile(r"\{\{|\}\}|^[ \t]*\{\||^[ \t]*\|\}", re.M)
 _BRACKETS = re.compile(r"\[\[|\]\]")
 _INNER_TEMPLATE = re.compile(r"\{\{[^{}]*\}\}")
 _TEMPLATE_PASSES = 6            # nesting depth removed by regex; deeper or odd nesting: one scan
+_MAX_DEPTH = 64                 # how far down the scans look for an opener (keeps them linear)
+_MAX_LINK_TOKENS = 32           # brackets a file link's scan reads before calling it unclosed
 _LINK = re.compile(r"\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]")
-_EXTERNAL = re.compile(r"\[(?:https?:|ftp:)?//[^\s\]]*(?:\s+([^\]]*))?\]")
+_EXTERNAL = re.compile(r"\[(?:https?:|ftp:)?//[^\s\[\]]*(?:[ \t]+([^\[\]\n]*))?\]")
 _URL = re.compile(r"(?:https?|ftp)://[^\s<>\]|]*[^\s<>\]|.,;:!?)'\"]")
 _QUOTES = re.compile(r"''+")
 _MAGIC = re.compile(r"__[A-Z]+__")
@@ -84,8 +85,8 @@ def _nested_spans(text, pattern, opener_of):
         if opener is None:                           # an opener
             stack.append((tok, m.start() + len(m.group()) - len(tok)))
             continue
-        for depth in range(len(stack) - 1, -1, -1):  # the nearest opener of the same kind
-            if stack[depth][0] == opener:
+        for depth in range(len(stack) - 1, max(-1, len(stack) - 1 - _MAX_DEPTH), -1):
+            if stack[depth][0] == opener:            # the nearest opener of the same kind
                 break
         else:
             continue                                 # a stray closer
@@ -95,6 +96,39 @@ def _nested_spans(text, pattern, opener_of):
         del stack[depth:]
         spans.append((start, m.end()))
     spans.extend((pos, pos + len(kind)) for kind, pos in stack)
+    return _outermost(spans)
+
+
+def _element_spans(text):
+    """Spans of elements that hold no prose (``<ref>...</ref>``, ``<ref/>``, ``<math>``, ...).
+
+    One scan over their tags; an unclosed or stray tag is removed alone, its text kept.
+    """
+    stack = []
+    spans = []
+    for m in _DROP_TAG.finditer(text):
+        closing, name, empty = m.group(1), m.group(2).lower(), m.group(3)
+        if not closing:
+            if empty:
+                spans.append(m.span())
+            else:
+                stack.append((name, m.start(), m.end()))
+            continue
+        for depth in range(len(stack) - 1, max(-1, len(stack) - 1 - _MAX_DEPTH), -1):
+            if stack[depth][0] == name:
+                break
+        else:
+            spans.append(m.span())                   # a stray closing tag
+            continue
+        spans.extend((s, e) for _, s, e in stack[depth + 1:])
+        spans.append((stack[depth][1], m.end()))
+        del stack[depth:]
+    spans.extend((s, e) for _, s, e in stack)
+    return _outermost(spans)
+
+
+def _outermost(spans):
+    """Sorted spans with those inside others dropped and overlapping ones merged."""
     spans.sort()
     outer = []
     for s, e in spans:
@@ -198,13 +232,14 @@ class WikiCleaner:
             if m.start() < end:
                 continue                             # inside the previous one
             depth = 0
-            for tok in _BRACKETS.finditer(text, m.start()):
+            end = m.start() + 2                      # unclosed: drop the opener alone
+            for n, tok in enumerate(_BRACKETS.finditer(text, m.start())):
                 depth += 1 if tok.group() == "[[" else -1
                 if depth == 0:
                     end = tok.end()
                     break
-            else:
-                end = m.start() + 2                  # unclosed: drop the opener alone
+                if n == _MAX_LINK_TOKENS:
+                    break
             spans.append((m.start(), end))
         return spans
 
@@ -218,8 +253,8 @@ class WikiCleaner:
         'one 2\\nunclosed\\nthree & four'
         """
         text = _COMMENT.sub("", text)
-        text = _DROP_ELEMENT.sub("", text)
-        text = _LONE_DROP_TAG.sub("", text)
+        if "<" in text:
+            text = _cut(text, _element_spans(text))
         text = _VARIANT.sub(self._choose_variant, text)
         for _ in range(_TEMPLATE_PASSES):            # innermost templates first, at regex speed
             text, n = _INNER_TEMPLATE.subn("", text)
