@@ -334,6 +334,23 @@ def test_unbalanced_page_does_not_affect_the_next(tmp_path):
                                             ["unclosed"], ["gamma", "text"]]
 
 
+def test_a_page_that_fails_to_parse_is_skipped_and_counted(tmp_path, monkeypatch):
+    from w2v.corpus.wikitext import WikiCleaner as Cleaner
+
+    real = Cleaner.sentences
+
+    def fragile(self, text):
+        if "poison" in text:
+            raise ValueError("cannot parse this")
+        return real(self, text)
+
+    monkeypatch.setattr(Cleaner, "sentences", fragile)
+    p = write_dump(tmp_path / "d.xml", [("A", 0, "Alpha."), ("B", 0, "poison"), ("C", 0, "Gamma.")])
+    d = WikiDump(p, workers=1)
+    assert list(d) == [["alpha"], ["gamma"]]
+    assert (d.stats.articles, d.stats.failed) == (2, 1) and "1 failed to parse" in d.stats.summary()
+
+
 # --------------------------------------------------------------------------- w2v corpus
 
 

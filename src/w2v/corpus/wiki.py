@@ -280,9 +280,8 @@ class _Job:
         self.mode = mode
         self.max_sentence_length = max_sentence_length
 
-    def page(self, title, text):
-        """One article's output, packed as a string ("" when no prose is left)."""
-        sentences = self.cleaner.sentences(text)
+    def page(self, sentences):
+        """One article's output from its sentences, packed as a string ("" when nothing is left)."""
         if self.mode == "articles":
             return "\n".join(sentences)
         tok = self.tokenizer
@@ -302,11 +301,12 @@ class _Job:
         out = []
         for title, text in pages:
             try:
-                packed = self.page(title, text)
-            except (RecursionError, ValueError, IndexError) as exc:   # a page the rules cannot handle
-                logger.warning("page %r failed to clean: %s", title, exc)
+                sentences = self.cleaner.sentences(text)
+            except (RecursionError, MemoryError, ValueError) as exc:   # a page the rules cannot handle
+                logger.warning("page %r failed to parse: %s", title, exc)
                 stats.failed += 1
                 continue
+            packed = self.page(sentences)   # a tokenizer's error is not the page's: it propagates
             if not packed:
                 stats.empty += 1
                 continue
