@@ -38,6 +38,12 @@ def gensim_dump():
 # --------------------------------------------------------------------------- one run (child process)
 
 
+def cpu_seconds():
+    """CPU time of this process and its finished children (the worker processes)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def run_w2v(path, workers, details):
     from w2v import WikiDump
 
@@ -50,7 +56,7 @@ def run_w2v(path, workers, details):
             digits += sum(w.isdigit() for w in s)
             markup_words += sum(w in MARKUP_WORDS for w in s)
     seconds = time.perf_counter() - t
-    out = {"seconds": seconds, "tokens": n, "articles": d.stats.articles}
+    out = {"seconds": seconds, "cpu": cpu_seconds(), "tokens": n, "articles": d.stats.articles}
     if details:
         lines = [line for _, text in d.articles() for line in text.split("\n")]
         out.update(numbers=digits, markup_words=markup_words, lines=len(lines),
@@ -72,7 +78,7 @@ def run_gensim(path, workers, details):
             digits += sum(w.isdigit() for w in s)
             markup_words += sum(w in MARKUP_WORDS for w in s)
     seconds = time.perf_counter() - t
-    out = {"seconds": seconds, "tokens": n, "articles": wc.length}
+    out = {"seconds": seconds, "cpu": cpu_seconds(), "tokens": n, "articles": wc.length}
     if details:
         out.update(numbers=digits, markup_words=markup_words)
     return out
@@ -113,6 +119,7 @@ def in_process(**spec):
 def speed(args):
     path = gensim_dump()
     runs = {"w2v": [], "gensim": []}
+    cpu = {"w2v": [], "gensim": []}
     first = {}
     for r in range(args.repeats + 1):        # run 0: details and warm-up (not timed in the ratio)
         order = ("w2v", "gensim") if r % 2 == 0 else ("gensim", "w2v")
@@ -122,6 +129,7 @@ def speed(args):
                 first[lib] = res
             else:
                 runs[lib].append(res["seconds"])
+                cpu[lib].append(res["cpu"])
     ratios = [g / w for g, w in zip(runs["gensim"], runs["w2v"])]
     w, g = first["w2v"], first["gensim"]
     print(f"\n1. {ENWIKI}, {args.workers} processes each, {args.repeats} timed runs (alternating order) "
@@ -132,6 +140,10 @@ def speed(args):
           f"({min(runs['gensim']):.2f}-{max(runs['gensim']):.2f}); first run {g['seconds']:.2f} s")
     print(f"   speed ratio gensim/w2v: median {statistics.median(ratios):.2f}x "
           f"(runs: {', '.join(f'{x:.2f}' for x in ratios)})")
+    cpu_ratios = [g_ / w_ for g_, w_ in zip(cpu["gensim"], cpu["w2v"])]
+    print(f"   CPU seconds (all processes, imports included): w2v {statistics.median(cpu['w2v']):.2f}, "
+          f"gensim {statistics.median(cpu['gensim']):.2f}; ratio median {statistics.median(cpu_ratios):.2f}x "
+          f"(runs: {', '.join(f'{x:.2f}' for x in cpu_ratios)})")
     print(f"   articles: w2v {w['articles']}, gensim {g['articles']}")
     print(f"   tokens: w2v {w['tokens']:,}, gensim {g['tokens']:,} ({w['tokens'] / g['tokens']:.1%} of gensim's)")
     print(f"   number tokens: w2v {w['numbers']:,}, gensim {g['numbers']:,}")

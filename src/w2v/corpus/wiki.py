@@ -15,6 +15,8 @@ import logging
 import lzma
 import multiprocessing
 import os
+import queue
+import threading
 import xml.etree.ElementTree as ET
 
 from .wikitext import WikiCleaner, is_redirect
@@ -247,23 +249,66 @@ class _PageReader:
         return out
 
 
+def _decompressed_chunks(path, opened):
+    """``(data, compressed bytes read)`` chunks of an opened dump, ``b""`` last; errors made clear."""
+    while True:
+        try:
+            data = opened.stream.read(_CHUNK)
+        except EOFError:
+            raise ValueError(f"{path}: the compressed file ends early (a truncated download?)") from None
+        except (OSError, lzma.LZMAError) as exc:
+            raise ValueError(f"{path}: cannot decompress ({opened.compression}): {exc}") from None
+        yield data, opened.raw.tell()
+        if not data:
+            return
+
+
+def _read_ahead(chunks, depth=4):
+    """Iterate ``chunks`` in a thread, up to ``depth`` ahead: bz2, zlib and lzma release the GIL,
+    so decompressing the next chunk overlaps with parsing this one. Errors reach the consumer."""
+    q = queue.Queue(depth)
+    stop = threading.Event()
+
+    def put(item):
+        while not stop.is_set():
+            try:
+                q.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                pass
+        return False
+
+    def produce():
+        try:
+            for item in chunks:
+                if not put((None, item)):
+                    return
+        except BaseException as exc:     # handed to the consumer
+            put((exc, None))
+
+    thread = threading.Thread(target=produce, name="w2v-wiki-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            error, item = q.get()
+            if error is not None:
+                raise error
+            yield item
+            if not item[0]:
+                return
+    finally:
+        stop.set()
+        thread.join()
+
+
 def _read_pages(path, errors, stats):
     """Yield the events of a whole dump, read in this process; updates ``stats.bytes_read``."""
     opened = _Opened(path)
     reader = _PageReader(os.fspath(path), errors)
     try:
-        while True:
-            try:
-                data = opened.stream.read(_CHUNK)
-            except EOFError:
-                raise ValueError(f"{path}: the compressed file ends early (a truncated download?) after "
-                                 f"{stats.pages:,} pages") from None
-            except (OSError, lzma.LZMAError) as exc:
-                raise ValueError(f"{path}: cannot decompress ({opened.compression}): {exc}") from None
-            stats.bytes_read = opened.raw.tell()
+        for data, position in _read_ahead(_decompressed_chunks(path, opened)):
+            stats.bytes_read = position
             yield from reader.feed(data, final=not data)
-            if not data:
-                return
     finally:
         opened.close()
 
