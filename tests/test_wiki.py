@@ -219,6 +219,17 @@ def test_worker_processes_keep_the_order(zhdump):
     assert list(WikiDump(path, workers=2)) == list(WikiDump(path, workers=1))
 
 
+def test_stopping_early_leaves_no_thread_or_process(zhdump):
+    import multiprocessing
+    import threading
+
+    before = threading.active_count()
+    it = iter(WikiDump(zhdump[0], workers=2))
+    assert next(it)
+    it.close()
+    assert threading.active_count() == before and multiprocessing.active_children() == []
+
+
 def test_multistream_with_index(tmp_path, zhdump):
     """A multistream dump (one bz2 stream per 10 pages) and its index: read by stream offsets."""
     plain = bz2.decompress(zhdump[0].read_bytes()).decode("utf-8")

@@ -305,11 +305,13 @@ def _read_pages(path, errors, stats):
     """Yield the events of a whole dump, read in this process; updates ``stats.bytes_read``."""
     opened = _Opened(path)
     reader = _PageReader(os.fspath(path), errors)
+    chunks = _read_ahead(_decompressed_chunks(path, opened))
     try:
-        for data, position in _read_ahead(_decompressed_chunks(path, opened)):
+        for data, position in chunks:
             stats.bytes_read = position
             yield from reader.feed(data, final=not data)
     finally:
+        chunks.close()          # stops the reading thread before the file closes
         opened.close()
 
 
