@@ -9,6 +9,7 @@ import os
 import sys
 
 from . import positive_int
+from .outputs import check_output
 from .train import add_text_options, default_threads, tokenizer_option
 
 
@@ -59,6 +60,7 @@ def cmd_corpus(args):
     from ..corpus import LineSentence, WikiDump, sniff
 
     files = _input_files(args.inputs)
+    check_output(args.output, "-o", example="corpus.txt.gz")
     out = os.path.abspath(args.output)
     if any(os.path.abspath(f) == out for f in files):
         raise ValueError(f"{args.output}: is also an input; write to another file")
