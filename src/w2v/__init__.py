@@ -2,8 +2,10 @@
 from .corpus import LineSentence, PathLineSentences, WikiDump
 from .keyedvectors import KeyedVectors
 from .model import Word2Vec
+from .phrases import ENGLISH_CONNECTOR_WORDS, FrozenPhrases, Phrases
 from .vocab import Vocab
 
 __version__ = "0.1.0"
 
-__all__ = ["Word2Vec", "KeyedVectors", "LineSentence", "PathLineSentences", "Vocab", "WikiDump"]
+__all__ = ["Word2Vec", "KeyedVectors", "LineSentence", "PathLineSentences", "Vocab", "WikiDump",
+           "Phrases", "FrozenPhrases", "ENGLISH_CONNECTOR_WORDS"]

@@ -16,6 +16,7 @@ logger = logging.getLogger(__name__)
 #: as one set). Add an entry here (and the file to ``src/w2v/data``) to ship another set.
 DATASETS = {
     "google": "questions-words.txt",
+    "phrases": "questions-phrases.txt",
     "wordsim353": "wordsim353.tsv",
     "ca8": ("ca8-morphological.txt", "ca8-semantic.txt"),
     "ca8-morphological": "ca8-morphological.txt",
