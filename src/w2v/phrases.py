@@ -34,7 +34,7 @@ SCORING_PARAMETERS = ("worda_count", "wordb_count", "bigram_count", "len_vocab",
                       "corpus_word_count")
 _UNKNOWN, _UNKNOWN_CONNECTOR = -1, -2
 _BATCH = 10_000                 # sentences per call of the joining loop for iterables
-_RENDER_TOKENS = 1 << 22        # tokens written per step by write_phrased
+_RENDER_TOKENS = 1 << 20        # tokens written per step by write_phrased
 
 
 def original_scorer(worda_count, wordb_count, bigram_count, len_vocab, min_count, corpus_word_count):
@@ -220,8 +220,8 @@ class _Table:
 class _Grams(_Table):
     """Unigram counts (one per word id) and the table of candidate grams with their counts."""
 
-    def __init__(self, n_words=0, long_grams=False):
-        super().__init__(1 << 12, long_grams)
+    def __init__(self, n_words=0, long_grams=False, expected=0):
+        super().__init__(_table_size(expected), long_grams)
         self.uni = np.zeros(max(n_words, 16), dtype=np.int64)
 
     n_unigrams = property(lambda self: int(self.state[2]))
@@ -258,6 +258,17 @@ class _Grams(_Table):
         self._rebuild(len(self.slots), len(self.arena), min_keep)
         logger.info("pruned words and phrase candidates counted fewer than %d times (%d -> %d)",
                     min_keep, before, len(self))
+
+    def count_pairs(self, ids, offsets, across_lines):
+        """Count bigrams only, when pruning cannot be due: the same counts, faster."""
+        longest = int(np.diff(offsets).max(initial=0))
+        keys = np.zeros(max(1 << 19, longest), dtype=np.int64)
+        order = np.zeros_like(keys)
+        s, n_sent = 0, len(offsets) - 1
+        while s < n_sent:
+            s, status = k.count_pairs(ids, offsets, s, across_lines, self.uni, self.slots, self.state, keys, order)
+            if status == 1:
+                self.grow(max(self.n_grams, int(offsets[s + 1] - offsets[s])), 0)
 
     def count_gensim(self, ids, offsets, connector, limit, min_reduce):
         """Count as gensim's ``_learn_vocab``; returns the ``min_reduce`` reached."""
@@ -321,21 +332,22 @@ class _PhrasesTransformation:
         np.cumsum([len(s) for s in sentences], out=offsets[1:])
         return flat, ids, offsets
 
-    def _join(self, ids, offsets):
+    def _join(self, ids, offsets, with_ends=True):
+        """(join flags, phrase index at each phrase's last token, phrases joined) of a corpus of ids."""
         connector, lookup = self._tables()[:2]
         join = np.zeros(len(ids), dtype=np.uint8)
-        ends = np.zeros(len(ids), dtype=np.int32)
+        ends = np.zeros(len(ids) if with_ends else 0, dtype=np.int32)
         if self._mode == "word2phrase":
-            k.apply_word2phrase(ids, offsets, *lookup.args(), join, ends)
+            n = k.apply_word2phrase(ids, offsets, *lookup.args(), join, ends)
         else:
-            k.apply_gensim(ids, offsets, connector, *lookup.args(), join, ends)
-        return join, ends
+            n = k.apply_gensim(ids, offsets, connector, *lookup.args(), join, ends)
+        return join, ends, int(n)
 
     def _analyze_batch(self, sentences):
         """For each sentence, a list of (token, score or None), phrases joined."""
         sentences = [s if isinstance(s, list) else list(s) for s in sentences]
         flat, ids, offsets = self._ids_of(sentences)
-        join, ends = self._join(ids, offsets)
+        join, ends, _ = self._join(ids, offsets)
         scores = self._tables()[2]
         out, delim = [], self.delimiter
         join, ends = join.tolist(), ends.tolist()
@@ -582,9 +594,18 @@ class Phrases(_PhrasesTransformation):
     def _count(self, ids, offsets):
         """Fresh counts of a corpus of word ids, and the pruning level reached (gensim's
         ``_learn_vocab``, which starts each corpus at ``min_reduce`` 1)."""
-        grams = _Grams(len(self._words), long_grams=bool(self.connector_words))
+        # Distinct pairs are rarely more than a quarter of the tokens: start the table that large
+        # (bounded by the pruning limit) rather than rehashing it a dozen times on the way.
+        expected = min(len(ids) // 4, self.max_vocab_size, 1 << 26)
+        grams = _Grams(len(self._words), long_grams=bool(self.connector_words), expected=expected)
         t0 = time.perf_counter()
-        if self._mode == "word2phrase":
+        # Without pruning (the words and pairs cannot outnumber the limit) and without connector
+        # words, every candidate is a bigram: count them in table order.
+        no_pruning = len(ids) + len(self._words) <= self.max_vocab_size
+        if no_pruning and not self.connector_words:
+            grams.count_pairs(ids, offsets, across_lines=self._mode == "word2phrase")
+            min_reduce = 1
+        elif self._mode == "word2phrase":
             min_reduce = grams.count_word2phrase(ids, self.max_vocab_size, 1)
         else:
             min_reduce = grams.count_gensim(ids, offsets, self._connector_flags(), self.max_vocab_size, 1)
@@ -888,15 +909,16 @@ def phrase_ids(words, ids, offsets, passes=1, **options):
     stats = []
     for p in range(int(passes)):
         model = Phrases._from_ids(words, ids, offsets, **options)
-        join, ends = model._join(ids, offsets)
+        _, _, _, flat, phrase_offsets = model._tables()
         stats.append({"tokens": int(len(ids)), "candidates": len(model._grams),
-                      "phrases": len(model._tables()[2]), "joined": int(np.count_nonzero(ends >= 0))})
-        model._grams = None          # the counts are no longer needed: free them before the next pass
+                      "phrases": len(phrase_offsets) - 1})
+        model._grams = None          # only the accepted phrases are needed now: free the counts
+        last = p == int(passes) - 1
+        join, ends, stats[-1]["joined"] = model._join(ids, offsets, with_ends=not last)
         logger.info("pass %d: %d phrases joined %d times in %d tokens", p + 1, stats[-1]["phrases"],
                     stats[-1]["joined"], len(ids))
-        if p == int(passes) - 1:
+        if last:
             return words, ids, offsets, join, stats
-        _, _, _, flat, phrase_offsets = model._tables()
         phrase_word = np.full(len(phrase_offsets) - 1, -1, dtype=np.int32)
         index = model._index
         for i in np.unique(ends[ends >= 0]).tolist():

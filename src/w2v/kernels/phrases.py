@@ -57,7 +57,7 @@ def _same(arena, at, ids, lo, hi):
     return True
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def find(ids, lo, hi, slots, aux, arena):
     """Value stored for the gram ``ids[lo:hi]``, or -1 when it is not in the table."""
     key = _key(ids, lo, hi)
@@ -74,7 +74,7 @@ def find(ids, lo, hi, slots, aux, arena):
         s = (s + 1) & mask
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _add(ids, lo, hi, times, slots, aux, arena, state):
     """Add ``times`` to gram ``ids[lo:hi]`` (inserted if new; room is checked by the caller)."""
     key = _key(ids, lo, hi)
@@ -162,6 +162,75 @@ def count_word2phrase(ids, first, uni, slots, aux, arena, state, limit):
         if state[2] + state[0] > limit:
             return i + 1, 2
     return n, 0
+
+
+@njit(cache=True, nogil=True)
+def count_pairs(ids, offsets, first, across_lines, uni, slots, state, keys, order):
+    """Count unigrams and bigrams of sentences ``first, ...`` when no pruning can be due
+    (gensim's counting without connector words, or word2phrase's with ``across_lines``).
+
+    The result is the same as :func:`count_gensim` / :func:`count_word2phrase`; the bigrams
+    of up to ``len(keys)`` tokens at a time are put in order of their table region first, so
+    that inserting them walks the table once instead of jumping around it (``keys`` and
+    ``order``: int64 scratch arrays of one size, longer than any sentence). Returns
+    ``(next sentence, status)``: 0 done, 1 grow the table and call again.
+    """
+    n_sent = offsets.shape[0] - 1
+    cap = slots.shape[0] // 2
+    mask = slots.shape[0] - 1
+    bits = 0
+    while (np.int64(1) << (bits + 1)) <= slots.shape[0]:
+        bits += 1
+    shift = max(bits - 8, 0)
+    counts = np.zeros(257, dtype=np.int64)
+    s = first
+    while s < n_sent:
+        # the sentences whose tokens fit in the scratch arrays (the caller makes them longer
+        # than any sentence) and in the table's room (else: grow it)
+        room = min(keys.shape[0], cap - state[0])
+        e = s
+        while e < n_sent and offsets[e + 1] - offsets[s] <= room:
+            e += 1
+        if e == s:
+            return s, 1
+        n_pairs = 0
+        for t in range(s, e):
+            lo = offsets[t]
+            hi = offsets[t + 1]
+            for i in range(lo, hi):
+                w = ids[i]
+                if uni[w] == 0:
+                    state[2] += 1
+                uni[w] += 1
+                if i > lo or (across_lines and i > 0):
+                    keys[n_pairs] = ((np.int64(ids[i - 1]) + 1) << np.int64(32)) | (np.int64(w) + 1)
+                    n_pairs += 1
+            state[3] += hi - lo
+        counts[:] = 0
+        for j in range(n_pairs):
+            counts[(_slot(keys[j], mask) >> shift) + 1] += 1
+        for b in range(256):
+            counts[b + 1] += counts[b]
+        for j in range(n_pairs):
+            b = _slot(keys[j], mask) >> shift
+            order[counts[b]] = keys[j]
+            counts[b] += 1
+        for j in range(n_pairs):
+            key = order[j]
+            q = _slot(key, mask)
+            while True:
+                k = slots[q, 0]
+                if k == 0:
+                    slots[q, 0] = key
+                    slots[q, 1] = 1
+                    state[0] += 1
+                    break
+                if k == key:
+                    slots[q, 1] += 1
+                    break
+                q = (q + 1) & mask
+        s = e
+    return n_sent, 0
 
 
 @njit(cache=True, nogil=True)
@@ -301,14 +370,17 @@ def apply_gensim(ids, offsets, connector, slots, aux, arena, join, ends):
     ``slots`` is a lookup table of the accepted phrases (value: phrase index). ``ids`` may
     hold -1 (a word never counted) and -2 (a connector word never counted). Writes
     ``join[i] = 1`` when token ``i`` is glued to token ``i - 1``, and ``ends[i]`` = the
-    phrase index at the last token of each joined phrase (-1 elsewhere). Returns the number joined.
+    phrase index at the last token of each joined phrase (-1 elsewhere; ``ends`` of length 0:
+    not written). Returns the number of phrases joined.
     """
     n_joined = 0
+    keep_ends = ends.shape[0] > 0
     for s in range(offsets.shape[0] - 1):
         begin = -1
         for i in range(offsets[s], offsets[s + 1]):
             join[i] = 0
-            ends[i] = -1
+            if keep_ends:
+                ends[i] = -1
             w = ids[i]
             if w == -2 or (w >= 0 and connector[w]):
                 continue
@@ -317,7 +389,8 @@ def apply_gensim(ids, offsets, connector, slots, aux, arena, join, ends):
                 if g >= 0:
                     for k in range(begin + 1, i + 1):
                         join[k] = 1
-                    ends[i] = g
+                    if keep_ends:
+                        ends[i] = g
                     n_joined += 1
                     begin = -1
                     continue
@@ -331,16 +404,19 @@ def apply_word2phrase(ids, offsets, slots, aux, arena, join, ends):
     joins token ``i - 1`` when their bigram is accepted, unless ``i - 1`` was itself just
     joined. Outputs as :func:`apply_gensim`."""
     n_joined = 0
+    keep_ends = ends.shape[0] > 0
     for s in range(offsets.shape[0] - 1):
         lo = offsets[s]
         for i in range(lo, offsets[s + 1]):
             join[i] = 0
-            ends[i] = -1
+            if keep_ends:
+                ends[i] = -1
             if i > lo and join[i - 1] == 0:
                 g = find(ids, i - 1, i + 1, slots, aux, arena)
                 if g >= 0:
                     join[i] = 1
-                    ends[i] = g
+                    if keep_ends:
+                        ends[i] = g
                     n_joined += 1
     return n_joined
 
