@@ -358,3 +358,37 @@ def test_phrase_analogies_bundled():
     path = resolve_dataset("phrases")
     lines = path.read_text(encoding="utf-8").splitlines()
     assert lines[0] == ": newspapers" and sum(1 for x in lines if not x.startswith(":")) == 3218
+
+
+# ------------------------------------------------------------------ training on phrases
+
+
+def test_train_with_phrases_reads_the_corpus_once(tmp_path, monkeypatch):
+    from w2v import Word2Vec, phrases as phrases_module
+    from w2v.phrases import phrase_corpus
+
+    corpus = [["new", "york", "city"], ["in", "new", "york"], ["the", "city"]] * 40
+    src = write_lines(tmp_path / "in.txt", corpus)
+    model = Word2Vec(vector_size=8, min_count=1, epochs=1, workers=1, seed=1)
+    scanned = phrase_corpus(src, min_count=1, threshold=0.05)
+    joined = Phrases(corpus, min_count=1, threshold=0.05).freeze()[corpus]
+    expected = sum(s.count("new_york") for s in joined)
+    calls = []
+    monkeypatch.setattr(phrases_module, "scan", lambda *a, **kw: calls.append(a))
+    model.build_vocab(scanned)
+    model.train(scanned)
+    assert not calls
+    assert expected > 0 and model.vocab.counts[model.vocab.word_to_index["new_york"]] == expected
+    with pytest.raises(ValueError, match="used already"):
+        model.build_vocab(scanned)
+
+
+def test_cli_train_phrases(tmp_path, capsys):
+    corpus = [["new", "york", "city"], ["in", "new", "york"], ["the", "city"]] * 40
+    src = write_lines(tmp_path / "in.txt", corpus)
+    out = tmp_path / "m.txt"
+    assert main(["train", src, "--save-vectors", str(out), "--phrases", "2", "--phrase-threshold", "0.05",
+                 "--min-count", "1", "--size", "8", "--epochs", "1", "--threads", "1", "-q"]) == 0
+    words = {line.split()[0] for line in out.read_text().splitlines()[1:]}
+    assert "new_york_city" in words          # two passes: new_york, then new_york city
+    assert main(["train", src, "--save-vectors", str(out), "--phrases", "0"]) == 2

@@ -11,7 +11,7 @@ from tqdm.auto import tqdm
 from . import extensions, native
 from .config import SOFTMAX_WARN_VOCAB, Config
 from .corpus import as_sentences
-from .encoded import encode_with_vocab, scan
+from .encoded import Scan, encode_with_vocab, scan
 from .keyedvectors import KeyedVectors
 from .train import Trainer, build_objective, seed_states
 from .vocab import Vocab
@@ -117,6 +117,8 @@ class Word2Vec:
         source = corpus_iterable if corpus_iterable is not None else corpus_file
         if source is None:
             raise ValueError("no corpus given: pass sentences (corpus_iterable) or corpus_file")
+        if isinstance(source, Scan):      # already read and counted (e.g. w2v.phrases.phrase_corpus)
+            return source, source
         if isinstance(source, (str, os.PathLike)):
             source = os.fspath(source)
             return source, as_sentences(source, max_sentence_length=self.config.max_sentence_length,
@@ -135,8 +137,11 @@ class Word2Vec:
         self._close_encoded()
         with tqdm(unit="word", unit_scale=True, desc="reading", leave=False,
                   disable=not self._progress(progress)) as bar:
-            result = scan(sentences, max_vocab_size=self.config.max_vocab_size,
-                          cache_dir=self.cache_dir, progress=bar.update)
+            if isinstance(sentences, Scan) and sentences.ids_path is None:
+                raise ValueError("this scanned corpus was used already (by build_vocab); read the text again")
+            result = sentences if isinstance(sentences, Scan) else scan(
+                sentences, max_vocab_size=self.config.max_vocab_size, cache_dir=self.cache_dir,
+                progress=bar.update)
         try:
             if result.total_words == 0:
                 raise ValueError("the corpus is empty")
@@ -235,6 +240,9 @@ class Word2Vec:
             self._encoded = None
         else:
             self._close_encoded()
+            if isinstance(source, Scan):
+                raise ValueError("a scanned corpus trains the model whose build_vocab it went through, "
+                                 "once; read the text again")
             encoded = encode_with_vocab(sentences, self.vocab, cache_dir=self.cache_dir)
         schedule = {"epochs": epochs, "alpha": alpha, "min_alpha": min_alpha,
                     "first_epoch": len(self.training_log),

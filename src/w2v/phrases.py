@@ -9,6 +9,7 @@ import logging
 import math
 import os
 import sys
+import tempfile
 import time
 from inspect import signature
 
@@ -17,7 +18,7 @@ import numpy as np
 from . import native
 from ._atomic import atomic_write
 from .corpus import as_sentences
-from .encoded import scan
+from .encoded import Scan, scan
 from .kernels import phrases as k
 
 logger = logging.getLogger(__name__)
@@ -155,16 +156,17 @@ def load_connector_words(spec):
         return frozenset(f.read().split())
 
 
-def _read_ids(sentences, max_sentence_length=None):
+def _read_ids(sentences, max_sentence_length=None, cache_dir=None, progress=None, **reader_options):
     """(words, int32 ids, int64 sentence offsets) of a path or iterable of token lists, in one scan."""
     if isinstance(sentences, (str, os.PathLike)):
         if not os.path.exists(sentences):
             raise FileNotFoundError(f"{os.fspath(sentences)}: no such file or folder")
-        options = {} if max_sentence_length is None else {"max_sentence_length": max_sentence_length}
-        sentences = as_sentences(sentences, **options)
+        if max_sentence_length is not None:
+            reader_options["max_sentence_length"] = max_sentence_length
+        sentences = as_sentences(sentences, **{k: v for k, v in reader_options.items() if v is not None})
     else:
         sentences = as_sentences(sentences)
-    with scan(sentences) as result:
+    with scan(sentences, cache_dir=cache_dir, progress=progress) as result:
         ids = np.fromfile(result.ids_path, dtype=np.int32)
         offsets = np.fromfile(result.offsets_path, dtype=np.int64)
         return result.provisional_words, ids, offsets
@@ -894,14 +896,15 @@ Phraser = FrozenPhrases
 # --------------------------------------------------------------------------- whole files
 
 
-def phrase_ids(words, ids, offsets, passes=1, **options):
+def phrase_ids(words, ids, offsets, passes=1, merge_last=False, **options):
     """Join phrases in a corpus given as word ids, ``passes`` times (each pass counts the output
     of the one before, so pass 2 can join ``new_york`` and ``city``).
 
     Returns ``(words, ids, offsets, join, stats)``: the corpus before the last pass (words of
     earlier passes' phrases appended to ``words``), the last pass's ``join`` flags (token
     glued to the one before) and one dict per pass (``tokens`` read, ``candidates`` counted,
-    ``phrases`` accepted, ``joined``: phrases joined in the text).
+    ``phrases`` accepted, ``joined``: phrases joined in the text). With ``merge_last`` the last
+    pass's phrases are merged too: ``ids`` and ``offsets`` are the final corpus, ``join`` None.
     """
     if int(passes) < 1:
         raise ValueError(f"passes must be >= 1, got {passes}")
@@ -914,10 +917,10 @@ def phrase_ids(words, ids, offsets, passes=1, **options):
                       "phrases": len(phrase_offsets) - 1})
         model._grams = None          # only the accepted phrases are needed now: free the counts
         last = p == int(passes) - 1
-        join, ends, stats[-1]["joined"] = model._join(ids, offsets, with_ends=not last)
+        join, ends, stats[-1]["joined"] = model._join(ids, offsets, with_ends=merge_last or not last)
         logger.info("pass %d: %d phrases joined %d times in %d tokens", p + 1, stats[-1]["phrases"],
                     stats[-1]["joined"], len(ids))
-        if last:
+        if last and not merge_last:
             return words, ids, offsets, join, stats
         phrase_word = np.full(len(phrase_offsets) - 1, -1, dtype=np.int32)
         index = model._index
@@ -930,6 +933,8 @@ def phrase_ids(words, ids, offsets, passes=1, **options):
         out_offsets = np.empty(len(offsets), dtype=np.int64)
         n = k.merge(ids, offsets, join, ends, phrase_word, out_ids, out_offsets)
         ids, offsets = out_ids[:n], out_offsets
+        if last:
+            return words, ids, offsets, None, stats
 
 
 def write_phrased(path, words, ids, offsets, join, delimiter="_", c_style=False):
@@ -997,5 +1002,60 @@ def phrase_file(source, output, passes=1, c_style=False, **options):
     return stats
 
 
+def phrase_corpus(source, passes=1, max_sentence_length=10000, cache_dir=None, progress=None,
+                  reader_options=None, **options):
+    """Read a corpus once, join its phrases in ``passes`` rounds, and return it counted and
+    encoded, ready for :class:`w2v.Word2Vec` (no second reading of the text).
+
+    Parameters
+    ----------
+    source : str or iterable of list of str
+        A text file or folder (one sentence a line) or sentences.
+    passes : int
+        Rounds of joining (2: ``new_york_city`` too).
+    max_sentence_length, reader_options
+        How the text is read (``tokenizer``, ``encoding``, ``errors``), as for ``Word2Vec``.
+    cache_dir : str or None
+        Folder for the temporary id files.
+    progress : callable or None
+        Called with the tokens of each block read.
+    **options
+        :class:`Phrases` arguments.
+
+    Returns
+    -------
+    w2v.encoded.Scan
+        Give it to ``Word2Vec(...)`` or to ``build_vocab`` and then ``train`` (the same object;
+        it is used up by them).
+
+    Examples
+    --------
+    >>> from w2v import Word2Vec
+    >>> corpus = phrase_corpus([["new", "york", "city"], ["in", "new", "york"]] * 50, min_count=1,
+    ...                        threshold=0.01)
+    >>> model = Word2Vec(corpus, vector_size=8, min_count=1, epochs=1, workers=1)
+    >>> "new_york" in model.wv
+    True
+    """
+    words, ids, offsets = _read_ids(source, max_sentence_length, cache_dir, progress,
+                                    **(reader_options or {}))
+    if len(ids) == 0:
+        raise ValueError("the corpus is empty")
+    words, ids, offsets, _, _ = phrase_ids(words, ids, offsets, passes=passes, merge_last=True, **options)
+    counts = np.bincount(ids, minlength=len(words)).astype(np.int64)
+    paths = []
+    try:
+        for suffix, array in ((".ids", ids), (".offsets", offsets)):
+            fd, path = tempfile.mkstemp(prefix="w2v-phrases-", suffix=suffix, dir=cache_dir)
+            paths.append(path)
+            with os.fdopen(fd, "wb") as f:
+                array.tofile(f)
+    except BaseException:
+        for path in paths:
+            os.unlink(path)
+        raise
+    return Scan(words, counts, counts > 0, len(ids), len(offsets) - 1, *paths)
+
+
 __all__ = ["Phrases", "FrozenPhrases", "Phraser", "ENGLISH_CONNECTOR_WORDS", "original_scorer",
-           "npmi_scorer", "word2phrase_scorer", "phrase_file", "load_connector_words"]
+           "npmi_scorer", "word2phrase_scorer", "phrase_file", "phrase_corpus", "load_connector_words"]

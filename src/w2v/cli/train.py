@@ -7,6 +7,7 @@ import time
 import unicodedata
 
 from .. import extensions
+from . import positive_int
 from .outputs import check_output_folder, check_outputs, file_format, vectors_bytes
 
 DEMO_CORPUS = "wordnet-glosses.txt.gz"
@@ -268,12 +269,17 @@ def cmd_train(args):
         model = Word2Vec(**kwargs)
         model.checkpoint_outputs = {"model": model_out and os.path.abspath(model_out),
                                     "vector_files": [[f, os.path.abspath(p), fmt] for f, p, fmt in vector_files]}
+        if args.phrases and (args.c_read_vocab or model.engine != "local"):
+            raise ValueError("--phrases joins phrases while counting the corpus here: not with -read-vocab "
+                             "or --engine ray (join them first: w2v phrases IN -o OUT)")
         if show != "quiet" and model.engine == "local" and will_compile(model.config.kernel):
             print("compiling the kernels (first run only)...", file=sys.stderr)
         if args.c_read_vocab:
             vocab = Vocab.load_c(args.c_read_vocab)
             model.build_vocab_from_freq(dict(zip(vocab.words, vocab.counts.tolist())))
         elif model.engine == "local":
+            if args.phrases:
+                corpus = phrased_corpus(corpus, model, args)
             model.build_vocab(corpus)          # a cluster counts the words on its workers in train()
     except ValueError as e:
         raise ValueError(name_flags(str(e), args)) from None
@@ -401,6 +407,23 @@ def will_compile(kernel):
     from ..numba_cache import will_compile as cold
 
     return cold(kernel)
+
+
+def phrased_corpus(corpus, model, args):
+    """``--phrases N``: the corpus read once, phrases joined in N passes, counted and encoded."""
+    from ..phrases import phrase_corpus
+
+    if args.checkpoint_dir:
+        raise ValueError("--phrases cannot be resumed from checkpoints yet; join the phrases first "
+                         "(w2v phrases IN -o OUT) and train on OUT")
+    start = time.perf_counter()
+    result = phrase_corpus(corpus, passes=args.phrases, max_sentence_length=model.config.max_sentence_length,
+                           cache_dir=model.cache_dir, reader_options=model.reader_options,
+                           scoring=args.phrase_scoring or "default",
+                           threshold=args.phrase_threshold if args.phrase_threshold is not None
+                           else (100.0 if args.phrase_scoring == "word2phrase" else 10.0))
+    print(f"joined phrases in {args.phrases} pass(es) in {time.perf_counter() - start:.1f}s", file=sys.stderr)
+    return result
 
 
 def parse_checkpoint_every(value):
@@ -608,6 +631,12 @@ def register(sub):
                    help="checkpoint every N words (tokens) as well as after each epoch")
     c.add_argument("--resume", metavar="DIR",
                    help="continue from the last checkpoint in DIR to the end it was heading for")
+    ph = p.add_argument_group("phrases (joined before training, in the same reading of the corpus)")
+    ph.add_argument("--phrases", type=positive_int, metavar="N",
+                    help="join frequent pairs (new_york) in N passes first, as w2v phrases does")
+    ph.add_argument("--phrase-threshold", type=float, help="score to join a pair (10; word2phrase 100)")
+    ph.add_argument("--phrase-scoring", choices=("default", "npmi", "word2phrase"),
+                    help="gensim's default or npmi score, or the C tool's word2phrase (default)")
     add_training_options(p)
     add_c_tool_options(p)
     p.set_defaults(func=cmd_train)
