@@ -313,15 +313,46 @@ class _Grams(_Table):
 
 
 class _PhrasesTransformation:
-    """What :class:`Phrases` and :class:`FrozenPhrases` share: joining phrases in sentences."""
+    """What :class:`Phrases` and :class:`FrozenPhrases` share: joining phrases in sentences.
 
-    _words = ()
-    _index = {}
+    Subclasses hold ``_words`` (word ids -> str), ``_index`` (str -> id), ``_mode``
+    (``"gensim"`` or ``"word2phrase"``) and provide :meth:`_tables`.
+    """
+
+    def __init__(self, connector_words=frozenset()):
+        self.connector_words = frozenset(connector_words)
 
     def _tables(self):
         """(connector flags per word id, lookup _Table of the accepted phrases, their scores,
-        their word ids as flat ids and offsets), for joining."""
-        raise NotImplementedError
+        their word ids as flat ids and offsets), for joining; None: join with
+        :meth:`score_candidate` in Python (a subclass that only defines that, as gensim allows)."""
+        return None
+
+    def score_candidate(self, word_a, word_b, in_between):
+        """``(phrase, score)`` when the words form a phrase, else ``(None, None)``."""
+        raise NotImplementedError("subclasses define score_candidate")
+
+    def _analyze_python(self, sentence):
+        """gensim's ``analyze_sentence`` loop, for subclasses that only define ``score_candidate``."""
+        start, between = None, []
+        for word in sentence:
+            if word not in self.connector_words:
+                if start:
+                    phrase, score = self.score_candidate(start, word, between)
+                    if score is not None:
+                        yield phrase, score
+                        start, between = None, []
+                        continue
+                    yield start, None
+                    yield from ((w, None) for w in between)
+                start, between = word, []
+            elif start:
+                between.append(word)
+            else:
+                yield word, None
+        if start:
+            yield start, None
+            yield from ((w, None) for w in between)
 
     # ---- joining ------------------------------------------------------------------------
     def _ids_of(self, sentences):
@@ -348,6 +379,8 @@ class _PhrasesTransformation:
     def _analyze_batch(self, sentences):
         """For each sentence, a list of (token, score or None), phrases joined."""
         sentences = [s if isinstance(s, list) else list(s) for s in sentences]
+        if self._tables() is None:
+            return [list(self._analyze_python(s)) for s in sentences]
         flat, ids, offsets = self._ids_of(sentences)
         join, ends, _ = self._join(ids, offsets)
         scores = self._tables()[2]
