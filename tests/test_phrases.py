@@ -392,3 +392,10 @@ def test_cli_train_phrases(tmp_path, capsys):
     words = {line.split()[0] for line in out.read_text().splitlines()[1:]}
     assert "new_york_city" in words          # two passes: new_york, then new_york city
     assert main(["train", src, "--save-vectors", str(out), "--phrases", "0"]) == 2
+
+
+def test_cli_output_checked_before_work(tmp_path, capsys):
+    src = write_lines(tmp_path / "in.txt", HAND)
+    assert main(["phrases", src, "-o", str(tmp_path)]) == 2
+    assert "is a folder" in capsys.readouterr().err
+    assert main(["phrases", src, "-o", str(tmp_path / "no" / "out.txt")]) == 2

@@ -5,6 +5,7 @@ import sys
 import time
 
 from . import positive_int
+from .outputs import check_outputs
 
 # The C tool's word2phrase prunes when its hash table is 70 % full: 0.7 * 500M entries.
 C_TOOL_MAX_VOCAB = 350_000_000
@@ -24,9 +25,7 @@ def cmd_phrases(args):
         raise ValueError("no output: give -o OUT (or -output OUT)")
     if not os.path.exists(source):
         raise FileNotFoundError(f"{source}: no such file or folder")
-    folder = os.path.dirname(os.path.abspath(output))
-    if not os.path.isdir(folder):
-        raise FileNotFoundError(f"{output}: the folder {folder} does not exist")
+    check_outputs([("-output" if c_style else "-o", output, None, "joined.txt")])
     scoring = "word2phrase" if c_style else args.scoring
     if c_style and args.scoring not in (None, "word2phrase"):
         raise ValueError("the C tool's flags score as word2phrase; drop --scoring or -train")
