@@ -264,7 +264,7 @@ class _Grams(_Table):
     def count_pairs(self, ids, offsets, across_lines):
         """Count bigrams only, when pruning cannot be due: the same counts, faster."""
         longest = int(np.diff(offsets).max(initial=0))
-        keys = np.zeros(max(1 << 19, longest), dtype=np.int64)
+        keys = np.zeros(max(1 << 17, longest), dtype=np.int64)
         order = np.zeros_like(keys)
         s, n_sent = 0, len(offsets) - 1
         while s < n_sent:
