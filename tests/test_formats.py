@@ -325,3 +325,43 @@ def test_lying_header_does_not_allocate_what_it_declares(tmp_path, name):
     p.write_bytes(gzip.compress(body) if name.endswith(".gz") else body)
     with pytest.raises(ValueError, match=r"row 1: file ends early; the header declares 512573022 vectors"):
         load_word2vec_format(p, binary=True)
+
+
+@pytest.mark.parametrize("c_layout", [False, True])
+def test_binary_rows_span_blocks_and_grow_the_buffer(tmp_path, monkeypatch, c_layout):
+    """Tiny blocks: rows cut across refills, a word longer than the buffer, the C tool's newlines."""
+    import w2v.formats as formats
+    monkeypatch.setattr(formats, "_BLOCK", 40)
+    monkeypatch.setattr(formats, "_BINARY_BLOCK", 64)
+    rng = np.random.default_rng(3)
+    words = [f"w{i}" for i in range(300)] + ["long" * 200, "中文", "end"]
+    vectors = rng.standard_normal((len(words), 5)).astype(np.float32)
+    path = tmp_path / "v.bin"
+    body = b"".join(w.encode() + b" " + v.tobytes() + (b"\n" if c_layout else b"") for w, v in zip(words, vectors))
+    path.write_bytes(f"{len(words)} 5\n".encode() + body)
+    got_words, got = load_word2vec_format(path)
+    assert got_words == words
+    np.testing.assert_array_equal(got, vectors)
+    got_words, got = load_word2vec_format(path, limit=301)
+    assert got_words == words[:301] and np.array_equal(got, vectors[:301])
+
+
+def test_binary_limit_reads_only_what_it_needs(tmp_path, monkeypatch):
+    import w2v.formats as formats
+    monkeypatch.setattr(formats, "_BLOCK", 1000)
+    monkeypatch.setattr(formats, "_BINARY_BLOCK", 1000)
+    words = [f"w{i:05d}" for i in range(2000)]
+    vectors = np.arange(2000 * 10, dtype=np.float32).reshape(2000, 10)
+    path = tmp_path / "v.bin"
+    save_word2vec_format(path, words, vectors, binary=True)
+    positions = []
+    real = formats._read_binary
+
+    def spy(f, *rest):
+        result = real(f, *rest)
+        positions.append(f.tell())
+        return result
+    monkeypatch.setattr(formats, "_read_binary", spy)
+    got_words, got = load_word2vec_format(path, limit=10)
+    assert got_words == words[:10] and np.array_equal(got, vectors[:10])
+    assert path.stat().st_size > 90_000 and positions[0] <= 2 * 1000 + 20     # header + a block or two

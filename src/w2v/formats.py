@@ -13,10 +13,12 @@ import numpy as np
 from . import extensions
 from ._atomic import atomic_write
 from ._sniff import describe
+from .kernels.binary_rows import WORD_TOO_LONG, empty_bounds, scan_rows
 
 __all__ = ["is_binary", "load_word2vec_format", "save_word2vec_format", "vector_format"]
 
-_BLOCK = 1 << 22           # bytes read at a time
+_BLOCK = 1 << 22           # bytes read at a time (text rows, format detection)
+_BINARY_BLOCK = 1 << 24    # bytes of binary rows split at a time
 _WRITE_ROWS = 4096         # rows formatted per write
 _MAX_WORD = 1 << 20        # a binary "word" longer than this means the layout is not what the header says
 _PREALLOC = 1 << 26        # bytes of rows allocated ahead when the file's size does not bound the count
@@ -283,46 +285,50 @@ def _looks_like_text(head, dim):
 def _read_binary(f, head, path, size, limit, first_line, room):
     """Rows are ``word`` + space + ``4 * D`` bytes; the word may start with the C tool's newline.
 
-    One buffer is refilled with ``readinto`` (fresh memory is slow to touch on some machines), and
-    each vector is copied from it straight into the result array. The buffer and the array grow
-    only with the data actually read, so a header that lies about the size allocates no more.
+    One buffer is refilled with ``readinto`` and split into rows by a Numba kernel that copies each
+    vector straight into the result array, so no Python runs per row and memory is the matrix, the
+    words and one buffer. The array grows only with the rows actually read (the bytes left in the
+    file bound it), so a header that lies about the size allocates no more.
     """
     count, dim, declared = size
     nbytes = 4 * dim
     vectors = np.empty((_rows_ahead(count, nbytes + 2, room), dim), dtype="<f4")
-    out = memoryview(vectors).cast("B") if len(vectors) else None
-    buf = bytearray(max(_BLOCK, len(head)))
-    view = memoryview(buf)
-    buf[:len(head)] = head
+    buf = np.empty(max(_BINARY_BLOCK, len(head), 4 * (nbytes + 64)), dtype=np.uint8)
+    buf[:len(head)] = np.frombuffer(head, dtype=np.uint8)
     pos, end = 0, len(head)
-    words = []
-    for row in range(count):
-        space = buf.find(b" ", pos, min(end, pos + _MAX_WORD))
-        while space < 0 or end - space - 1 < nbytes:
-            if space < 0 and end - pos >= _MAX_WORD:
-                raise ValueError(f"{path}: row {row + 1}: no word found in {_MAX_WORD} bytes; not a binary "
-                                 f"word2vec file of {dim} dimensions")
-            buf[:end - pos] = buf[pos:end]
-            pos, end = 0, end - pos
-            if end == len(buf):            # a row longer than the buffer: double it
-                view.release()
-                buf += bytes(len(buf))
-                view = memoryview(buf)
-            got = f.readinto(view[end:])
-            if not got:
-                raise ValueError(f"{path}: row {row + 1}: file ends early; the header declares {declared} "
-                                 f"vectors of {dim} dimensions (truncated file, or wrong header)")
-            end += got
-            space = buf.find(b" ", 0, min(end, _MAX_WORD))
-        if row == len(vectors):
+    word_bytes, ends = empty_bounds(len(buf) // (nbytes + 1) + 1, len(buf))
+    words, done, nonfinite = [], 0, None
+    while done < count:
+        if done == len(vectors):
             vectors = _more_rows(vectors, count)
-            out = memoryview(vectors).cast("B")
-        words.append(bytes(view[pos:space]).lstrip(b"\r\n"))
-        out[row * nbytes:(row + 1) * nbytes] = view[space + 1:space + 1 + nbytes]
-        pos = space + 1 + nbytes
-    _check_binary_rows(path, words, vectors, dim)
+        out = vectors[done:done + min(count - done, len(ends))].view(np.uint8)
+        rows, pos, status = scan_rows(buf, pos, end, out, word_bytes, ends, _MAX_WORD)
+        if rows:
+            cuts = ends[:rows].tolist()
+            blob = word_bytes[:cuts[-1]].tobytes()
+            words.extend([blob[a:b] for a, b in zip([0] + cuts[:-1], cuts)])
+            if nonfinite is None:
+                finite = np.isfinite(vectors[done:done + rows]).all(axis=1)
+                if not finite.all():
+                    nonfinite = done + int(np.argmin(finite))
+            done += rows
+            continue
+        if status == WORD_TOO_LONG:
+            raise ValueError(f"{path}: row {done + 1}: no word found in {_MAX_WORD} bytes; not a binary "
+                             f"word2vec file of {dim} dimensions")
+        buf[:end - pos] = buf[pos:end]
+        pos, end = 0, end - pos
+        if end == len(buf):                # a row longer than the buffer: double it
+            buf = np.concatenate([buf, np.empty(len(buf), dtype=np.uint8)])
+            word_bytes = np.empty(len(buf), dtype=np.uint8)
+        got = f.readinto(memoryview(buf)[end:])
+        if not got:
+            raise ValueError(f"{path}: row {done + 1}: file ends early; the header declares {declared} "
+                             f"vectors of {dim} dimensions (truncated file, or wrong header)")
+        end += got
+    _check_binary_rows(path, words, nonfinite, dim)
     if limit is None or limit > declared:
-        tail = bytes(view[pos:min(end, pos + 64)]) + f.read(64)
+        tail = buf[pos:min(end, pos + 64)].tobytes() + f.read(64)
         if tail.strip():
             raise ValueError(f"{path}: row {count + 1}: data continues after the {count} vectors the header "
                              f"declares; the header's count or dimensions ({dim}) disagree with the body")
@@ -342,7 +348,7 @@ def _more_rows(vectors, count):
     return grown
 
 
-def _check_binary_rows(path, words, vectors, dim):
+def _check_binary_rows(path, words, nonfinite, dim):
     joined = b" ".join(words)
     bad = _BAD_IN_WORD.search(joined)
     if bad or b"" in words:
@@ -350,10 +356,9 @@ def _check_binary_rows(path, words, vectors, dim):
         raise ValueError(f"{path}: row {row}: empty word or NUL/line-break bytes in word "
                          f"{words[row - 1][:40]!r}; the header's dimensions ({dim}) probably disagree "
                          f"with the body")
-    finite = np.isfinite(vectors).all(axis=1)
-    if not finite.all():
-        row = int(np.argmin(finite)) + 1
-        raise ValueError(f"{path}: row {row} (word {words[row - 1][:40]!r}): non-finite value (nan or inf)")
+    if nonfinite is not None:
+        raise ValueError(f"{path}: row {nonfinite + 1} (word {words[nonfinite][:40]!r}): non-finite value "
+                         f"(nan or inf)")
 
 
 def _read_text(f, chunk, path, size, limit, first_line, room):

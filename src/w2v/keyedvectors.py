@@ -263,7 +263,7 @@ class KeyedVectors:
     def _query_indices(self, keys):
         return {self.key_to_index[k] for k in keys if isinstance(k, str) and k in self.key_to_index}
 
-    def most_similar(self, positive=None, negative=None, topn=10, restrict_vocab=None):
+    def most_similar(self, positive=None, negative=None, topn=10, restrict_vocab=None, indexer=None):
         """Words closest (cosine) to the mean of the unit ``positive`` minus ``negative`` vectors.
 
         With several words this is 3CosAdd; the input words are left out of the answer, as in
@@ -277,6 +277,10 @@ class KeyedVectors:
             How many answers; ``None`` returns the similarity of every word as an array.
         restrict_vocab : int, optional
             Search only the first this many words.
+        indexer : object, optional
+            An approximate index (:meth:`build_index`, or gensim's ``AnnoyIndexer`` protocol): the
+            answer is ``indexer.most_similar(unit_query, topn)``, which, as in gensim, does not leave
+            out the input words and ignores ``restrict_vocab``.
 
         Returns
         -------
@@ -288,9 +292,9 @@ class KeyedVectors:
         >>> [(w, round(s, 4)) for w, s in kv.most_similar("a", topn=1)]
         [('b', 0.995)]
         """
-        return self._most_similar(positive, negative, topn, restrict_vocab, center=False)
+        return self._most_similar(positive, negative, topn, restrict_vocab, center=False, indexer=indexer)
 
-    def _most_similar(self, positive, negative, topn, restrict_vocab, center):
+    def _most_similar(self, positive, negative, topn, restrict_vocab, center, indexer=None):
         if isinstance(topn, Integral) and topn < 1:
             return []
         terms = self._weighted(positive, negative)
@@ -301,6 +305,8 @@ class KeyedVectors:
         mean = mean / total if total > 0 else mean
         length = np.linalg.norm(mean)
         query = (mean / length if length else mean).astype(np.float32)
+        if indexer is not None and isinstance(topn, Integral):
+            return indexer.most_similar(query, topn)
         end = self._end(restrict_vocab)
         sims = self._cosines(query, end, center)
         if not topn:
@@ -495,6 +501,22 @@ class KeyedVectors:
         best = best[np.argsort(-sims[best], kind="stable")]
         keys = self.index_to_key
         return [(keys[i], float(sims[i])) for i in best.tolist() if i not in exclude][:topn]
+
+    def build_index(self, method="hnsw", recall=None, **options):
+        """An approximate nearest-neighbour index over these vectors; see :func:`w2v.index.build_index`.
+
+        Needs the ``ann`` extra (faiss). Use it as ``kv.most_similar(word, indexer=index)``; save it
+        with ``index.save(path)`` and read it back with ``w2v.index.load_index(path, kv)``.
+
+        Examples
+        --------
+        >>> kv = KeyedVectors(["a", "b", "c"], np.array([[1, 0], [1, 0.1], [0, 1]], dtype=np.float32))
+        >>> index = kv.build_index()                                  # doctest: +SKIP
+        >>> [w for w, _ in kv.most_similar("a", topn=2, indexer=index)]  # doctest: +SKIP
+        ['a', 'b']
+        """
+        from .index import build_index
+        return build_index(self, method=method, recall=recall, **options)
 
     # ---- evaluation (implemented in w2v.evaluate) --------------------------------------------
 

@@ -20,6 +20,7 @@ def register(subparsers):
     p.add_argument("model", metavar="MODEL", help=MODEL_HELP)
     p.add_argument("words", metavar="WORD", nargs="+", help="word(s) to start from")
     p.add_argument("--negative", metavar="WORD", nargs="+", default=[], help="word(s) to move away from")
+    p.add_argument("--index", metavar="FILE", help="answer through this approximate index (w2v index)")
     _add_output_options(p, topn=10)
     p.set_defaults(func=run_similar)
 
@@ -79,7 +80,14 @@ def _add_output_options(p, topn):
 
 def run_similar(args):
     kv = load_vectors(args.model, args.no_header)
-    results = kv.most_similar(positive=args.words, negative=args.negative, topn=args.topn)
+    if args.index:
+        from .index import open_index
+        given = set(args.words) | set(args.negative)
+        answer = kv.most_similar(positive=args.words, negative=args.negative, topn=args.topn + len(given),
+                                 indexer=open_index(args.index, kv))
+        results = [(w, s) for w, s in answer if w not in given][:args.topn]     # as without an index
+    else:
+        results = kv.most_similar(positive=args.words, negative=args.negative, topn=args.topn)
     if args.json:
         _print_json({"positive": args.words, "negative": args.negative, "results": _records(results)})
     else:
