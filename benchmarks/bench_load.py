@@ -5,8 +5,10 @@
 
 Each load runs in a fresh process that reports the seconds of the load call alone, its peak
 resident memory (VmHWM) above what the process held before, and the bytes it read (rchar). The
-libraries alternate run by run, so background load hits both alike. "Reading the bytes" is the same
-file read in 16 MB blocks and thrown away: the pace of the disk (or of the page cache, once warm).
+libraries alternate run by run, so background load hits both alike. "read" is the same file
+read in 16 MB blocks and thrown away: the pace of the disk (or of the page cache, once warm);
+"read-into" reads it into one fresh array of the file's size, the floor for any loader (on some
+virtual machines the first touch of fresh memory costs more than the disk).
 
 The mmap part writes a ``--mmap-words`` x 300 native file once, then in a fresh process times
 ``KeyedVectors.load(path, mmap='r')``, the growth of resident memory until the first query, and
@@ -67,6 +69,13 @@ def child(args):
             buf = bytearray(1 << 24)
             while f.readinto(buf):
                 pass
+        shape = None
+    elif args.child == "read-into":          # the floor for any loader: the bytes into fresh memory
+        with open(args.file, "rb", buffering=0) as f:
+            whole = np.empty(os.fstat(f.fileno()).st_size, dtype=np.uint8)
+            view, done = memoryview(whole), 0
+            while done < len(whole):
+                done += f.readinto(view[done:done + (1 << 24)])
         shape = None
     elif args.child in ("w2v", "w2v-limit"):
         kv = KeyedVectors.load_word2vec_format(args.file, binary=True,
@@ -147,7 +156,7 @@ def main(argv=None):
     print(f"{args.words:,} x {args.dim} binary, {os.path.getsize(path) / 2**20:,.0f} MiB; numpy {np.__version__}, "
           f"{os.cpu_count()} cores; each load in a fresh process", flush=True)
     runs = {}
-    sides = ["read", "w2v"] + ([] if args.skip_gensim else ["gensim"])
+    sides = ["read", "read-into", "w2v"] + ([] if args.skip_gensim else ["gensim"])
     for repeat in range(args.repeats):
         for what in sides:
             result = run_child(what, path)

@@ -3,6 +3,7 @@
 Functions here take and return plain ``(words, vectors)``; :class:`w2v.KeyedVectors` wraps them.
 """
 import bz2
+import codecs
 import gzip
 import io
 import os
@@ -25,6 +26,7 @@ _PREALLOC = 1 << 26        # bytes of rows allocated ahead when the file's size 
 _BAD_IN_WORD = re.compile(rb"[\x00\n\r]")   # bytes no word holds (float bytes often do)
 _NOT_TEXT = re.compile(rb"[^\t\n\r\x20-\x7e]")
 _UNICODE_ERRORS = ("strict", "replace", "ignore")
+_NEWLINE_SAFE = ("utf-8", "ascii", "iso8859-1", "iso8859-15", "cp1252")   # codecs.lookup names
 
 
 def save_word2vec_format(path, words, vectors, binary=None, write_header=True):
@@ -457,13 +459,17 @@ def _parse_block(path, rests, row_lines, dim):
 def _decode_words(words_b, path, encoding, errors, first_line):
     where = (lambda i: f"line {first_line + i}") if first_line else (lambda i: f"row {i + 1}")
     try:
-        words = [w.decode(encoding, errors) for w in words_b]
+        if codecs.lookup(encoding).name in _NEWLINE_SAFE and words_b:
+            # One decode of the words joined by newlines (which no word holds, and which no
+            # multi-byte sequence of these encodings contains): the same words, no call per word.
+            words = b"\n".join(words_b).decode(encoding, errors).split("\n")
+        else:
+            words = [w.decode(encoding, errors) for w in words_b]
     except UnicodeDecodeError as e:
         i = next(i for i, w in enumerate(words_b) if not _decodes(w, encoding))
         raise ValueError(f"{path}: {where(i)}: word {words_b[i][:40]!r} is not valid {encoding} ({e.reason}); "
                          f"try unicode_errors='replace'") from None
-    index = dict(zip(words, range(len(words))))
-    if len(index) != len(words):
+    if len(set(words)) != len(words):
         seen = {}
         for i, w in enumerate(words):
             if w in seen:

@@ -21,6 +21,7 @@ MAGIC = b"w2v-index\n"
 FORMAT_VERSION = 1
 METHODS = ("hnsw", "ivf")
 FINGERPRINT_ROWS = 1024     # vector rows hashed (evenly spaced) besides every word
+SMALL_BATCH = 16            # fewer queries than this are searched on one thread
 _ADD_ROWS = 1 << 16         # rows normalised and added at a time (bounds the temporary copy)
 _HNSW_EF = (16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048)
 _IVF_NPROBE = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 1024, 2048, 4096)
@@ -133,7 +134,8 @@ class NeighbourIndex:
             ``[N, D]`` (or ``[D]``); normalised here.
         k : int
         threads : int, optional
-            faiss threads for this call (default: faiss's current setting).
+            faiss threads for this call; by default one for fewer than ``SMALL_BATCH`` queries
+            (waking a team of threads costs more than a single search) and faiss's setting otherwise.
 
         Returns
         -------
@@ -149,6 +151,8 @@ class NeighbourIndex:
         lengths[lengths == 0] = 1.0
         queries = np.ascontiguousarray(queries / lengths)
         faiss = _faiss()
+        if threads is None and len(queries) < SMALL_BATCH:
+            threads = 1
         with _threads(faiss, threads):
             sims, ids = self._index.search(queries, int(k))
         return ids, sims
