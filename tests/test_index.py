@@ -28,7 +28,7 @@ def kv():
 
 @pytest.fixture(scope="module")
 def hnsw(faiss, kv):
-    return kv.build_index(recall=0.95, threads=1)
+    return kv.build_index(method="hnsw", recall=0.95, threads=1)
 
 
 def test_tuned_index_reaches_the_recall_it_reports(hnsw, kv):
@@ -67,7 +67,7 @@ def test_indexer_protocol_gets_the_unit_query():
 
 
 def test_ivf_index(faiss, kv):
-    index = kv.build_index(method="ivf", recall=0.9, threads=1)
+    index = kv.build_index(recall=0.9, threads=1)              # ivf, the default
     assert index.recall >= 0.9 and "nprobe=" in index.describe_search()
     assert kv.most_similar("w1", topn=1, indexer=index)[0][0] == "w1"
 
@@ -128,7 +128,7 @@ def test_bad_arguments(faiss, kv):
         kv.build_index(method="annoy")
     with pytest.raises(ValueError, match="connectivity must be at least 2"):
         kv.build_index(connectivity=1)
-    index = kv.build_index(threads=1)
+    index = kv.build_index(method="hnsw", threads=1)
     with pytest.raises(ValueError, match="recall must be in"):
         index.tune(1.5)
     with pytest.raises(ValueError, match="takes ef="):

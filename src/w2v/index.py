@@ -264,16 +264,17 @@ class NeighbourIndex:
         return load_index(path, kv)
 
 
-def build_index(kv, method="hnsw", recall=None, connectivity=16, ef_construction=100, nlist=None,
+def build_index(kv, method="ivf", recall=None, connectivity=16, ef_construction=100, nlist=None,
                 sample=500, threads=None, seed=0):
     """Build an approximate nearest-neighbour index over ``kv``'s vectors (cosine similarity).
 
     Parameters
     ----------
     kv : KeyedVectors
-    method : {"hnsw", "ivf"}
-        ``"hnsw"``: a navigable small-world graph (faiss ``IndexHNSWFlat``; fast queries, slower to
-        build). ``"ivf"``: k-means lists scanned exhaustively (faiss ``IndexIVFFlat``; quick to build).
+    method : {"ivf", "hnsw"}
+        ``"ivf"`` (default): k-means lists scanned exhaustively (faiss ``IndexIVFFlat``); builds a
+        million words in minutes. ``"hnsw"``: a navigable small-world graph (faiss ``IndexHNSWFlat``);
+        2-3x faster queries at equal recall, but about 10x slower to build (see docs/big-vectors.md).
     recall : float, optional
         Tune the search effort to reach this recall@10 on ``sample`` words (see
         :meth:`NeighbourIndex.tune`); by default the effort is faiss's (HNSW ef 16 raised to 64,

@@ -502,7 +502,7 @@ class KeyedVectors:
         keys = self.index_to_key
         return [(keys[i], float(sims[i])) for i in best.tolist() if i not in exclude][:topn]
 
-    def build_index(self, method="hnsw", recall=None, **options):
+    def build_index(self, method="ivf", recall=None, **options):
         """An approximate nearest-neighbour index over these vectors; see :func:`w2v.index.build_index`.
 
         Needs the ``ann`` extra (faiss). Use it as ``kv.most_similar(word, indexer=index)``; save it

@@ -26,8 +26,9 @@ def register(subparsers):
     p.add_argument("model", metavar="MODEL", help=MODEL_HELP)
     p.add_argument("-o", "--output", metavar="FILE", required=True, help="where to write the index")
     p.add_argument("--recall", type=_fraction, default=0.95, help="recall@10 to reach (0.95)")
-    p.add_argument("--method", choices=ann.METHODS, default="hnsw",
-                   help="hnsw (graph; fast queries, default) or ivf (k-means lists; quick to build)")
+    p.add_argument("--method", choices=ann.METHODS, default="ivf",
+                   help="ivf (k-means lists; quick to build, default) or hnsw (graph; faster queries, "
+                        "slow to build)")
     p.add_argument("--connectivity", type=positive_int, default=16, help="HNSW links per word (16)")
     p.add_argument("--ef-construction", type=positive_int, default=100, help="HNSW build effort (100)")
     p.add_argument("--nlist", type=positive_int, default=None, help="IVF lists (2 sqrt(V))")
