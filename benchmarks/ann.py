@@ -1,8 +1,10 @@
 """Approximate nearest neighbours side by side: recall@10 against exact search, queries/s on one thread,
 build time and peak memory, for every candidate library, on generated and on trained vectors.
 
+    w2v train ../shared/corpora/en-dict.txt.gz -o /tmp/endict.w2v --save-vectors /tmp/endict.bin --binary \
+        --sg --size 300 --window 5 --negative 5 --epochs 5 --threads 2 --seed 1
     python benchmarks/ann.py                                   # 1,000,000 x 300 generated + en-dict vectors
-    python benchmarks/ann.py --dataset en-dict --vectors endict.bin
+    python benchmarks/ann.py --dataset en-dict --vectors /tmp/endict.bin
     python benchmarks/ann.py --dataset generated --words 100000 --candidates exact,usearch-hnsw
 
 Each candidate runs in its own process (its peak memory is its own), builds with ``--build-threads``
@@ -33,7 +35,7 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "src"))
 
-CANDIDATES = ("exact", "w2v-index", "usearch-hnsw", "faiss-hnsw", "faiss-ivf", "pynndescent", "gensim-annoy")
+CANDIDATES = ("exact", "w2v-index", "w2v-index-hnsw", "usearch-hnsw", "faiss-hnsw", "faiss-ivf", "pynndescent", "gensim-annoy")
 TOPN = 10
 
 
@@ -136,11 +138,11 @@ def worker(args):
         def search(row):
             return [keys[w] for w, _ in kv.most_similar(words[row], topn=TOPN)]
         sweep.append(("-", *timed_queries(search, query_ids, truth, limit=args.exact_queries)))
-    elif name == "w2v-index":
+    elif name in ("w2v-index", "w2v-index-hnsw"):
         from w2v import KeyedVectors
         kv = KeyedVectors(words, vectors)
         start = time.perf_counter()
-        index = kv.build_index(threads=args.build_threads)
+        index = kv.build_index(method="hnsw" if name.endswith("hnsw") else "ivf", threads=args.build_threads)
         build = time.perf_counter() - start
         keys = kv.key_to_index
         for target in (0.9, 0.95, 0.98):
@@ -231,8 +233,19 @@ def worker(args):
         sweep.append((f"num_trees={args.annoy_trees}", *timed_queries(search, query_ids, truth)))
     else:
         raise SystemExit(f"unknown candidate {name!r}")
-    print(json.dumps({"candidate": name, "build_s": build, "base_mb": base, "peak_mb": peak_mb(),
-                      "sweep": sweep}))
+    peak = peak_mb()
+    exact_qps = None
+    if name != "exact" and args.exact_queries:
+        # Exact search timed again in this process, right after the sweep: on a shared machine the
+        # load drifts between processes, and this ratio compares like with like.
+        from w2v import KeyedVectors
+        kv_exact = KeyedVectors(words, np.load(args.data, mmap_mode="r") if name == "gensim-annoy" else vectors)
+        kv_exact.most_similar(words[0])
+        exact_qps = timed_queries(lambda row: [kv_exact.key_to_index[w] for w, _ in
+                                               kv_exact.most_similar(words[row], topn=TOPN)],
+                                  query_ids, truth, limit=args.exact_queries)[1]
+    print(json.dumps({"candidate": name, "build_s": build, "base_mb": base, "peak_mb": peak,
+                      "sweep": sweep, "exact_qps_here": exact_qps}))
 
 
 def run_candidate(name, paths, args):
@@ -294,16 +307,19 @@ def report(dataset, shape, results, args):
     print(f"\n## {dataset}: {shape[0]:,} x {shape[1]}, {args.queries} word queries, recall@{TOPN} vs exact "
           f"most_similar, queries one at a time on 1 thread, build on {args.build_threads} threads")
     exact_qps = next((r["sweep"][0][2] for r in results if r["candidate"] == "exact" and "sweep" in r), None)
-    print("| candidate | setting | recall@10 | queries/s | x exact | build s | peak RSS MB | over the vectors MB |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| candidate | setting | recall@10 | queries/s | x exact | x exact, same process | build s "
+          "| peak RSS MB | over the vectors MB |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for r in results:
         if "error" in r:
-            print(f"| {r['candidate']} | - | - | - | - | - | - | {r['error']} |")
+            print(f"| {r['candidate']} | - | - | - | - | - | - | - | {r['error']} |")
             continue
+        here = r.get("exact_qps_here")
         for setting, recall, qps in r["sweep"]:
             ratio = f"{qps / exact_qps:.1f}" if exact_qps else "-"
-            print(f"| {r['candidate']} | {setting} | {recall:.4f} | {qps:,.0f} | {ratio} | {r['build_s']:.1f} | "
-                  f"{r['peak_mb']:,.0f} | {r['peak_mb'] - r['base_mb']:,.0f} |")
+            ratio_here = f"{qps / here:.1f}" if here else "-"
+            print(f"| {r['candidate']} | {setting} | {recall:.4f} | {qps:,.0f} | {ratio} | {ratio_here} | "
+                  f"{r['build_s']:.1f} | {r['peak_mb']:,.0f} | {r['peak_mb'] - r['base_mb']:,.0f} |")
     sys.stdout.flush()
 
 
@@ -316,7 +332,8 @@ def main(argv=None):
     parser.add_argument("--topics", type=int, default=2000, help="topic clusters of the generated vectors")
     parser.add_argument("--vectors", default="/tmp/endict.bin", help="trained en-dict vectors (any w2v file)")
     parser.add_argument("--queries", type=int, default=1000)
-    parser.add_argument("--exact-queries", type=int, default=100, help="queries timed for exact search")
+    parser.add_argument("--exact-queries", type=int, default=100,
+                        help="queries timed for exact search (in its own process, and again after each sweep)")
     parser.add_argument("--candidates", default=",".join(CANDIDATES))
     parser.add_argument("--build-threads", type=int, default=2)
     parser.add_argument("--hnsw-m", type=int, default=16, help="HNSW links per node (M, connectivity)")
