@@ -144,3 +144,10 @@ def test_without_faiss_the_error_names_the_extra(monkeypatch, kv, tmp_path):
     path.write_bytes(b"w2v-index\n")
     with pytest.raises(ValueError):          # not even an index: said before faiss is needed
         load_index(path, kv)
+
+
+def test_tiny_vocabulary_builds_silently(faiss, capfd):
+    kv = KeyedVectors(["a", "b", "c"], np.array([[1, 0], [1, 0.1], [0, 1]], dtype=np.float32))
+    index = kv.build_index()
+    assert [w for w, _ in kv.most_similar("a", topn=2, indexer=index)] == ["a", "b"]
+    assert capfd.readouterr().err == ""

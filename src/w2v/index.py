@@ -323,6 +323,7 @@ def build_index(kv, method="ivf", recall=None, connectivity=16, ef_construction=
             nlist = max(1, min(count, int(nlist if nlist is not None else min(2 * np.sqrt(count), count // 39))))
             index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
             index.cp.niter = 10
+            index.cp.min_points_per_centroid = 1       # a small vocabulary trains on what it has, silently
             rng = np.random.default_rng(seed)
             train_rows = np.sort(rng.choice(count, size=min(count, 40 * nlist), replace=False))
             index.train(_unit_rows(vectors, train_rows))
