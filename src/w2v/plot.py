@@ -149,6 +149,21 @@ def project_2d(vectors, method="pca", seed=0, perplexity=None):
     raise ValueError(f"method must be one of {METHODS}, not {method!r}")
 
 
+def project_unit(vectors, method="pca", seed=0):
+    """:func:`project_2d` of the rows scaled to unit length (zero rows stay zero): how maps place words.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from w2v.plot import project_unit
+    >>> project_unit(np.array([[2, 0], [0, 3], [0, 0]], dtype=np.float32)).shape
+    (3, 2)
+    """
+    vec = np.asarray(vectors, dtype=np.float64)
+    norms = np.linalg.norm(vec, axis=1, keepdims=True)
+    return project_2d(vec / np.where(norms > 0, norms, 1), method=method, seed=seed)
+
+
 def _save(fig, output, dpi):
     """Write the figure atomically: a failed or interrupted save leaves any previous file intact."""
     fmt = os.path.splitext(os.fspath(output))[1][1:].lower() or None   # None: matplotlib's default (png)
@@ -217,10 +232,7 @@ def plot_words(kv, words=None, top=None, method="pca", highlight=(), output="map
         logger.warning("not in the model, left out of the map: %s", ", ".join(missing))
     if len(index) < 2:
         raise ValueError(f"need at least 2 words the model knows to draw a map, got {len(index)}")
-    vec = np.asarray(kv.vectors[index], dtype=np.float64)
-    norms = np.linalg.norm(vec, axis=1, keepdims=True)
-    vec = vec / np.where(norms > 0, norms, 1)
-    xy = project_2d(vec, method=method, seed=seed)
+    xy = project_unit(kv.vectors[index], method=method, seed=seed)
 
     Figure, FigureCanvasAgg = _matplotlib()
     fig = Figure(figsize=figsize)

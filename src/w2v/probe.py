@@ -6,6 +6,7 @@ import importlib.resources
 import logging
 import math
 import os
+import re
 
 import numpy as np
 
@@ -189,6 +190,110 @@ def _parse_axis(axis):
     return a, b
 
 
+def _unit_of(kv, idx):
+    """Rows ``idx`` of the vectors scaled to unit length (float32; zero, NaN or inf rows become zeros)."""
+    v = np.asarray(kv.vectors[np.asarray(idx, dtype=np.int64)], dtype=np.float32).reshape(len(idx), -1)
+    norms = np.linalg.norm(v, axis=1)
+    ok = np.isfinite(norms) & (norms > 0)
+    unit = np.zeros_like(v)
+    unit[ok] = v[ok] / norms[ok, None]
+    return unit
+
+
+def _direction(kv, idx):
+    """Unit direction of an axis given by word rows: ``unit(a) - unit(b)`` for two, ``unit(a)`` for one."""
+    u = _unit_of(kv, idx)
+    direction = u[0] - u[1] if len(idx) == 2 else u[0]
+    norm = float(np.linalg.norm(direction))
+    return direction / norm if norm > 0 else direction
+
+
+def parse_axis_words(axis):
+    """The one or two words of a semantic axis: ``"good"``, ``"he:she"``, ``"he,she"`` or a tuple.
+
+    Examples
+    --------
+    >>> from w2v.probe import parse_axis_words
+    >>> parse_axis_words("he,she"), parse_axis_words("good"), parse_axis_words(("rich", "poor"))
+    (('he', 'she'), ('good',), ('rich', 'poor'))
+    """
+    parts = re.split("[:,]", axis) if isinstance(axis, str) else list(axis)
+    parts = tuple(p.strip() for p in parts)
+    if not 1 <= len(parts) <= 2 or not all(parts):
+        raise ValueError(f"axis {axis!r}: expected one word or two as 'a,b' (e.g. 'he,she' or 'good')")
+    return parts
+
+
+def axis_projections(kv, x, y=None, words=None):
+    """Place words on semantic axes: the cosine of each word with each axis' direction.
+
+    An axis of two words points from the second to the first (``unit(a) - unit(b)``, normalised,
+    as :func:`bias_projections`); an axis of one word points to it.
+
+    Parameters
+    ----------
+    kv : KeyedVectors
+        The vectors.
+    x, y : str or tuple of str
+        The axes (see :func:`parse_axis_words`); without ``y`` every point has ``y = 0``.
+    words : list of str, optional
+        Words to place (default: the bundled :data:`OCCUPATIONS`); the axes' own words are left out.
+
+    Returns
+    -------
+    dict
+        ``x``, ``y`` (each axis' words), ``points`` (``{"word", "x", "y", "count"}`` in the order
+        given) and ``missing`` (words the model lacks). A word of an axis that the model lacks
+        raises ``KeyError``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from w2v.keyedvectors import KeyedVectors
+    >>> from w2v.probe import axis_projections
+    >>> kv = KeyedVectors(["he", "she", "good", "nurse", "pilot"], np.array(
+    ...     [[1, 0, 0], [-1, 0, 0], [0, 1, 0], [-0.6, 0.8, 0], [0.6, 0, 0.8]], dtype=np.float32))
+    >>> r = axis_projections(kv, "he,she", "good", ["nurse", "pilot", "ghost"])
+    >>> [(p["word"], round(p["x"], 2), round(p["y"], 2)) for p in r["points"]], r["missing"]
+    ([('nurse', -0.6, 0.8), ('pilot', 0.6, 0.0)], ['ghost'])
+    """
+    lookup = _Lookup(kv)
+    if x is None:
+        raise ValueError("axis_projections needs an x axis")
+    axes, directions, own = [], [], set()
+    for axis in (x, y):
+        if axis is None:
+            axes.append(None)
+            directions.append(None)
+            continue
+        names = parse_axis_words(axis)
+        idx = []
+        for w in names:
+            i = lookup(w)
+            if i is None:
+                kv.get_index(w)                 # raises KeyError with close spellings
+                raise KeyError(f"{w!r} is not in the vocabulary")
+            idx.append(i)
+        own.update(idx)
+        axes.append([kv.index_to_key[i] for i in idx])
+        directions.append(_direction(kv, idx))
+    words = read_word_list(OCCUPATIONS) if words is None else list(words)
+    idx, missing = [], []
+    for w in dict.fromkeys(words):
+        i = lookup(w)
+        if i is None:
+            missing.append(w)
+        elif i not in own and i not in idx:
+            idx.append(i)
+    unit = _unit_of(kv, idx)
+    xs = unit @ directions[0] if idx else np.zeros(0)
+    ys = unit @ directions[1] if idx and directions[1] is not None else np.zeros(len(idx))
+    counts = getattr(kv, "counts", None)     # gensim's KeyedVectors has none
+    points = [{"word": kv.index_to_key[i], "x": _finite(a), "y": _finite(b),
+               "count": int(counts[i]) if counts is not None else 0} for i, a, b in zip(idx, xs, ys)]
+    return {"x": axes[0], "y": axes[1], "points": points, "missing": missing}
+
+
 def bias_projections(kv, axes, words=None):
     """Project words onto difference axes (``unit(a) - unit(b)``, normalised) and rank the gaps.
 
@@ -222,7 +327,6 @@ def bias_projections(kv, axes, words=None):
     """
     lookup = _Lookup(kv)
     words = read_word_list(OCCUPATIONS) if words is None else list(words)
-    unit = _unit_rows(kv, len(kv.index_to_key))
     out = []
     for axis in axes:
         a, b = _parse_axis(axis)
@@ -231,10 +335,7 @@ def bias_projections(kv, axes, words=None):
         ia, ib = lookup(a), lookup(b)
         entry["missing"] = [w for w, i in ((a, ia), (b, ib)) if i is None]
         if ia is not None and ib is not None:
-            direction = unit[ia] - unit[ib]
-            norm = float(np.linalg.norm(direction))
-            if norm > 0:
-                direction = direction / norm
+            direction = _direction(kv, [ia, ib])
             idx, kept = [], []
             for w in dict.fromkeys(words):
                 i = lookup(w)
@@ -243,7 +344,7 @@ def bias_projections(kv, axes, words=None):
                 elif i not in (ia, ib):
                     idx.append(i)
                     kept.append(w)
-            proj = unit[idx] @ direction if idx else np.zeros(0)
+            proj = _unit_of(kv, idx) @ direction if idx else np.zeros(0)
             order = np.argsort(-np.abs(proj), kind="stable")
             entry["ranking"] = [[kept[k], _finite(proj[k])] for k in order]
             entry["mean_abs_projection"] = _finite(np.abs(proj).mean()) if len(proj) else None

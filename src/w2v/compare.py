@@ -1,0 +1,135 @@
+"""Compare two sets of word vectors word by word: shared neighbours, and the words whose neighbourhoods differ most.
+
+Neighbours come from :meth:`KeyedVectors.most_similar` / :meth:`~KeyedVectors.most_similar_batch`; this module
+only compares the answers (Jaccard overlap of the two top-``n`` sets).
+"""
+import numpy as np
+
+from .keyedvectors import KeyedVectors
+
+__all__ = ["neighbour_overlap", "most_changed"]
+
+
+def _records(pairs):
+    return [{"word": w, "similarity": float(s)} for w, s in pairs]
+
+
+def _jaccard(a, b):
+    a, b = set(a), set(b)
+    return len(a & b) / len(a | b) if a | b else 1.0
+
+
+def neighbour_overlap(kv_a, kv_b, word, topn=10):
+    """A word's ``topn`` neighbours in two models, side by side, and the words they share.
+
+    Parameters
+    ----------
+    kv_a, kv_b : KeyedVectors
+    word : str
+        Must be in both vocabularies (``KeyError`` otherwise, naming the model by its position).
+    topn : int
+
+    Returns
+    -------
+    dict
+        ``word``, ``neighbors`` (two lists of ``{"word", "similarity"}``, as ``most_similar``),
+        ``shared`` (words in both lists, in the first list's order) and ``jaccard``
+        (``|A & B| / |A | B|``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from w2v.keyedvectors import KeyedVectors
+    >>> from w2v.compare import neighbour_overlap
+    >>> words = ["cat", "dog", "car", "bus"]
+    >>> a = KeyedVectors(words, np.array([[1, 0], [1, 0.1], [0, 1], [0.1, 1]], dtype=np.float32))
+    >>> b = KeyedVectors(words, np.array([[1, 0], [0, 1], [1, 0.1], [0.1, 1]], dtype=np.float32))
+    >>> r = neighbour_overlap(a, b, "cat", topn=2)
+    >>> r["shared"], round(r["jaccard"], 3)
+    (['bus'], 0.333)
+    """
+    answers = []
+    for position, kv in enumerate((kv_a, kv_b)):
+        if word not in kv:
+            raise KeyError(f"{word!r} is not in the vocabulary of model {position}")
+        answers.append(kv.most_similar(word, topn=topn))
+    in_b = {w for w, _ in answers[1]}
+    return {"word": word, "neighbors": [_records(a) for a in answers],
+            "shared": [w for w, _ in answers[0] if w in in_b],
+            "jaccard": _jaccard([w for w, _ in answers[0]], [w for w, _ in answers[1]])}
+
+
+def shared_vocabulary(kv_a, kv_b, limit=None):
+    """Words in both models, in the first model's order (most frequent first), at most ``limit``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from w2v.keyedvectors import KeyedVectors
+    >>> from w2v.compare import shared_vocabulary
+    >>> a = KeyedVectors(["x", "y", "z"], np.eye(3, dtype=np.float32))
+    >>> b = KeyedVectors(["z", "x"], np.eye(2, dtype=np.float32))
+    >>> shared_vocabulary(a, b)
+    ['x', 'z']
+    """
+    shared = []
+    for w in kv_a.index_to_key:
+        if w in kv_b.key_to_index:
+            shared.append(w)
+            if limit is not None and len(shared) >= limit:
+                break
+    return shared
+
+
+def most_changed(kv_a, kv_b, words=1000, topn=10, pool=20000, limit=50):
+    """The shared words whose neighbourhoods differ most between two models.
+
+    Both models are restricted to the same ``pool`` most frequent shared words (so a word missing
+    from one vocabulary does not count as a change); each of the ``words`` most frequent of them
+    gets its ``topn`` neighbours in each model, and the words with the smallest Jaccard overlap
+    of the two sets come first (ties: the more frequent first).
+
+    Parameters
+    ----------
+    kv_a, kv_b : KeyedVectors
+    words : int
+        How many frequent shared words to compare.
+    topn : int
+        Neighbours per word.
+    pool : int
+        Neighbours are searched among this many most frequent shared words.
+    limit : int
+        How many words to return.
+
+    Returns
+    -------
+    list of dict
+        ``{"word", "jaccard", "neighbors": [words in A, words in B]}``, most changed first.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from w2v.keyedvectors import KeyedVectors
+    >>> from w2v.compare import most_changed
+    >>> words = ["cat", "dog", "car", "bus"]
+    >>> a = KeyedVectors(words, np.array([[1, 0], [1, 0.1], [0, 1], [0.1, 1]], dtype=np.float32))
+    >>> b = KeyedVectors(words, np.array([[1, 0], [1, 0.1], [0.1, 1], [-1, 0.1]], dtype=np.float32))
+    >>> [(r["word"], r["jaccard"]) for r in most_changed(a, b, topn=1, limit=2)]
+    [('car', 0.0), ('cat', 1.0)]
+    """
+    for name, value in (("words", words), ("topn", topn), ("pool", pool), ("limit", limit)):
+        if int(value) < 1:
+            raise ValueError(f"{name} must be at least 1, not {value}")
+    shared = shared_vocabulary(kv_a, kv_b, limit=max(pool, words))
+    if len(shared) < 2:
+        raise ValueError(f"the two models share {len(shared)} words; need at least 2 to compare")
+    asked = shared[:words]
+    lists = []
+    for kv in (kv_a, kv_b):
+        rows = np.fromiter((kv.key_to_index[w] for w in shared), dtype=np.int64, count=len(shared))
+        sub = KeyedVectors(shared, kv.vectors[rows])
+        lists.append([[w for w, _ in answer] for answer in sub.most_similar_batch(asked, topn=topn)])
+    scored = [(_jaccard(na, nb), rank, w, na, nb)
+              for rank, (w, na, nb) in enumerate(zip(asked, *lists))]
+    scored.sort(key=lambda t: (t[0], t[1]))
+    return [{"word": w, "jaccard": j, "neighbors": [na, nb]} for j, _, w, na, nb in scored[:limit]]

@@ -1,0 +1,412 @@
+"""``w2v serve``'s JSON API, in-process (Starlette's TestClient) and on a live uvicorn server for raw paths."""
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import warnings
+
+import numpy as np
+import pytest
+
+pytest.importorskip("starlette", reason="w2v serve needs starlette")
+pytest.importorskip("httpx", reason="Starlette's TestClient needs httpx")
+uvicorn = pytest.importorskip("uvicorn", reason="w2v serve needs uvicorn")
+
+with warnings.catch_warnings():     # Starlette >= 1.x asks for httpx2 rather than httpx; both work
+    warnings.filterwarnings("ignore", message=".*httpx2")
+    from starlette.testclient import TestClient  # noqa: E402
+
+from w2v.cli import main  # noqa: E402
+from w2v.compare import most_changed, neighbour_overlap  # noqa: E402
+from w2v.keyedvectors import KeyedVectors  # noqa: E402
+from w2v.plot import project_unit  # noqa: E402
+from w2v.probe import axis_projections, probe  # noqa: E402
+from w2v.serve import ServedModel, create_app  # noqa: E402
+from w2v.serve.app import MAX_POINTS, MAX_TOPN  # noqa: E402
+
+pytestmark = pytest.mark.filterwarnings("ignore:.*httpx2")
+
+WORDS = ["the", "he", "she", "good", "bad", "king", "queen", "man", "woman", "doctor", "nurse", "Paris",
+         "paris", "france", "then", "them", "theory"] + [f"w{i}" for i in range(183)]
+
+
+def make_kv(seed, words=WORDS, dim=16):
+    rng = np.random.default_rng(seed)
+    counts = np.sort(rng.integers(5, 10000, len(words)))[::-1]
+    return KeyedVectors(words, rng.standard_normal((len(words), dim)).astype(np.float32), counts=counts)
+
+
+@pytest.fixture(scope="module")
+def kvs():
+    return [make_kv(1), make_kv(2, words=WORDS[:17][::-1] + WORDS[17:150] + ["only_b"])]
+
+
+@pytest.fixture(scope="module")
+def client(kvs):
+    models = [ServedModel("a.w2v", kvs[0]), ServedModel("b.w2v", kvs[1])]
+    with TestClient(create_app(models)) as c:
+        yield c
+
+
+def ok(client, url, **params):
+    r = client.get(url, params=params)
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("application/json")
+    return r.json()
+
+
+def pairs(results):
+    return [{"word": w, "similarity": pytest.approx(s, abs=1e-7)} for w, s in results]
+
+
+# ---- answers match the library ----------------------------------------------------------------
+
+
+def test_models(client):
+    assert ok(client, "/api/models") == [{"name": "a.w2v", "words": 200, "dimensions": 16},
+                                         {"name": "b.w2v", "words": 151, "dimensions": 16}]
+
+
+@pytest.mark.parametrize("model, word, topn", [(0, "king", 10), (0, "w5", 1), (1, "woman", 25), (0, "Paris", 199)])
+def test_neighbors_are_most_similar(client, kvs, model, word, topn):
+    body = ok(client, "/api/neighbors", word=word, topn=topn, model=model)
+    assert body["word"] == word
+    assert body["neighbors"] == pairs(kvs[model].most_similar(word, topn=topn))
+    assert len(body["neighbors"]) == min(topn, len(kvs[model]) - 1)
+
+
+def test_neighbors_default_topn_and_model(client, kvs):
+    assert ok(client, "/api/neighbors", word="queen")["neighbors"] == pairs(kvs[0].most_similar("queen", topn=10))
+
+
+@pytest.mark.parametrize("method", ["add", "mul"])
+def test_analogy(client, kvs, method):
+    body = ok(client, "/api/analogy", a="man", b="king", c="woman", topn=5, method=method)
+    kv = kvs[0]
+    expected = (kv.most_similar(positive=["king", "woman"], negative=["man"], topn=5) if method == "add"
+                else kv.most_similar_cosmul(positive=["king", "woman"], negative=["man"], topn=5))
+    assert body["answers"] == pairs(expected)
+    assert body["method"] == method
+
+
+def test_analogy_defaults_to_3cosadd(client, kvs):
+    body = ok(client, "/api/analogy", a="man", b="king", c="woman")
+    assert body["answers"] == pairs(kvs[0].most_similar(positive=["king", "woman"], negative=["man"], topn=10))
+
+
+def test_complete_by_prefix_case_insensitive_most_frequent_first(client):
+    assert ok(client, "/api/complete", prefix="the")["words"] == ["the", "then", "them", "theory"]
+    assert ok(client, "/api/complete", prefix="The", limit=2)["words"] == ["the", "then"]
+    assert ok(client, "/api/complete", prefix="par")["words"] == ["Paris", "paris"]
+    assert ok(client, "/api/complete", prefix="w1", limit=3)["words"] == ["w1", "w10", "w11"]
+    assert ok(client, "/api/complete", prefix="zzz")["words"] == []
+
+
+def test_map_top(client, kvs):
+    body = ok(client, "/api/map", top=50)
+    kv = kvs[0]
+    assert [p["word"] for p in body["points"]] == kv.index_to_key[:50]
+    assert [p["count"] for p in body["points"]] == kv.counts[:50].tolist()
+    xy = project_unit(kv.vectors[:50])
+    np.testing.assert_allclose([[p["x"], p["y"]] for p in body["points"]], xy, atol=1e-5)
+
+
+def test_map_words_keeps_order_and_drops_repeats(client, kvs):
+    body = ok(client, "/api/map", words="queen,king,man,queen", method="pca", model=1)
+    assert [p["word"] for p in body["points"]] == ["queen", "king", "man"]
+    kv = kvs[1]
+    rows = [kv.key_to_index[w] for w in ("queen", "king", "man")]
+    np.testing.assert_allclose([[p["x"], p["y"]] for p in body["points"]], project_unit(kv.vectors[rows]), atol=1e-5)
+
+
+def test_map_tsne(client):
+    pytest.importorskip("sklearn", reason="t-SNE needs scikit-learn")
+    body = ok(client, "/api/map", top=30, method="tsne")
+    assert len(body["points"]) == 30 and body["method"] == "tsne"
+    assert all(np.isfinite([p["x"], p["y"]]).all() for p in body["points"])
+
+
+def test_map_ten_thousand_points():
+    words = [f"w{i}" for i in range(MAX_POINTS + 5)]
+    kv = KeyedVectors(words, np.random.default_rng(0).standard_normal((len(words), 8)).astype(np.float32))
+    with TestClient(create_app([ServedModel("big", kv)])) as c:
+        assert len(ok(c, "/api/map", top=MAX_POINTS)["points"]) == MAX_POINTS
+        assert c.get("/api/map", params={"top": MAX_POINTS + 1}).status_code == 400
+
+
+def test_axes(client, kvs):
+    body = ok(client, "/api/axes", x="he,she", y="good,bad", words="doctor,nurse,king,he")
+    assert body == json.loads(json.dumps(axis_projections(kvs[0], ("he", "she"), ("good", "bad"),
+                                                          ["doctor", "nurse", "king", "he"])))
+    assert [p["word"] for p in body["points"]] == ["doctor", "nurse", "king"]    # the axis' own words left out
+    assert body["x"] == ["he", "she"] and body["y"] == ["good", "bad"]
+
+
+def test_axes_one_word_and_top(client, kvs):
+    body = ok(client, "/api/axes", x="good", top=20)
+    kv = kvs[0]
+    unit = kv.vectors / np.linalg.norm(kv.vectors, axis=1, keepdims=True)
+    expected = {w: float(unit[kv.key_to_index[w]] @ unit[kv.key_to_index["good"]]) for w in kv.index_to_key[:20]}
+    assert {p["word"]: p["x"] for p in body["points"]} == pytest.approx({w: v for w, v in expected.items() if w != "good"}, abs=1e-6)
+    assert body["y"] is None and all(p["y"] == 0 for p in body["points"])
+
+
+def test_axes_default_words_are_the_probes_occupations(client, kvs):
+    body = ok(client, "/api/axes", x="he,she")
+    assert [p["word"] for p in body["points"]] == ["doctor", "nurse"]     # the occupations the model knows
+    assert "engineer" in body["missing"]
+
+
+def test_probe_is_what_w2v_probe_json_prints(client, kvs):
+    assert ok(client, "/api/probe") == json.loads(json.dumps(probe(kvs[0])))
+    assert ok(client, "/api/probe", model=1)["vocabulary"] == 151
+
+
+def test_compare(client, kvs):
+    body = ok(client, "/api/compare", word="king", topn=7)
+    expected = json.loads(json.dumps(neighbour_overlap(kvs[0], kvs[1], "king", topn=7)))
+    assert body["models"] == ["a.w2v", "b.w2v"]
+    assert body["shared"] == expected["shared"] and body["jaccard"] == pytest.approx(expected["jaccard"])
+    assert body["neighbors"] == expected["neighbors"]
+
+
+def test_differ(client, kvs):
+    body = ok(client, "/api/differ", words=100, topn=5, limit=10)
+    expected = most_changed(kvs[0], kvs[1], words=100, topn=5, pool=20000, limit=10)
+    assert body["words"] == json.loads(json.dumps(expected))
+    assert [r["jaccard"] for r in body["words"]] == sorted(r["jaccard"] for r in body["words"])
+    same = ok(client, "/api/differ", a=0, b=0, words=20, topn=5, limit=3)
+    assert [r["jaccard"] for r in same["words"]] == [1.0, 1.0, 1.0]
+
+
+# ---- the page and its assets ----------------------------------------------------------------
+
+
+def test_page_and_assets(client):
+    page = client.get("/")
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+    for name, kind in (("app.js", "javascript"), ("app.css", "text/css")):
+        r = client.get(f"/static/{name}")
+        assert r.status_code == 200 and kind in r.headers["content-type"]
+        assert f"static/{name}" in page.text
+    assert "http" not in page.text.replace("http-equiv", "")          # no CDN: works offline
+
+
+@pytest.mark.parametrize("url", ["/", "/api/models", "/api/neighbors?word=nope", "/static/nope.js", "/x"])
+def test_security_headers_everywhere(client, url):
+    headers = client.get(url).headers
+    assert "default-src 'none'" in headers["content-security-policy"]
+    assert "script-src 'self'" in headers["content-security-policy"]
+    assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_allowed_hosts(kvs):
+    app = create_app([ServedModel("a", kvs[0])], allowed_hosts=["127.0.0.1", "localhost"])
+    with TestClient(app, base_url="http://127.0.0.1") as c:
+        assert c.get("/api/models").status_code == 200
+    with TestClient(app, base_url="http://evil.example") as c:
+        assert c.get("/api/models").status_code == 400
+
+
+# ---- bad input: 4xx with a JSON error, and the server keeps answering -----------------------------
+
+BAD = [
+    ("/api/neighbors", {}, 400),
+    ("/api/neighbors", {"word": ""}, 400),
+    ("/api/neighbors", {"word": "   "}, 400),
+    ("/api/neighbors", {"word": "zebra"}, 404),
+    ("/api/neighbors", {"word": "king", "topn": "ten"}, 400),
+    ("/api/neighbors", {"word": "king", "topn": "0"}, 400),
+    ("/api/neighbors", {"word": "king", "topn": "-3"}, 400),
+    ("/api/neighbors", {"word": "king", "topn": str(MAX_TOPN + 1)}, 400),
+    ("/api/neighbors", {"word": "king", "topn": "9" * 5000}, 400),
+    ("/api/neighbors", {"word": "king", "topn": "1e3"}, 400),
+    ("/api/neighbors", {"word": "king", "model": "2"}, 400),
+    ("/api/neighbors", {"word": "king", "model": "-1"}, 400),
+    ("/api/neighbors", {"word": "king", "model": "a"}, 400),
+    ("/api/neighbors", {"word": "x" * 600}, 400),
+    ("/api/neighbors", {"word": "x" * 30000}, 400),
+    ("/api/neighbors", {"word": "only_b", "model": "0"}, 404),
+    ("/api/neighbors", {"word": "\x00../../etc/passwd"}, 404),
+    ("/api/analogy", {"a": "man", "b": "king"}, 400),
+    ("/api/analogy", {"a": "man", "b": "king", "c": "unicorn"}, 404),
+    ("/api/analogy", {"a": "man", "b": "king", "c": "woman", "method": "div"}, 400),
+    ("/api/analogy", {"a": "man", "b": "king", "c": "woman", "topn": "100000"}, 400),
+    ("/api/complete", {}, 400),
+    ("/api/complete", {"prefix": "a", "limit": "1000000"}, 400),
+    ("/api/complete", {"prefix": "a", "limit": "0"}, 400),
+    ("/api/map", {}, 400),
+    ("/api/map", {"top": "1"}, 400),
+    ("/api/map", {"top": "many"}, 400),
+    ("/api/map", {"top": str(MAX_POINTS + 1)}, 400),
+    ("/api/map", {"top": "10", "words": "king,queen"}, 400),
+    ("/api/map", {"words": "king"}, 400),
+    ("/api/map", {"words": ",,,"}, 400),
+    ("/api/map", {"words": "king,unicorn"}, 404),
+    ("/api/map", {"top": "10", "method": "umap"}, 400),
+    ("/api/map", {"words": "king,queen", "method": "tsne"}, 400),
+    ("/api/axes", {}, 400),
+    ("/api/axes", {"x": "he,she,it"}, 400),
+    ("/api/axes", {"x": "he,"}, 400),
+    ("/api/axes", {"x": "he,unicorn"}, 404),
+    ("/api/axes", {"x": "he,she", "y": "good,unicorn"}, 404),
+    ("/api/axes", {"x": "he,she", "words": "king,unicorn"}, 404),
+    ("/api/axes", {"x": "he,she", "top": "0"}, 400),
+    ("/api/probe", {"model": "7"}, 400),
+    ("/api/compare", {"word": "only_b"}, 404),
+    ("/api/compare", {"word": "king", "b": "5"}, 400),
+    ("/api/differ", {"words": "0"}, 400),
+    ("/api/differ", {"topn": "1000"}, 400),
+    ("/api/nothing", {}, 404),
+    ("/static/index.html.bak", {}, 404),
+]
+
+
+@pytest.mark.parametrize("url, params, status", BAD)
+def test_bad_input_is_4xx_json_and_the_server_keeps_answering(client, url, params, status):
+    r = client.get(url, params=params)
+    assert r.status_code == status, r.text
+    body = r.json()
+    assert set(body) == {"error"} and body["error"] and "Traceback" not in body["error"]
+    assert ok(client, "/api/neighbors", word="king", topn=3)["neighbors"]
+
+
+def test_unknown_word_suggests_spellings(client):
+    r = client.get("/api/neighbors", params={"word": "kng"})
+    assert r.status_code == 404 and "'king'" in r.json()["error"]
+
+
+def test_wrong_method_is_405_json(client):
+    r = client.post("/api/neighbors", params={"word": "king"})
+    assert r.status_code == 405 and r.json() == {"error": "method not allowed"}
+
+
+def test_internal_error_is_json_500_without_traceback(kvs, caplog):
+    model = ServedModel("a", kvs[0])
+
+    def broken(**kwargs):
+        raise RuntimeError("a bug")
+
+    model.most_similar = broken
+    with TestClient(create_app([model]), raise_server_exceptions=False) as c:
+        r = c.get("/api/neighbors", params={"word": "king"})
+        assert r.status_code == 500
+        assert r.json() == {"error": "internal error (the server's log has the details)"}
+        assert ok(c, "/api/models")
+    assert "a bug" in caplog.text        # the traceback goes to the server's log
+
+
+# ---- a live server: raw paths, concurrency, the command line ------------------------------------
+
+
+@pytest.fixture
+def live(kvs):
+    """A uvicorn server on a free port of 127.0.0.1, in a thread; yields (host, port, models)."""
+    models = [ServedModel("a.w2v", kvs[0])]
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)
+    server = uvicorn.Server(uvicorn.Config(create_app(models), log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    yield "127.0.0.1", sock.getsockname()[1], models
+    server.should_exit = True
+    thread.join(10)
+    sock.close()
+
+
+def raw_get(host, port, path):
+    conn = http.client.HTTPConnection(host, port, timeout=20)
+    conn.putrequest("GET", path, skip_accept_encoding=True)     # the path as is: no client-side clean-up
+    conn.endheaders()
+    r = conn.getresponse()
+    body = r.read()
+    conn.close()
+    return r.status, body
+
+
+@pytest.mark.parametrize("path", [
+    "/static/../../etc/passwd", "/static/%2e%2e/%2e%2e/etc/passwd", "/static/..%2f..%2fetc%2fpasswd",
+    "/static/%252e%252e%252fetc%252fpasswd", "/static/app.js/../../../etc/passwd", "/../../etc/passwd",
+    "/static/..\\..\\etc\\passwd", "/static//etc/passwd", "/static/%2fetc%2fpasswd", "/static/",
+    "/static/../serve/app.py", "/static/./app.js/..",
+])
+def test_path_traversal_is_404(live, path):
+    host, port, _ = live
+    status, body = raw_get(host, port, path)
+    assert status == 404, (path, body[:200])
+    assert b"root:" not in body and b"import" not in body
+    assert raw_get(host, port, "/api/models")[0] == 200
+
+
+def test_a_slow_query_does_not_block_the_others(live):
+    host, port, models = live
+    release = threading.Event()
+
+    def slow_probe():
+        release.wait(10)
+        return {"slow": True}
+
+    models[0].probe_report = slow_probe
+    done = []
+    slow = threading.Thread(target=lambda: done.append(raw_get(host, port, "/api/probe")))
+    slow.start()
+    time.sleep(0.2)
+    start = time.monotonic()
+    status, _ = raw_get(host, port, "/api/neighbors?word=king")
+    fast = time.monotonic() - start
+    release.set()
+    slow.join(10)
+    assert status == 200 and fast < 5
+    assert done and done[0][0] == 200 and json.loads(done[0][1]) == {"slow": True}
+
+
+def test_cli_errors_are_one_line(tmp_path, capsys):
+    assert main(["serve", str(tmp_path / "missing.w2v"), "--port", "0"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "missing.w2v" in err
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen(1)
+    try:
+        assert main(["serve", str(tmp_path / "missing.w2v"), "--port", str(busy.getsockname()[1])]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "cannot listen" in err
+    finally:
+        busy.close()
+    assert main(["serve", "x.w2v", "--port", "70000"]) == 2
+    assert main(["serve", "x.w2v", "--host", "no such host.invalid"]) == 2
+
+
+def _serve(args, tmp_path):
+    """Start ``w2v serve`` in a process; return it and the address it printed."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([os.path.join(os.path.dirname(__file__), "..", "src"),
+                                                      os.environ.get("PYTHONPATH", "")]))
+    proc = subprocess.Popen([sys.executable, "-m", "w2v", "serve", *args, "--port", "0"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = proc.stdout.readline()
+    return proc, line
+
+
+@pytest.mark.parametrize("host, warns", [("127.0.0.1", False), ("0.0.0.0", True)])
+def test_cli_serves_and_prints_its_address(tmp_path, kvs, host, warns):
+    path = tmp_path / "a.txt"
+    kvs[0].save_word2vec_format(path)
+    proc, line = _serve([str(path), "--host", host], tmp_path)
+    try:
+        assert line.startswith("serving a.txt (200 words x 16) at http://"), line
+        url = line.split(" at ")[1].split()[0]
+        port = int(url.rsplit(":", 1)[1].strip("/"))
+        status, body = raw_get("127.0.0.1", port, "/api/models")
+        assert status == 200 and json.loads(body)[0]["words"] == 200
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=20)
+    assert ("anyone who can reach this machine" in err) == warns
