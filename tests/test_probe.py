@@ -168,3 +168,31 @@ def test_report_has_all_four_checks_and_verdict():
                     "Verdict:"):
         assert heading in text
     assert "king:man :: queen:?" in text and "woman (cos" in text
+
+
+def test_parse_axis_words():
+    from w2v.probe import parse_axis_words
+
+    assert parse_axis_words("he:she") == ("he", "she")
+    assert parse_axis_words(" he , she ") == ("he", "she")
+    assert parse_axis_words("good") == ("good",)
+    for bad in ("a,b,c", "he,", "", ","):
+        with pytest.raises(ValueError, match="axis"):
+            parse_axis_words(bad)
+
+
+def test_axis_projections_match_bias_projections():
+    from w2v.probe import axis_projections
+
+    rng = np.random.default_rng(3)
+    words = ["he", "she", "good", "doctor", "nurse", "pilot", "tree"]
+    kv = KeyedVectors(words, rng.standard_normal((len(words), 8)).astype(np.float32), counts=[7, 6, 5, 4, 3, 2, 1])
+    r = axis_projections(kv, "he,she", "good", ["doctor", "nurse", "pilot", "she", "ghost"])
+    [bias] = bias_projections(kv, ["he:she"], ["doctor", "nurse", "pilot", "ghost"])
+    assert {p["word"]: p["x"] for p in r["points"]} == pytest.approx(dict(bias["ranking"]), abs=1e-6)
+    unit = kv.vectors / np.linalg.norm(kv.vectors, axis=1, keepdims=True)
+    assert [p["y"] for p in r["points"]] == pytest.approx(unit[[3, 4, 5]] @ unit[2], abs=1e-6)
+    assert [p["count"] for p in r["points"]] == [4, 3, 2]
+    assert r["x"] == ["he", "she"] and r["y"] == ["good"] and r["missing"] == ["ghost"]
+    with pytest.raises(KeyError, match="unicorn"):
+        axis_projections(kv, "he,unicorn")

@@ -79,6 +79,38 @@ def test_neighbors_are_most_similar(client, kvs, model, word, topn):
     assert len(body["neighbors"]) == min(topn, len(kvs[model]) - 1)
 
 
+def test_concurrent_neighbour_queries_are_batched_with_the_same_answers(kvs):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from w2v.serve.models import NeighbourBatcher
+
+    kv = kvs[0]
+    batcher = NeighbourBatcher(kv)
+    calls = []
+    original = kv.most_similar_batch
+    kv.most_similar_batch = lambda words, topn: calls.append(len(words)) or original(words, topn=topn)
+    try:
+        words = kv.index_to_key[:120] + ["not-a-word"]
+        topns = [1 + i % 13 for i in range(len(words))]
+
+        def ask(args):
+            try:
+                return batcher.most_similar(*args)
+            except KeyError as e:
+                return e
+
+        with ThreadPoolExecutor(16) as pool:
+            answers = list(pool.map(ask, zip(words, topns)))
+    finally:
+        del kv.most_similar_batch
+    for w, topn, answer in zip(words[:-1], topns, answers):
+        expected = kv.most_similar(w, topn=topn)
+        assert [x for x, _ in answer] == [x for x, _ in expected]
+        assert [s for _, s in answer] == pytest.approx([s for _, s in expected], abs=1e-6)
+    assert isinstance(answers[-1], KeyError)              # the bad query fails alone
+    assert calls and max(calls) > 1                       # some queries shared a matrix product
+
+
 def test_neighbors_default_topn_and_model(client, kvs):
     assert ok(client, "/api/neighbors", word="queen")["neighbors"] == pairs(kvs[0].most_similar("queen", topn=10))
 
@@ -288,10 +320,10 @@ def test_wrong_method_is_405_json(client):
 def test_internal_error_is_json_500_without_traceback(kvs, caplog):
     model = ServedModel("a", kvs[0])
 
-    def broken(**kwargs):
+    def broken(word, topn):
         raise RuntimeError("a bug")
 
-    model.most_similar = broken
+    model.neighbours = broken
     with TestClient(create_app([model]), raise_server_exceptions=False) as c:
         r = c.get("/api/neighbors", params={"word": "king"})
         assert r.status_code == 500

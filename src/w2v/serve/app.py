@@ -161,7 +161,7 @@ def _routes(models):
         word = _text(request, "word")
         topn = _int(request, "topn", 10, 1, MAX_TOPN)
         _known(model, word)
-        results = await run_in_threadpool(model.most_similar, positive=[word], topn=topn)
+        results = await run_in_threadpool(model.neighbours, word, topn)
         return JSONResponse({"word": word, "model": model.name, "neighbors": _pairs(results)})
 
     async def analogy(request):
@@ -315,15 +315,14 @@ def create_app(models, allowed_hosts=None):
     Examples
     --------
     >>> import numpy as np
-    >>> from starlette.testclient import TestClient
     >>> from w2v.keyedvectors import KeyedVectors
     >>> from w2v.serve import ServedModel, create_app
     >>> kv = KeyedVectors(["cat", "dog", "car"], np.array([[1, 0], [1, 0.1], [0, 1]], dtype=np.float32))
-    >>> client = TestClient(create_app([ServedModel("toy", kv)]))
-    >>> client.get("/api/neighbors", params={"word": "cat", "topn": 1}).json()["neighbors"][0]["word"]
-    'dog'
-    >>> client.get("/api/neighbors", params={"word": "zebra"}).status_code
-    404
+    >>> app = create_app([ServedModel("toy", kv)])
+    >>> sorted(r.path for r in app.routes if r.path.startswith("/api/m"))
+    ['/api/map', '/api/models']
+
+    Serve it with any ASGI server, e.g. ``uvicorn.run(app, host="127.0.0.1", port=8000)``.
     """
     if not models:
         raise ValueError("create_app needs at least one model")

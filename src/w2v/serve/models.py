@@ -5,6 +5,7 @@ server keeps between requests.
 """
 import bisect
 import os
+import queue
 import threading
 
 import numpy as np
@@ -12,7 +13,77 @@ import numpy as np
 from ..keyedvectors import load_any
 from ..probe import probe
 
-__all__ = ["ServedModel", "load_models"]
+__all__ = ["ServedModel", "load_models", "NeighbourBatcher"]
+
+#: Neighbour queries answered by one matrix product at most.
+MAX_BATCH = 64
+
+
+class _AnswerOneByOne(Exception):
+    """A batch of one: answered by ``most_similar`` itself."""
+
+
+class NeighbourBatcher:
+    """Answers single-word neighbour queries from many threads, several per matrix product.
+
+    Exact search reads every vector for each query; on a large model that read, not the arithmetic,
+    is the cost. A worker thread takes all queries waiting at that moment and answers them with one
+    :meth:`KeyedVectors.most_similar_batch` (one pass over the vectors); a query alone is answered by
+    :meth:`KeyedVectors.most_similar` itself. Both give the same words in the same order; the
+    similarities of a batch may differ from ``most_similar``'s in the last float32 digit.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from w2v.keyedvectors import KeyedVectors
+    >>> kv = KeyedVectors(["a", "b", "c"], np.array([[1, 0], [1, 0.1], [0, 1]], dtype=np.float32))
+    >>> [w for w, _ in NeighbourBatcher(kv).most_similar("a", topn=2)]
+    ['b', 'c']
+    """
+
+    def __init__(self, kv, max_batch=MAX_BATCH):
+        self.kv = kv
+        self.max_batch = max_batch
+        self._queue = queue.Queue()
+        self._worker = None
+        self._start_lock = threading.Lock()
+
+    def most_similar(self, word, topn):
+        """``kv.most_similar(word, topn=topn)``, batched with the queries of other threads."""
+        job = {"word": word, "topn": topn, "done": threading.Event()}
+        with self._start_lock:
+            if self._worker is None:
+                self._worker = threading.Thread(target=self._run, name="w2v-neighbours", daemon=True)
+                self._worker.start()
+        self._queue.put(job)
+        job["done"].wait()
+        if "error" in job:
+            raise job["error"]
+        return job["result"]
+
+    def _run(self):
+        while True:
+            jobs = [self._queue.get()]
+            while len(jobs) < self.max_batch:
+                try:
+                    jobs.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            try:
+                if len(jobs) == 1:
+                    raise _AnswerOneByOne
+                topn = max(j["topn"] for j in jobs)
+                answers = self.kv.most_similar_batch([j["word"] for j in jobs], topn=topn)
+                for job, answer in zip(jobs, answers):
+                    job["result"] = answer[:job["topn"]]
+            except Exception:                # one bad query must not fail the others
+                for job in jobs:
+                    try:
+                        job["result"] = self.kv.most_similar(job["word"], topn=job["topn"])
+                    except Exception as e:   # handed to the waiting request, which raises it
+                        job["error"] = e
+            for job in jobs:
+                job["done"].set()
 
 
 class ServedModel:
@@ -33,7 +104,7 @@ class ServedModel:
     >>> from w2v.keyedvectors import KeyedVectors
     >>> m = ServedModel("toy", KeyedVectors(["the", "then", "cat", "The"], np.eye(4, dtype=np.float32)))
     >>> m.complete("th", 5), m.describe()
-    (['the', 'The', 'then'], {'name': 'toy', 'words': 4, 'dimensions': 4})
+    (['the', 'then', 'The'], {'name': 'toy', 'words': 4, 'dimensions': 4})
     """
 
     def __init__(self, name, kv, indexer=None):
@@ -44,15 +115,17 @@ class ServedModel:
         self._probe_lock = threading.Lock()
         self._prefix = None          # (case-folded words sorted, their rows)
         self._probe = None
+        self._batcher = NeighbourBatcher(kv)
 
     def describe(self):
         return {"name": self.name, "words": len(self.kv), "dimensions": self.kv.vector_size}
 
-    def most_similar(self, **kwargs):
-        """``kv.most_similar`` with this model's index, when it has one."""
+    def neighbours(self, word, topn):
+        """``kv.most_similar(word, topn=topn)``: through this model's index when it has one, else
+        exact and batched with concurrent queries (:class:`NeighbourBatcher`)."""
         if self.indexer is not None:
-            kwargs["indexer"] = self.indexer
-        return self.kv.most_similar(**kwargs)
+            return self.kv.most_similar(word, topn=topn, indexer=self.indexer)
+        return self._batcher.most_similar(word, topn)
 
     def complete(self, prefix, limit):
         """Up to ``limit`` words starting with ``prefix`` (case-insensitive), most frequent first."""

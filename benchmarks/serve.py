@@ -1,0 +1,191 @@
+"""How fast ``w2v serve`` answers: neighbour latency under concurrent clients, and the page's first load.
+
+    python benchmarks/serve.py                       # 1,000,000 words x 300, 8 clients x 50 queries
+    python benchmarks/serve.py --words 100000 --clients 4 --queries 20
+
+The server runs in a process of its own (uvicorn, as ``w2v serve`` runs it) on 127.0.0.1 and a free port,
+serving generated vectors (a seeded normal draw; the figures depend on the shape, not on the values).
+Each client is a thread with its own keep-alive connection asking ``/api/neighbors?word=W&topn=10`` for
+random words, one request after another. All traffic stays on 127.0.0.1; every loop is bounded.
+
+The page's first load is timed with Playwright and Chromium when both are installed (from navigation to
+the page's ``data-ready`` mark: the page, its script and style, the model list and the first map of the
+1,000 most frequent words); without them only the three files' download is timed.
+"""
+import argparse
+import http.client
+import json
+import multiprocessing
+import os
+import platform
+import shutil
+import socket
+import statistics
+import threading
+import time
+
+import numpy as np
+
+
+def _serve(words, dim, seed, ready):
+    import uvicorn
+
+    from w2v.keyedvectors import KeyedVectors
+    from w2v.serve import ServedModel, create_app
+
+    rng = np.random.default_rng(seed)
+    vectors = rng.standard_normal((words, dim), dtype=np.float32)
+    counts = np.arange(words, 0, -1, dtype=np.int64)
+    kv = KeyedVectors([f"w{i}" for i in range(words)], vectors, counts=counts)
+    kv.norms                                  # as after the first query
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(256)
+    ready.put(sock.getsockname()[1])
+    config = uvicorn.Config(create_app([ServedModel(f"generated-{words}x{dim}", kv)]), log_level="warning",
+                            lifespan="off")
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+def _get(conn, path):
+    conn.request("GET", path)
+    r = conn.getresponse()
+    body = r.read()
+    if r.status != 200:
+        raise RuntimeError(f"{path}: HTTP {r.status} {body[:200]!r}")
+    return body
+
+
+def neighbour_latencies(port, words, clients, queries, seed):
+    """Per-request seconds for ``clients`` threads each sending ``queries`` requests."""
+    latencies, errors = [], []
+    lock = threading.Lock()
+    barrier = threading.Barrier(clients)
+
+    def client(k):
+        rng = np.random.default_rng(seed + k)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        mine = []
+        try:
+            barrier.wait()
+            for w in rng.integers(0, words, queries):
+                start = time.perf_counter()
+                json.loads(_get(conn, f"/api/neighbors?word=w{w}&topn=10"))
+                mine.append(time.perf_counter() - start)
+        except Exception as e:     # reported below, not swallowed
+            errors.append(repr(e))
+        finally:
+            conn.close()
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - start
+    if errors:
+        raise RuntimeError(f"{len(errors)} clients failed: {errors[0]}")
+    return np.array(latencies), wall
+
+
+def page_load(port):
+    """Seconds to the page's ready mark in headless Chromium, or None without Playwright/Chromium."""
+    chromium = os.environ.get("W2V_CHROMIUM") or shutil.which("chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None, "playwright is not installed"
+    if not chromium:
+        return None, "no chromium"
+    times = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium)
+        for _ in range(3):
+            context = browser.new_context()          # a cold cache each time
+            page = context.new_page()
+            start = time.perf_counter()
+            page.goto(f"http://127.0.0.1:{port}/")
+            page.wait_for_selector("body[data-ready='1']", timeout=60000)
+            times.append(time.perf_counter() - start)
+            context.close()
+        browser.close()
+    return times, None
+
+
+def files_load(port, repeats=5):
+    times = []
+    for _ in range(repeats):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        start = time.perf_counter()
+        for path in ("/", "/static/app.js", "/static/app.css"):
+            _get(conn, path)
+        times.append(time.perf_counter() - start)
+        conn.close()
+    return times
+
+
+def summary(lat):
+    ms = lat * 1000
+    return (f"p50 {np.percentile(ms, 50):.1f} ms, p95 {np.percentile(ms, 95):.1f} ms, "
+            f"max {ms.max():.1f} ms over {len(ms)} requests")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--words", type=int, default=1_000_000)
+    parser.add_argument("--dim", type=int, default=300)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--queries", type=int, default=50, help="requests per client")
+    parser.add_argument("--rounds", type=int, default=3, help="repeats of the concurrent run")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+
+    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+          f"numpy {np.__version__}")
+    ctx = multiprocessing.get_context("spawn")
+    ready = ctx.Queue()
+    server = ctx.Process(target=_serve, args=(args.words, args.dim, args.seed, ready), daemon=True)
+    start = time.perf_counter()
+    server.start()
+    try:
+        port = ready.get(timeout=600)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        for _ in range(200):                          # until uvicorn answers (bounded)
+            try:
+                _get(conn, "/api/models")
+                break
+            except (ConnectionError, OSError):
+                conn.close()
+                time.sleep(0.1)
+        conn.close()
+        print(f"model: {args.words:,} words x {args.dim} (generated), server ready in "
+              f"{time.perf_counter() - start:.1f} s")
+
+        one, _ = neighbour_latencies(port, args.words, 1, max(10, args.queries // 2), args.seed + 1000)
+        print(f"1 client:   {summary(one)}")
+        p95s = []
+        for r in range(args.rounds):
+            lat, wall = neighbour_latencies(port, args.words, args.clients, args.queries, args.seed + 100 * r)
+            p95s.append(np.percentile(lat, 95) * 1000)
+            print(f"{args.clients} clients, round {r + 1}: {summary(lat)}; {len(lat) / wall:.1f} requests/s")
+        print(f"p95 over the rounds: {', '.join(f'{p:.1f}' for p in p95s)} ms "
+              f"(median {statistics.median(p95s):.1f} ms; target < 100 ms)")
+
+        files = files_load(port)
+        print(f"page files (/, app.js, app.css) over one connection: median {1000 * statistics.median(files):.1f} ms")
+        times, why = page_load(port)
+        if times is None:
+            print(f"page first load in Chromium: not measured ({why})")
+        else:
+            print(f"page first load in Chromium (cold context, to the first map of 1,000 words drawn): "
+                  f"{', '.join(f'{1000 * t:.0f}' for t in times)} ms (target < 1000 ms)")
+    finally:
+        server.terminate()
+        server.join(30)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,220 @@
+"""The ``w2v serve`` page in headless Chromium (Playwright): search, neighbours, map, analogy, comparison.
+
+Needs Playwright (``pip install playwright``) and a Chromium (Debian's ``chromium`` package; ``.ci/run``
+installs it); without them these tests skip, saying which is missing.
+"""
+import os
+import shutil
+import socket
+import threading
+import time
+
+import numpy as np
+import pytest
+
+uvicorn = pytest.importorskip("uvicorn", reason="w2v serve needs uvicorn")
+sync_api = pytest.importorskip("playwright.sync_api", reason="the browser tests need playwright (pip install playwright)")
+
+from w2v.keyedvectors import KeyedVectors  # noqa: E402
+from w2v.serve import ServedModel, create_app  # noqa: E402
+
+CHROMIUM = os.environ.get("W2V_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+if not os.path.exists(CHROMIUM):
+    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium, or set W2V_CHROMIUM)", allow_module_level=True)
+
+WORDS = ["the", "king", "queen", "man", "woman", "he", "she", "good", "bad", "doctor", "nurse", "river",
+         "music", "piano"] + [f"w{i}" for i in range(486)]
+
+
+def make_kv(seed):
+    rng = np.random.default_rng(seed)
+    vectors = rng.standard_normal((len(WORDS), 24)).astype(np.float32)
+    vectors[2] = vectors[1] + 0.3 * rng.standard_normal(24)        # queen near king
+    counts = np.arange(len(WORDS), 0, -1) * 10
+    return KeyedVectors(WORDS, vectors, counts=counts)
+
+
+@pytest.fixture(scope="module")
+def kvs():
+    return [make_kv(1), make_kv(2)]
+
+
+@pytest.fixture(scope="module")
+def server(kvs):
+    """Two models served by uvicorn on a free port of 127.0.0.1, in a thread; yields the page's address."""
+    models = [ServedModel("one.w2v", kvs[0]), ServedModel("two.w2v", kvs[1])]
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)
+    server = uvicorn.Server(uvicorn.Config(create_app(models), log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}/"
+    server.should_exit = True
+    thread.join(10)
+    sock.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    """A fresh page; at the end, the test fails if the page logged an error or threw."""
+    context = browser.new_context(viewport={"width": 1300, "height": 950})
+    pg = context.new_page()
+    problems = []
+    pg.on("console", lambda m: problems.append(f"console.{m.type}: {m.text}") if m.type in ("error", "warning") else None)
+    pg.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    pg.problems = problems
+    yield pg
+    context.close()
+    assert problems == []
+
+
+def open_page(page, server, view=""):
+    page.goto(server + (f"#{view}" if view else ""))
+    page.wait_for_selector("body[data-ready='1']", timeout=30000)
+
+
+def texts(page, selector):
+    return [t.strip() for t in page.locator(selector).all_inner_texts()]
+
+
+def test_typing_a_word_shows_its_neighbours(page, server, kvs):
+    open_page(page, server)
+    page.fill("#search", "qu")
+    page.wait_for_function("() => document.querySelectorAll('#completions option').length > 0")
+    assert page.eval_on_selector_all("#completions option", "os => os.map(o => o.value)") == ["queen"]
+    page.fill("#search", "king")
+    page.press("#search", "Enter")
+    page.wait_for_function("() => document.querySelector('#current-word').textContent === 'king' && "
+                           "document.querySelectorAll('#neighbours li button.word').length === 15")
+    expected = kvs[0].most_similar("king", topn=15)
+    assert texts(page, "#neighbours li button.word") == [w for w, _ in expected]
+    assert texts(page, "#neighbours li .sim")[0] == f"{expected[0][1]:.3f}"
+    assert "word=king" in page.evaluate("location.hash")
+    # clicking a neighbour explores it
+    page.click("#neighbours li:nth-child(2) button.word")
+    page.wait_for_function(f"() => document.querySelector('#current-word').textContent === {expected[1][0]!r}")
+
+
+def test_unknown_word_shows_the_servers_message(page, server):
+    open_page(page, server)
+    page.fill("#search", "kingg")
+    page.press("#search", "Enter")
+    page.wait_for_function("() => document.querySelector('#status').textContent.includes('not in the vocabulary')")
+    assert "did you mean 'king'" in page.inner_text("#status")
+    # a 404 answer is logged by the browser as a failed resource; that one is expected here
+    page.problems[:] = [p for p in page.problems if "404" not in p]
+
+
+def test_the_map_is_drawn_and_a_click_selects(page, server):
+    open_page(page, server, "n=300")
+    page.wait_for_selector("#map-wrap[data-points='300']")
+    page.wait_for_timeout(100)
+    painted = page.evaluate("""() => {
+        const c = document.getElementById('map');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+        return n;
+    }""")
+    assert painted > 2000
+    x, y = page.evaluate("""() => {
+        const p = mapView.points.find(q => q.word === 'music');
+        const r = document.getElementById('map').getBoundingClientRect();
+        const [sx, sy] = mapView.toScreen(p);
+        return [r.left + sx, r.top + sy];
+    }""")
+    page.mouse.move(x, y)
+    page.wait_for_selector("#tooltip:not([hidden])")
+    assert page.inner_text("#tooltip").startswith("music")
+    page.mouse.click(x, y)
+    page.wait_for_function("() => document.querySelector('#current-word').textContent === 'music'")
+
+
+def test_zoom_and_semantic_axes(page, server):
+    open_page(page, server, "n=200&layout=axes&x=he,she&y=good")
+    page.wait_for_selector("#map-wrap[data-points]")
+    assert page.is_visible("#axes-inputs")
+    assert page.evaluate("mapView.axes.x") == ["he", "she"]
+    scale = page.evaluate("mapView.view.scale")
+    box = page.locator("#map").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.wheel(0, -400)
+    page.wait_for_function(f"() => mapView.view.scale > {scale} * 1.2")
+
+
+def test_an_analogy_is_answered(page, server, kvs):
+    open_page(page, server)
+    page.fill("#an-a", "man")
+    page.fill("#an-b", "king")
+    page.fill("#an-c", "woman")
+    page.select_option("#an-method", "mul")
+    page.click("#analogy-form button[type=submit]")
+    page.wait_for_function("() => document.querySelectorAll('#analogy-answers li button.word').length === 10")
+    expected = kvs[0].most_similar_cosmul(positive=["king", "woman"], negative=["man"], topn=10)
+    assert texts(page, "#analogy-answers li button.word") == [w for w, _ in expected]
+
+
+def test_two_models_compare(page, server, kvs):
+    open_page(page, server, "word=queen&topn=10")
+    assert page.is_visible("#compare-panel")
+    page.wait_for_function("() => document.querySelectorAll('#cmp-b li').length === 10")
+    a = [w for w, _ in kvs[0].most_similar("queen", topn=10)]
+    b = [w for w, _ in kvs[1].most_similar("queen", topn=10)]
+    assert texts(page, "#cmp-a li button.word") == a
+    assert texts(page, "#cmp-b li button.word") == b
+    shared = [w for w in a if w in b]
+    assert texts(page, "#cmp-a li.shared button.word") == shared
+    assert f"{len(shared)} of 10 neighbours shared" in page.inner_text("#overlap")
+    page.click("#differ-button")
+    page.wait_for_function("() => document.querySelectorAll('#differ li').length > 0")
+    assert "Jaccard" in page.inner_text("#differ li:first-child")
+
+
+def test_the_probe_report(page, server):
+    open_page(page, server)
+    page.click("#probe-details summary")
+    page.wait_for_selector("#probe .verdict")
+    assert "No training bug found" in page.inner_text("#probe .verdict")
+
+
+def test_the_address_restores_the_view(page, server):
+    open_page(page, server, "model=1&word=river&words=around&n=20&layout=axes&x=he,she&y=good,bad")
+    page.wait_for_selector("#map-wrap[data-points='20']")
+    assert page.input_value("#search") == "river"
+    assert page.input_value("#model") == "1"
+    assert page.input_value("#map-layout") == "axes"
+    assert page.input_value("#axis-y") == "good,bad"
+    assert page.inner_text("#current-word") == "river"
+
+
+def test_exports(page, server):
+    open_page(page, server, "word=king&n=100")
+    page.wait_for_selector("#map-wrap[data-points='100']")
+    for button, suffix in (("#export-png", ".png"), ("#export-svg", ".svg"), ("#export-map-csv", ".csv"),
+                           ("#export-csv", ".csv")):
+        with page.expect_download() as info:
+            page.click(button)
+        download = info.value
+        assert download.suggested_filename.endswith(suffix)
+        content = open(download.path(), "rb").read()
+        if suffix == ".png":
+            assert content.startswith(b"\x89PNG")
+        elif suffix == ".svg":
+            assert content.startswith(b"<svg") and b"<circle" in content
+        elif button == "#export-csv":
+            assert content.decode().splitlines()[0] == "rank,word,similarity"
+            assert len(content.decode().splitlines()) == 16
+        else:
+            assert content.decode().splitlines()[0] == "word,x,y,count"
