@@ -2,6 +2,7 @@
 import ipaddress
 import socket
 import sys
+import threading
 
 from . import non_negative_int
 
@@ -63,8 +64,12 @@ def run_serve(args):
     sock = _listen(args.host, args.port)          # before loading: a busy port fails fast
     models = load_models(args.models)
     local = is_loopback(args.host)
-    allowed = list(LOOPBACK_NAMES) + [args.host] if local else None   # refuses DNS-rebinding hosts
+    # On this machine only, refuse Host headers that are not local names (DNS rebinding). Starlette's
+    # check cuts the port at the first ':', so an IPv6 address cannot be listed: no check there.
+    allowed = list(LOOPBACK_NAMES[:2]) + [args.host] if local and ":" not in args.host else None
     app = create_app(models, allowed_hosts=allowed)
+    for m in models:                  # the completion index, built while the page loads
+        threading.Thread(target=m.prepare, daemon=True).start()
     host, port = sock.getsockname()[:2]
     url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
     if not local:

@@ -138,6 +138,10 @@ class ServedModel:
             found = np.partition(found, limit - 1)[:limit]
         return [self.kv.index_to_key[i] for i in np.sort(found)]
 
+    def prepare(self):
+        """Build the completion index now (it is otherwise built by the first completion)."""
+        self._prefix_index()
+
     def _prefix_index(self):
         with self._prefix_lock:      # built once, by the first request that needs it
             if self._prefix is None:

@@ -233,6 +233,8 @@ class MapView {
     this.hover = -1;
     this.view = { scale: 1, tx: 0, ty: 0 };
     this.labels = [];                 // labels drawn last time, for the SVG export
+    this.labelOrder = [];
+    this.widths = new Map();          // label widths in pixels, measured once
     this.pending = false;
     this.listen();
     new ResizeObserver(() => this.resize()).observe(canvas.parentElement);
@@ -249,13 +251,28 @@ class MapView {
     else order.reverse();
     order.forEach((i, k) => { points[i].shade = Math.floor((k / Math.max(1, points.length - 1)) * (PALETTE.length - 1)); });
     this.hover = -1;
+    this.orderLabels();
     this.fit();
   }
 
   setFocus(word, near) {
     this.focus = word;
     this.near = new Set(near);
+    this.orderLabels();
     this.redraw();
+  }
+
+  // The order in which labels claim space: the explored word, its neighbours, then by frequency.
+  // Sorted once per change of points or focus, not on every frame.
+  importance(i) {
+    const w = this.points[i].word;
+    return w === this.focus ? 2 : this.near.has(w) ? 1 : 0;
+  }
+
+  orderLabels() {
+    const pts = this.points;
+    this.labelOrder = pts.map((p, i) => i).sort((i, j) =>
+      this.importance(j) - this.importance(i) || pts[j].count - pts[i].count || i - j);
   }
 
   // Show every point: data units to pixels, y up.
@@ -347,11 +364,8 @@ class MapView {
     ctx.textAlign = "left";
   }
 
-  // Labels that do not overlap, in order of importance: the explored word, its neighbours, then by frequency.
+  // Labels that do not overlap, most important first (see orderLabels).
   drawLabels(ctx, screen, width, height) {
-    const order = this.points.map((p, i) => i);
-    const rank = (i) => (this.points[i].word === this.focus ? -2 : this.near.has(this.points[i].word) ? -1 : 0);
-    order.sort((i, j) => rank(i) - rank(j) || this.points[j].count - this.points[i].count || i - j);
     const cell = 24, grid = new Map(), placed = [];
     const overlaps = (box) => {
       for (let gx = Math.floor(box[0] / cell); gx <= Math.floor(box[2] / cell); gx++) {
@@ -365,14 +379,16 @@ class MapView {
     };
     ctx.textBaseline = "bottom";
     let tries = 0;
-    for (const i of order) {
-      if (tries++ > 1500 || placed.length > 250) break;
+    for (const i of this.labelOrder) {
       const [sx, sy] = screen[i];
       if (sx < 0 || sy < 0 || sx > width || sy > height) continue;
+      if (tries++ > 1500 || placed.length > 250) break;
       const p = this.points[i];
-      const strong = rank(i) < 0;
+      const strong = this.importance(i) > 0;
       ctx.font = strong ? "bold 13px system-ui, sans-serif" : "11px system-ui, sans-serif";
-      const w = ctx.measureText(p.word).width;
+      const key = `${strong ? "b" : "n"}${p.word}`;
+      if (!this.widths.has(key)) this.widths.set(key, ctx.measureText(p.word).width);
+      const w = this.widths.get(key);
       const box = [sx + 4, sy - 16, sx + 6 + w, sy - 2];
       if (overlaps(box)) continue;
       for (let gx = Math.floor(box[0] / cell); gx <= Math.floor(box[2] / cell); gx++) {
