@@ -155,6 +155,14 @@ def test_map_words_keeps_order_and_drops_repeats(client, kvs):
     np.testing.assert_allclose([[p["x"], p["y"]] for p in body["points"]], project_unit(kv.vectors[rows]), atol=1e-5)
 
 
+def test_map_around_a_word_is_the_word_and_its_neighbours(client, kvs):
+    body = ok(client, "/api/map", around="king", top=8, model=1)
+    assert [p["word"] for p in body["points"]] == ["king"] + [w for w, _ in kvs[1].most_similar("king", topn=7)]
+    axes = ok(client, "/api/axes", x="he,she", around="doctor", top=5)
+    near = [w for w, _ in kvs[0].most_similar("doctor", topn=4)]
+    assert [p["word"] for p in axes["points"]] == [w for w in ["doctor"] + near if w not in ("he", "she")]
+
+
 def test_map_tsne(client):
     pytest.importorskip("sklearn", reason="t-SNE needs scikit-learn")
     body = ok(client, "/api/map", top=30, method="tsne")
@@ -279,6 +287,9 @@ BAD = [
     ("/api/map", {"words": "king"}, 400),
     ("/api/map", {"words": ",,,"}, 400),
     ("/api/map", {"words": "king,unicorn"}, 404),
+    ("/api/map", {"around": "unicorn"}, 404),
+    ("/api/map", {"around": "king", "top": "5000"}, 400),
+    ("/api/map", {"around": "king", "words": "he,she"}, 400),
     ("/api/map", {"top": "10", "method": "umap"}, 400),
     ("/api/map", {"words": "king,queen", "method": "tsne"}, 400),
     ("/api/axes", {}, 400),

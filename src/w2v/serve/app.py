@@ -84,7 +84,7 @@ def _text(request, name, required=True):
         if required:
             raise ApiError(400, f"missing parameter {name!r}")
         return None
-    if len(value) > MAX_WORD_CHARS * 20:
+    if len(value) > MAX_WORD_CHARS * MAX_POINTS:
         raise ApiError(400, f"parameter {name!r} is too long")
     return value
 
@@ -180,26 +180,32 @@ def _routes(models):
         limit = _int(request, "limit", 10, 1, MAX_COMPLETIONS)
         return JSONResponse({"words": await run_in_threadpool(model.complete, prefix, limit)})
 
-    def _map_words(request, model, required):
-        """The words of a map: ``words=a,b,c`` (each known) or the ``top=N`` most frequent."""
+    async def _map_words(request, model, required):
+        """The words of a map: ``words=a,b,c`` (each known), the ``top=N`` most frequent, or
+        ``around=W`` with ``top=N``: W and its N - 1 nearest neighbours."""
         words = _word_list(request, "words", MAX_POINTS)
+        around = _text(request, "around", required=False)
         has_top = request.query_params.get("top", "") != ""
-        if has_top and words is not None:
-            raise ApiError(400, "give either top or words, not both")
+        if words is not None and (has_top or around is not None):
+            raise ApiError(400, "give words, or top (with around), not both")
         if words is not None:
             for w in words:
                 _known(model, w)
             return words
+        if around is not None:
+            _known(model, around)
+            top = _int(request, "top", 100, 2, MAX_TOPN + 1)
+            return [around] + [w for w, _ in await run_in_threadpool(model.neighbours, around, top - 1)]
         if has_top:
             return model.kv.index_to_key[:_int(request, "top", None, 2, MAX_POINTS)]
         if required:
-            raise ApiError(400, "missing parameter 'top' or 'words'")
+            raise ApiError(400, "missing parameter 'top', 'around' or 'words'")
         return None
 
     async def map_(request):
         model = _model(request, models)
         method = _choice(request, "method", METHODS, "pca")
-        words = _map_words(request, model, required=True)
+        words = await _map_words(request, model, required=True)
         if len(words) < 2 or (method == "tsne" and len(words) < 3):
             raise ApiError(400, f"a map needs at least {3 if method == 'tsne' else 2} words, got {len(words)}")
         if method == "tsne" and len(words) > MAX_TSNE_POINTS:
@@ -221,7 +227,7 @@ def _routes(models):
         y = parse_axis_words(y) if y is not None else None
         for w in x + (y or ()):
             _known(model, w)
-        words = _map_words(request, model, required=False)     # None: the probe's occupation list
+        words = await _map_words(request, model, required=False)     # None: the probe's occupation list
         result = await run_in_threadpool(axis_projections, model.kv, x, y, words)
         return JSONResponse(result)
 

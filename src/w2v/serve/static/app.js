@@ -491,13 +491,11 @@ async function drawMap() {
   const request = ++mapRequest;           // a newer map request wins over a slower older one
   const n = Math.max(2, Math.min(10000, state.n));
   await attempt("drawing the map", async () => {
-    let words = null;
+    let which = { top: n };
     if (state.words === "around") {
       if (!state.word) throw new ApiError("explore a word first to map its neighbourhood");
-      const body = await api("neighbors", { word: state.word, topn: Math.min(n - 1, 1000), model: state.model });
-      words = [state.word, ...body.neighbors.map((r) => r.word)].join(",");
+      which = { around: state.word, top: Math.min(n, 1001) };
     }
-    const which = words ? { words } : { top: n };
     let body, axes = null;
     if (state.layout === "axes") {
       body = await api("axes", { x: state.x, y: state.y, model: state.model, ...which });
