@@ -112,8 +112,10 @@ async function explore(word) {
   state.word = word;
   $("search").value = word;
   writeAddress();
+  $("current-word").textContent = word;
+  neighbours = [];
+  $("neighbours").replaceChildren();
   await attempt(`neighbours of ${word}`, async () => {
-    $("current-word").textContent = word;
     const body = await api("neighbors", { word, topn: state.topn, model: state.model });
     neighbours = body.neighbors;
     drawBars($("neighbours"), neighbours);
