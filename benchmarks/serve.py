@@ -27,18 +27,25 @@ import time
 import numpy as np
 
 
-def _serve(words, dim, seed, ready):
-    import uvicorn
-
+def generated(words, dim, seed):
+    """The benchmark's model: seeded normal vectors, counts falling with the rank."""
     from w2v.keyedvectors import KeyedVectors
-    from w2v.serve import ServedModel, create_app
 
     rng = np.random.default_rng(seed)
     vectors = rng.standard_normal((words, dim), dtype=np.float32)
     counts = np.arange(words, 0, -1, dtype=np.int64)
     kv = KeyedVectors([f"w{i}" for i in range(words)], vectors, counts=counts)
     kv.norms                                  # as after the first query
-    sock = socket.socket()
+    return kv
+
+
+def _serve(words, dim, seed, ready):
+    import uvicorn
+
+    from w2v.serve import ServedModel, create_app
+
+    kv = generated(words, dim, seed)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # TCP_NODELAY
     sock.bind(("127.0.0.1", 0))
     sock.listen(256)
     ready.put(sock.getsockname()[1])
@@ -136,6 +143,21 @@ def files_load(port, repeats=5):
     return times
 
 
+def anchor(words, dim, seed, clients, repeats=7):
+    """In this process, without HTTP: ms per kv.most_similar, and per most_similar_batch of ``clients`` words."""
+    kv = generated(words, dim, seed)
+    rng = np.random.default_rng(seed + 7)
+    single, batch = [], []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        kv.most_similar(f"w{rng.integers(words)}", topn=10)
+        single.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        kv.most_similar_batch([f"w{w}" for w in rng.integers(0, words, clients)], topn=10)
+        batch.append(time.perf_counter() - start)
+    return 1000 * statistics.median(single), 1000 * statistics.median(batch)
+
+
 def summary(lat):
     ms = lat * 1000
     return (f"p50 {np.percentile(ms, 50):.1f} ms, p95 {np.percentile(ms, 95):.1f} ms, "
@@ -173,6 +195,17 @@ def main():
         print(f"model: {args.words:,} words x {args.dim} (generated), server ready in "
               f"{time.perf_counter() - start:.1f} s")
 
+        single_ms, batch_ms = anchor(args.words, args.dim, args.seed, args.clients)
+        print(f"anchor, in this process without HTTP: most_similar {single_ms:.1f} ms, most_similar_batch of "
+              f"{args.clients} words {batch_ms:.1f} ms (medians of 7; the machine's speed right now)")
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        overhead = []
+        for _ in range(20):
+            start = time.perf_counter()
+            _get(conn, "/api/models")
+            overhead.append(time.perf_counter() - start)
+        conn.close()
+        print(f"a request that computes nothing (/api/models): median {1000 * statistics.median(overhead):.1f} ms")
         one, _ = neighbour_latencies(port, args.words, 1, max(10, args.queries // 2), args.seed + 1000)
         print(f"1 client:   {summary(one)}")
         p95s = []

@@ -350,7 +350,7 @@ def test_internal_error_is_json_500_without_traceback(kvs, caplog):
 def live(kvs):
     """A uvicorn server on a free port of 127.0.0.1, in a thread; yields (host, port, models)."""
     models = [ServedModel("a.w2v", kvs[0])]
-    sock = socket.socket()
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # TCP_NODELAY
     sock.bind(("127.0.0.1", 0))
     sock.listen(64)
     server = uvicorn.Server(uvicorn.Config(create_app(models), log_level="warning", lifespan="off"))
@@ -426,6 +426,18 @@ def test_cli_errors_are_one_line(tmp_path, capsys):
         busy.close()
     assert main(["serve", "x.w2v", "--port", "70000"]) == 2
     assert main(["serve", "x.w2v", "--host", "no such host.invalid"]) == 2
+
+
+def test_cli_socket_is_tcp_so_answers_are_not_held_back():
+    from w2v.cli.serve import listen
+
+    sock = listen("127.0.0.1", 0)
+    try:
+        # asyncio sets TCP_NODELAY on accepted connections only for proto IPPROTO_TCP; with proto 0,
+        # every keep-alive answer waited ~40 ms for a delayed ACK.
+        assert sock.proto == socket.IPPROTO_TCP and sock.getsockname()[1] > 0
+    finally:
+        sock.close()
 
 
 def _serve(args, tmp_path):

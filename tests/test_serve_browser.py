@@ -43,7 +43,7 @@ def kvs():
 def server(kvs):
     """Two models served by uvicorn on a free port of 127.0.0.1, in a thread; yields the page's address."""
     models = [ServedModel("one.w2v", kvs[0]), ServedModel("two.w2v", kvs[1])]
-    sock = socket.socket()
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # TCP_NODELAY
     sock.bind(("127.0.0.1", 0))
     sock.listen(64)
     server = uvicorn.Server(uvicorn.Config(create_app(models), log_level="warning", lifespan="off"))

@@ -36,16 +36,18 @@ def is_loopback(host):
         return False
 
 
-def _listen(host, port):
-    """A listening socket, so that a port in use is one line of error before anything starts."""
+def listen(host, port):
+    """A listening TCP socket for uvicorn; a port in use is one line of error before anything loads."""
     if port > 65535:
         raise ValueError(f"--port must be at most 65535, not {port}")
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as e:
         raise ValueError(f"--host {host!r}: {e.strerror}") from None
-    family, _, _, _, address = infos[0]
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    family, kind, proto, _, address = infos[0]
+    # proto must be IPPROTO_TCP (not 0): asyncio sets TCP_NODELAY on accepted connections only then,
+    # and without it each keep-alive answer waits ~40 ms for a delayed ACK (Nagle).
+    sock = socket.socket(family, kind, proto or socket.IPPROTO_TCP)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(address)
@@ -61,7 +63,7 @@ def run_serve(args):
 
     from ..serve import create_app, load_models
 
-    sock = _listen(args.host, args.port)          # before loading: a busy port fails fast
+    sock = listen(args.host, args.port)          # before loading: a busy port fails fast
     models = load_models(args.models)
     local = is_loopback(args.host)
     # On this machine only, refuse Host headers that are not local names (DNS rebinding). Starlette's
