@@ -172,10 +172,18 @@ def main():
     parser.add_argument("--queries", type=int, default=50, help="requests per client")
     parser.add_argument("--rounds", type=int, default=3, help="repeats of the concurrent run")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--blas-threads", type=int, metavar="N",
+                        help="OPENBLAS/OMP/MKL_NUM_THREADS for the server process (default: the library's own); "
+                             "on a machine busier than its cores, BLAS threads that spin-wait make each matrix "
+                             "product many times slower")
     args = parser.parse_args()
+    if args.blas_threads:
+        for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ[name] = str(args.blas_threads)   # read by the spawned server process at start
 
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-          f"numpy {np.__version__}")
+          f"numpy {np.__version__}, load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}, "
+          f"server BLAS threads: {args.blas_threads or 'default'}")
     ctx = multiprocessing.get_context("spawn")
     ready = ctx.Queue()
     server = ctx.Process(target=_serve, args=(args.words, args.dim, args.seed, ready), daemon=True)
