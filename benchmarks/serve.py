@@ -49,8 +49,9 @@ def _serve(words, dim, seed, ready):
     sock.bind(("127.0.0.1", 0))
     sock.listen(256)
     ready.put(sock.getsockname()[1])
-    config = uvicorn.Config(create_app([ServedModel(f"generated-{words}x{dim}", kv)]), log_level="warning",
-                            lifespan="off")
+    model = ServedModel(f"generated-{words}x{dim}", kv)
+    threading.Thread(target=model.prepare, daemon=True).start()      # as w2v serve does
+    config = uvicorn.Config(create_app([model]), log_level="warning", lifespan="off")
     uvicorn.Server(config).run(sockets=[sock])
 
 

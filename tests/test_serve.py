@@ -163,6 +163,24 @@ def test_map_around_a_word_is_the_word_and_its_neighbours(client, kvs):
     assert [p["word"] for p in axes["points"]] == [w for w in ["doctor"] + near if w not in ("he", "she")]
 
 
+def test_maps_are_kept_and_prepare_computes_the_first_one(kvs, monkeypatch):
+    import w2v.serve.models as served
+
+    model = ServedModel("a", kvs[0])
+    model.prepare()
+    calls = []
+    monkeypatch.setattr(served, "project_unit", lambda *a, **k: calls.append(1) or project_unit(*a, **k))
+    with TestClient(create_app([model])) as c:
+        first = ok(c, "/api/map", top=served.FIRST_MAP_WORDS)          # the page's first map: ready
+        assert calls == [] and len(first["points"]) == len(kvs[0])
+        assert ok(c, "/api/map", top=30) == ok(c, "/api/map", top=30)
+        assert calls == [1]                                             # the second came from the cache
+        for n in range(2, 2 + served.MAPS_KEPT):
+            ok(c, "/api/map", top=n)
+        ok(c, "/api/map", top=30)
+        assert len(calls) == 2 + served.MAPS_KEPT                        # pushed out, computed again
+
+
 def test_map_tsne(client):
     pytest.importorskip("sklearn", reason="t-SNE needs scikit-learn")
     body = ok(client, "/api/map", top=30, method="tsne")

@@ -70,7 +70,7 @@ def run_serve(args):
     # check cuts the port at the first ':', so an IPv6 address cannot be listed: no check there.
     allowed = list(LOOPBACK_NAMES[:2]) + [args.host] if local and ":" not in args.host else None
     app = create_app(models, allowed_hosts=allowed)
-    for m in models:                  # the completion index, built while the page loads
+    for m in models:                  # the completion index and first map, built while the page loads
         threading.Thread(target=m.prepare, daemon=True).start()
     host, port = sock.getsockname()[:2]
     url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"

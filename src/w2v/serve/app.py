@@ -8,7 +8,6 @@ import logging
 import math
 import threading
 
-import numpy as np
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -18,7 +17,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..compare import most_changed, neighbour_overlap
-from ..plot import METHODS, project_unit
+from ..plot import METHODS
 from ..probe import axis_projections, parse_axis_words
 
 __all__ = ["create_app", "MAX_TOPN", "MAX_POINTS", "MAX_TSNE_POINTS"]
@@ -210,12 +209,11 @@ def _routes(models):
             raise ApiError(400, f"a map needs at least {3 if method == 'tsne' else 2} words, got {len(words)}")
         if method == "tsne" and len(words) > MAX_TSNE_POINTS:
             raise ApiError(400, f"t-SNE maps at most {MAX_TSNE_POINTS} words; use pca for more")
-        rows = np.array([model.kv.key_to_index[w] for w in words], dtype=np.int64)
         try:
-            xy = await run_in_threadpool(project_unit, model.kv.vectors[rows], method)
+            xy = await run_in_threadpool(model.projection, words, method)
         except ImportError as e:                       # t-SNE without scikit-learn
             raise ApiError(400, str(e)) from None
-        counts = model.kv.counts[rows]
+        counts = model.kv.counts[[model.kv.key_to_index[w] for w in words]]
         points = [{"word": w, "x": _num(x), "y": _num(y), "count": int(n)}
                   for w, (x, y), n in zip(words, xy.round(5).tolist(), counts.tolist())]
         return JSONResponse({"method": method, "points": points})

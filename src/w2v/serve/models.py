@@ -7,16 +7,24 @@ import bisect
 import os
 import queue
 import threading
+from collections import OrderedDict
 
 import numpy as np
 
 from ..keyedvectors import load_any
+from ..plot import project_unit
 from ..probe import probe
 
 __all__ = ["ServedModel", "load_models", "NeighbourBatcher"]
 
 #: Neighbour queries answered by one matrix product at most.
 MAX_BATCH = 64
+
+#: Maps (word lists and their 2-D layout) kept per model, the most recently asked.
+MAPS_KEPT = 8
+
+#: The map the page draws first: the PCA of this many most frequent words, computed by ``prepare``.
+FIRST_MAP_WORDS = 1000
 
 
 class _AnswerOneByOne(Exception):
@@ -116,6 +124,8 @@ class ServedModel:
         self._prefix = None          # (case-folded words sorted, their rows)
         self._probe = None
         self._batcher = NeighbourBatcher(kv)
+        self._maps = OrderedDict()
+        self._maps_lock = threading.Lock()
 
     def describe(self):
         return {"name": self.name, "words": len(self.kv), "dimensions": self.kv.vector_size}
@@ -138,9 +148,27 @@ class ServedModel:
             found = np.partition(found, limit - 1)[:limit]
         return [self.kv.index_to_key[i] for i in np.sort(found)]
 
+    def projection(self, words, method="pca"):
+        """The 2-D layout of ``words`` as ``w2v plot`` draws it (:func:`~w2v.plot.project_unit`), kept
+        for the :data:`MAPS_KEPT` maps asked most recently (a t-SNE map takes seconds)."""
+        key = (tuple(words), method)
+        with self._maps_lock:
+            if key in self._maps:
+                self._maps.move_to_end(key)
+                return self._maps[key]
+        rows = np.fromiter((self.kv.key_to_index[w] for w in words), dtype=np.int64, count=len(words))
+        xy = project_unit(self.kv.vectors[rows], method=method)
+        with self._maps_lock:
+            self._maps[key] = xy
+            while len(self._maps) > MAPS_KEPT:
+                self._maps.popitem(last=False)
+        return xy
+
     def prepare(self):
-        """Build the completion index now (it is otherwise built by the first completion)."""
+        """Build now what the page's first load asks for: the completion index and the first map."""
         self._prefix_index()
+        if len(self.kv) >= 2:
+            self.projection(self.kv.index_to_key[:FIRST_MAP_WORDS], "pca")
 
     def _prefix_index(self):
         with self._prefix_lock:      # built once, by the first request that needs it
