@@ -364,8 +364,8 @@ def test_phrase_analogies_bundled():
 
 
 def test_train_with_phrases_reads_the_corpus_once(tmp_path, monkeypatch):
-    from w2v import Word2Vec, phrases as phrases_module
-    from w2v.phrases import phrase_corpus
+    from w2v import Word2Vec
+    from w2v.phrases import detector, phrase_corpus
 
     corpus = [["new", "york", "city"], ["in", "new", "york"], ["the", "city"]] * 40
     src = write_lines(tmp_path / "in.txt", corpus)
@@ -374,7 +374,7 @@ def test_train_with_phrases_reads_the_corpus_once(tmp_path, monkeypatch):
     joined = Phrases(corpus, min_count=1, threshold=0.05).freeze()[corpus]
     expected = sum(s.count("new_york") for s in joined)
     calls = []
-    monkeypatch.setattr(phrases_module, "scan", lambda *a, **kw: calls.append(a))
+    monkeypatch.setattr(detector, "scan", lambda *a, **kw: calls.append(a))
     model.build_vocab(scanned)
     model.train(scanned)
     assert not calls

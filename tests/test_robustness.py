@@ -596,7 +596,7 @@ def test_every_file_write_goes_through_atomic_write():
                          r"""|np\.save|\.tofile\(|write_text\(|write_bytes\(|shutil\.(copy|copyfile|move)\(""")
     allowed = {("encoded.py", "f_ids"), ("encoded.py", "tofile"), ("encoded.py", "self.offsets_path, off_path"),
                ("encoded.py", "open(out_path, \"wb\") if owned"),    # scratch files, deleted after training
-               ("phrases.py", "array.tofile(f)"), ("phrases.py", 'os.fdopen(fd, "wb")'),  # the same, phrased
+               ("files.py", "array.tofile(f)"), ("files.py", 'os.fdopen(fd, "wb")'),  # the same, phrased
                ("formats.py", "fileobj=raw"),                          # compresses into atomic_write's file
                ("corpus.py", "fileobj=raw")}                           # w2v corpus -o OUT.gz: the same
     found = []
