@@ -8,6 +8,7 @@ import gzip
 import io
 import os
 import re
+import shutil
 
 import numpy as np
 
@@ -16,7 +17,8 @@ from ._atomic import atomic_write
 from ._sniff import describe
 from .kernels.binary_rows import WORD_TOO_LONG, empty_bounds, scan_rows
 
-__all__ = ["is_binary", "load_word2vec_format", "save_word2vec_format", "vector_format"]
+__all__ = ["is_binary", "load_word2vec_format", "save_word2vec_format", "vector_format", "read_vocab_counts",
+           "TruncatedFileError", "WordDecodeError"]
 
 _BLOCK = 1 << 22           # bytes read at a time (text rows, format detection)
 _BINARY_BLOCK = 1 << 24    # bytes of binary rows split at a time
@@ -29,7 +31,24 @@ _UNICODE_ERRORS = ("strict", "replace", "ignore")
 _NEWLINE_SAFE = ("utf-8", "ascii", "iso8859-1", "iso8859-15", "cp1252")   # codecs.lookup names
 
 
-def save_word2vec_format(path, words, vectors, binary=None, write_header=True):
+class TruncatedFileError(ValueError, EOFError):
+    """The file ends before the rows its header declares (a ValueError, and gensim's EOFError)."""
+
+
+class WordDecodeError(UnicodeDecodeError):
+    """A word that is not valid in the encoding (a ValueError, and gensim's UnicodeDecodeError);
+    the message names the file and the line."""
+
+    def __init__(self, message, encoding, word, error):
+        super().__init__(encoding, word, error.start, error.end, error.reason)
+        self.message = message
+
+    def __str__(self):
+        return self.message
+
+
+def save_word2vec_format(path, words, vectors, binary=None, write_header=True, prefix="", append=False,
+                         total_vec=None):
     """Write ``words`` and their ``vectors`` as a word2vec text or binary file, atomically.
 
     The bytes are those gensim 4.4's ``save_word2vec_format`` writes for the same vectors:
@@ -53,6 +72,14 @@ def save_word2vec_format(path, words, vectors, binary=None, write_header=True):
         name, ``False`` for a ``.bin`` name, and any ``.w2v`` name (the native format) raise.
     write_header : bool
         Write the ``"V D"`` first line (``False`` gives the header-less GloVe layout).
+    prefix : str
+        Written before every word (gensim's ``prefix``).
+    append : bool
+        Keep the file's current bytes and add these rows after them (gensim's ``append``; the
+        file is still replaced atomically).
+    total_vec : int, optional
+        The count written in the header (default ``len(words)``; gensim's ``total_vec``, for a
+        file filled by several appending calls).
 
     Raises
     ------
@@ -76,12 +103,18 @@ def save_word2vec_format(path, words, vectors, binary=None, write_header=True):
     vectors = np.ascontiguousarray(vectors, dtype="<f4")
     if vectors.ndim != 2 or vectors.shape[0] != len(words):
         raise ValueError(f"{path}: need a [V, D] array for {len(words)} words, got shape {vectors.shape}")
+    if prefix:
+        words = [prefix + w for w in words]
     _check_writable(path, words, vectors, binary)
     with atomic_write(path, "wb") as raw:
+        if append and os.path.exists(path):
+            with open(path, "rb") as old:      # gzip and bzip2 streams may be concatenated
+                shutil.copyfileobj(old, raw)
         f = _compressor(path, raw)
         try:
             if write_header:
-                f.write(f"{len(words)} {vectors.shape[1]}\n".encode("utf-8"))
+                count = len(words) if total_vec is None else int(total_vec)
+                f.write(f"{count} {vectors.shape[1]}\n".encode("utf-8"))
             for start in range(0, len(words), _WRITE_ROWS):
                 rows = vectors[start:start + _WRITE_ROWS]
                 chunk = words[start:start + _WRITE_ROWS]
@@ -174,6 +207,8 @@ def load_word2vec_format(path, binary=None, limit=None, unicode_errors="strict",
     with _open_read(path) as f:
         try:
             return _load(f, path, binary, limit, unicode_errors, no_header, encoding)
+        except TruncatedFileError:
+            raise
         except (EOFError, OSError) as e:   # a damaged .gz / .bz2 stream
             raise ValueError(f"{path}: cannot be read to its end: {e}") from None
         except MemoryError:
@@ -325,7 +360,7 @@ def _read_binary(f, head, path, size, limit, first_line, room):
             word_bytes = np.empty(len(buf), dtype=np.uint8)
         got = f.readinto(memoryview(buf)[end:])
         if not got:
-            raise ValueError(f"{path}: row {done + 1}: file ends early; the header declares {declared} "
+            raise TruncatedFileError(f"{path}: row {done + 1}: file ends early; the header declares {declared} "
                              f"vectors of {dim} dimensions (truncated file, or wrong header)")
         end += got
     _check_binary_rows(path, words, nonfinite, dim)
@@ -427,7 +462,7 @@ def _read_text(f, chunk, path, size, limit, first_line, room):
             rows_done += len(rests)
         done = done or (limit is not None and rows_done == limit)
     if size is not None and rows_done < count:
-        raise ValueError(f"{path}: line {line_no + 1}: file ends after {rows_done} rows; the header declares "
+        raise TruncatedFileError(f"{path}: line {line_no + 1}: file ends after {rows_done} rows; the header declares "
                          f"{declared} (truncated file, or wrong header)")
     if vectors is None:
         vectors = np.concatenate(blocks) if blocks else np.empty((0, dim or 0), dtype=np.float32)
@@ -467,8 +502,8 @@ def _decode_words(words_b, path, encoding, errors, first_line):
             words = [w.decode(encoding, errors) for w in words_b]
     except UnicodeDecodeError as e:
         i = next(i for i, w in enumerate(words_b) if not _decodes(w, encoding))
-        raise ValueError(f"{path}: {where(i)}: word {words_b[i][:40]!r} is not valid {encoding} ({e.reason}); "
-                         f"try unicode_errors='replace'") from None
+        raise WordDecodeError(f"{path}: {where(i)}: word {words_b[i][:40]!r} is not valid {encoding} ({e.reason}); "
+                              f"try unicode_errors='replace'", encoding, words_b[i], e) from None
     if len(set(words)) != len(words):
         seen = {}
         for i, w in enumerate(words):
@@ -498,6 +533,32 @@ def _check_writable(path, words, vectors, binary):
     if not finite.all():
         i = int(np.argmin(finite))
         raise ValueError(f"{path}: row {i + 1} (word {words[i]!r}): non-finite value (nan or inf)")
+
+
+def read_vocab_counts(path, encoding="utf-8", unicode_errors="strict"):
+    """Read a vocabulary file of ``word count`` lines (the C tool's ``-save-vocab``, gensim's
+    ``fvocab``) into a ``{word: count}`` dict.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> p = os.path.join(tempfile.mkdtemp(), "vocab.txt")
+    >>> with open(p, "w") as f:
+    ...     _ = f.write("the 10\\ncat 3\\n")
+    >>> read_vocab_counts(p)
+    {'the': 10, 'cat': 3}
+    """
+    path = os.fspath(path)
+    counts = {}
+    with _open_read(path) as f:
+        for line_no, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            fields = line.decode(encoding, unicode_errors).split()
+            if len(fields) != 2 or not fields[1].isdigit():
+                raise ValueError(f"{path}: line {line_no}: expected 'word count', got {line[:60]!r}")
+            counts[fields[0]] = int(fields[1])
+    return counts
 
 
 def _open_read(path):
