@@ -53,6 +53,27 @@ def build_objective(config, vocab, syn1, syn1neg):
     return Both(*parts) if len(parts) == 2 else parts[0]
 
 
+def lock_factors(vectors_lockf, n_words):
+    """The ``lockf`` array for :class:`Trainer` from gensim's ``vectors_lockf`` (one value for
+    every word, or one per word): None when every factor is 1.0, so nothing is locked.
+
+    Examples
+    --------
+    >>> lock_factors(np.ones(1, np.float32), 3) is None
+    True
+    >>> lock_factors(np.array([1, 0, 1], np.float32), 3).tolist()
+    [1.0, 0.0, 1.0]
+    """
+    lockf = np.ascontiguousarray(vectors_lockf, dtype=np.float32).ravel()
+    if (lockf == 1.0).all():
+        return None
+    if lockf.shape == (1,):
+        return np.full(n_words, lockf[0], dtype=np.float32)
+    if lockf.shape != (n_words,):
+        raise ValueError(f"vectors_lockf has {len(lockf)} values; give one, or one per word ({n_words})")
+    return lockf
+
+
 def job_bounds(offsets, batch_words):
     """Sentence indices cutting the corpus into jobs of about ``batch_words`` tokens each."""
     n_sent = len(offsets) - 1
@@ -78,16 +99,19 @@ class Trainer:
     objective                     parameter tuple from :func:`build_objective`
     keep_prob : float32[V]        subsampling keep probabilities
     rngs : list of uint64[1]      one generator state per worker thread, advanced in place
+    lockf : float32[V], optional  per-word factor of the input-vector updates (gensim's
+                                  ``vectors_lockf``); None (no locking) keeps the kernels as fast
+                                  as they are without it
     """
 
-    def __init__(self, config, syn0, objective, keep_prob, rngs):
+    def __init__(self, config, syn0, objective, keep_prob, rngs, lockf=None):
         self.config = config
         self.syn0 = syn0
         self.objective = objective
         self.keep_prob = keep_prob
         self.rngs = rngs
         self.kernel = KERNELS[config.kernel]
-        self.extra = () if config.sg else (config.cbow_mean,)
+        self.extra = (() if config.sg else (config.cbow_mean,)) + (() if lockf is None else (lockf,))
 
     def make_work(self, longest):
         """One worker thread's state: the kernel's scratch arrays and its own objective tuple."""

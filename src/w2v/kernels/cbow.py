@@ -5,13 +5,13 @@ As in the C tool and gensim, the whole input gradient ``neu1e`` is added to ever
 import numpy as np
 from numba import njit
 
-from .common import JIT, keep_words, sentence_rate, window_bounds
+from .common import JIT, add_input_update, keep_words, sentence_rate, window_bounds
 from .objectives import PUBLISH_EVERY, publish, update_output
 
 
 @njit(**JIT)
 def cbow_job(ids, offsets, s0, s1, keep_prob, window, shrink, syn0, out, alpha0, alpha1, rng, work,
-             cbow_mean):
+             cbow_mean, lockf=None):
     """Train CBOW on sentences ``s0 .. s1-1`` of an encoded corpus, in place.
 
     Arguments as :func:`w2v.kernels.skipgram.sg_job`, plus ``cbow_mean`` (1: mean of the context
@@ -57,9 +57,7 @@ def cbow_job(ids, offsets, s0, s1, keep_prob, window, shrink, syn0, out, alpha0,
             loss += update_output(out, neu1, sent[pos], alpha, rng, neu1e)
             for c in range(lo, hi):
                 if c != pos:
-                    row = syn0[sent[c]]
-                    for i in range(dim):
-                        row[i] += neu1e[i]
+                    add_input_update(syn0[sent[c]], neu1e, lockf, sent[c])
             examples += 1
     publish(out)
     return words, examples, loss

@@ -140,3 +140,20 @@ def own_lines(shape, dtype, line=64):
     buf = np.zeros(size + 2 * line, np.uint8)
     start = -buf.ctypes.data % line
     return buf[start:start + size].view(dtype).reshape(shape)
+
+
+@njit(**JIT)
+def add_input_update(row, neu1e, lockf, word):
+    """``row += neu1e``, scaled by ``lockf[word]`` when a lock-factor array is given (gensim's
+    ``vectors_lockf``: 0.0 leaves the word's input vector as it is).
+
+    ``lockf`` is None in ordinary training: Numba compiles that case without the branch, so the
+    update costs what it did before locking existed.
+    """
+    if lockf is None:
+        for i in range(row.shape[0]):
+            row[i] += neu1e[i]
+    else:
+        lock = lockf[word]
+        for i in range(row.shape[0]):
+            row[i] += lock * neu1e[i]

@@ -4,12 +4,13 @@ The window loop knows nothing of the objective: ``update_output`` is chosen by t
 """
 from numba import njit
 
-from .common import JIT, keep_words, sentence_rate, window_bounds
+from .common import JIT, add_input_update, keep_words, sentence_rate, window_bounds
 from .objectives import PUBLISH_EVERY, publish, update_output
 
 
 @njit(**JIT)
-def sg_job(ids, offsets, s0, s1, keep_prob, window, shrink, syn0, out, alpha0, alpha1, rng, work):
+def sg_job(ids, offsets, s0, s1, keep_prob, window, shrink, syn0, out, alpha0, alpha1, rng, work,
+           lockf=None):
     """Train skip-gram on sentences ``s0 .. s1-1`` of an encoded corpus, in place.
 
     Parameters
@@ -23,6 +24,7 @@ def sg_job(ids, offsets, s0, s1, keep_prob, window, shrink, syn0, out, alpha0, a
     alpha0, alpha1           learning rate at the job's first and last token (linear in between)
     rng : uint64[1]          generator state, advanced
     work                     (sent int32[L], neu1 float32[D], neu1e float32[D]) scratch
+    lockf : float32[V] or None   per-word factor of the input-vector update (gensim's vectors_lockf)
 
     For each kept centre word w and context word c within the window:
     neu1e = 0; loss += update_output(out, syn0[c], w); syn0[c] += neu1e.
@@ -35,7 +37,6 @@ def sg_job(ids, offsets, s0, s1, keep_prob, window, shrink, syn0, out, alpha0, a
     """
     sent, _, neu1e = work
     publish(out)
-    dim = syn0.shape[1]
     words = 0
     examples = 0
     loss = 0.0
@@ -55,8 +56,7 @@ def sg_job(ids, offsets, s0, s1, keep_prob, window, shrink, syn0, out, alpha0, a
                 h = syn0[sent[c]]
                 neu1e[:] = 0.0
                 loss += update_output(out, h, sent[pos], alpha, rng, neu1e)
-                for i in range(dim):
-                    h[i] += neu1e[i]
+                add_input_update(h, neu1e, lockf, sent[c])
                 examples += 1
     publish(out)
     return words, examples, loss

@@ -10,13 +10,13 @@ delaying them to the end of the window (tried first) cost about 1 analogy point 
 import numpy as np
 from numba import njit
 
-from .common import JIT, draw_alias, keep_words, own_lines, sentence_rate, window_bounds
+from .common import JIT, add_input_update, draw_alias, keep_words, own_lines, sentence_rate, window_bounds
 from .objectives import logistic_unit
 
 
 @njit(**JIT)
 def sg_shared_job(ids, offsets, s0, s1, keep_prob, window, shrink, syn0, out, alpha0, alpha1, rng,
-                  work):
+                  work, lockf=None):
     """Train skip-gram with window-shared negatives on sentences ``s0 .. s1-1``, in place.
 
     Arguments as :func:`w2v.kernels.skipgram.sg_job`; ``out`` must be a ``NegativeSampling`` and
@@ -29,7 +29,6 @@ def sg_shared_job(ids, offsets, s0, s1, keep_prob, window, shrink, syn0, out, al
     Returns (in-vocabulary tokens seen, examples trained, summed loss).
     """
     sent, outs, neu1e = work
-    dim = syn0.shape[1]
     words = 0
     examples = 0
     loss = 0.0
@@ -56,8 +55,7 @@ def sg_shared_job(ids, offsets, s0, s1, keep_prob, window, shrink, syn0, out, al
                 loss += logistic_unit(out.syn1neg[target], h, np.float32(1.0), alpha, neu1e)
                 for j in range(k):
                     loss += logistic_unit(out.syn1neg[outs[j]], h, np.float32(0.0), alpha, neu1e)
-                for i in range(dim):
-                    h[i] += neu1e[i]
+                add_input_update(h, neu1e, lockf, sent[c])
                 examples += 1
     return words, examples, loss
 
