@@ -84,8 +84,8 @@ def test_save_load_continue_training(tmp_path):
     np.testing.assert_array_equal(loaded.syn1, model.syn1)
     assert loaded.vocab.words == model.vocab.words and loaded.training_log == model.training_log
     # continuing gives the same weights as continuing the original
-    model.train(planted_corpus(100, seed=5), epochs=1)
-    loaded.train(planted_corpus(100, seed=5), epochs=1)
+    model.train(planted_corpus(100, seed=5), total_examples=100, epochs=1)
+    loaded.train(planted_corpus(100, seed=5), total_examples=100, epochs=1)
     np.testing.assert_array_equal(loaded.wv.vectors, model.wv.vectors)
     assert len(loaded.training_log) == 3
     kv = KeyedVectors.load(path)
@@ -100,7 +100,7 @@ def test_vocabulary_update_adds_words():
     model.build_vocab(new, update=True)
     assert "zebra" in model.wv and len(model.wv) == 26
     np.testing.assert_array_equal(model.wv["fruit0"], before)
-    model.train(new, epochs=1)
+    model.train(new, total_examples=len(new), epochs=1)
     assert not np.array_equal(model.wv["fruit0"], before)
 
 

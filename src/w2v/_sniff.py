@@ -6,8 +6,9 @@ _MAGIC = (
                     "KeyedVectors.load or Word2Vec.load)"),
     (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"%PDF", "a PDF document"),
     (b"\x93NUMPY", "a single NumPy .npy array"),
-    (b"\x80", "a Python pickle (w2v never loads pickles: in gensim, write the vectors with "
-              "wv.save_word2vec_format and load that file)"),
+    (b"\x80", "a Python pickle (w2v never loads pickles: convert a gensim model or vectors saved "
+              "with save() once with 'w2v convert --from-gensim FILE OUT.w2v' (only files you trust), "
+              "or in gensim write the vectors with wv.save_word2vec_format and load that file)"),
     (b"\xff\xfe", "UTF-16 text"), (b"\xfe\xff", "UTF-16 text"),
     (b"\x1f\x8b", "gzip-compressed data"), (b"BZh", "bzip2-compressed data"),
     (b"\xfd7zXZ\x00", "xz-compressed data"),

@@ -43,6 +43,9 @@ class Config:
     shared_negatives: bool = True
     hs_private_nodes: int = 64
     max_sentence_length: int = 10_000
+    sorted_vocab: int = 1          # gensim's: 1 sorts the vocabulary by descending count
+    null_word: int = 0             # gensim's padding word for concatenated CBOW contexts (not here)
+    hashfxn: "None" = None         # gensim's per-word seeding hash; w2v seeds from ``seed`` only
 
     def validate(self):
         """Check every value; return self so calls can chain."""
@@ -84,6 +87,16 @@ class Config:
         integer("cbow_mean", 0, 1)
         integer("max_sentence_length", 1)
         integer("hs_private_nodes", 0)
+        integer("sorted_vocab", 0, 1)
+        integer("null_word", 0, 1)
+        if self.null_word:
+            raise ValueError("null_word=1 pads concatenated CBOW contexts, which w2v does not train "
+                             "(cbow_mean averages or sums); leave null_word=0")
+        if self.hashfxn is hash:
+            self.hashfxn = None
+        if self.hashfxn is not None:
+            raise ValueError("hashfxn: w2v draws the initial vectors from seed, not from a hash of each "
+                             "word; leave hashfxn at its default (hash)")
         v = self.ns_exponent
         if isinstance(v, bool) or not isinstance(v, numbers.Real) or v != v or abs(v) == float("inf"):
             raise ValueError(f"ns_exponent must be a finite number, got {v!r}")

@@ -3,13 +3,17 @@
 It knows nothing of training; file formats live in :mod:`w2v.formats` and :mod:`w2v.native`.
 """
 import difflib
+import logging
 from numbers import Integral
 
 import numpy as np
 
 from . import extensions, formats, native
+from ._atomic import atomic_write
 
 __all__ = ["KeyedVectors", "load_any"]
+
+logger = logging.getLogger(__name__)
 
 _BATCH_CELLS = 1 << 25      # similarity cells computed per matrix product in batched queries (128 MB)
 _COSMUL_EPS = 0.000001      # gensim's epsilon in the 3CosMul denominator
@@ -71,12 +75,30 @@ class KeyedVectors:
     [('queen', 0.992), ('apple', 0.067)]
     """
 
-    def __init__(self, index_to_key, vectors, counts=None):
+    def __init__(self, index_to_key=None, vectors=None, counts=None, *, vector_size=None, count=0,
+                 dtype=np.float32):
+        if isinstance(index_to_key, Integral) and not isinstance(index_to_key, bool):
+            # gensim's KeyedVectors(vector_size, count=0, dtype=REAL): positions shift by one
+            vector_size, index_to_key = int(index_to_key), None
+            count = count if vectors is None else vectors
+            dtype = dtype if counts is None else counts
+            vectors = counts = None
+        if index_to_key is None and vectors is None:
+            if vector_size is None:
+                raise TypeError("KeyedVectors needs index_to_key and vectors, or vector_size (gensim's form)")
+            if isinstance(count, bool) or not isinstance(count, Integral) or count < 0:
+                raise ValueError(f"count must be an integer >= 0, got {count!r}")
+            # gensim's empty slots: count rows of zeros, filled in order by add_vector
+            index_to_key, vectors = [None] * int(count), np.zeros((int(count), int(vector_size)), dtype)
+        elif index_to_key is None or vectors is None:
+            raise TypeError("give both index_to_key and vectors")
         self.index_to_key = index_to_key if isinstance(index_to_key, list) else list(index_to_key)
-        self.key_to_index = dict(zip(self.index_to_key, range(len(self.index_to_key))))
-        if len(self.key_to_index) != len(self.index_to_key):
+        self.key_to_index = {k: i for i, k in enumerate(self.index_to_key) if k is not None}
+        if len(self.key_to_index) != sum(k is not None for k in self.index_to_key):
             raise ValueError(f"duplicate word in index_to_key: {_first_duplicate(self.index_to_key)!r}")
+        self.next_index = len(self.key_to_index)
         self._vectors = None
+        self._expandos = {}
         self.vectors = vectors
         if counts is None:
             counts = np.zeros(len(self.index_to_key), dtype=np.int64)
@@ -85,6 +107,15 @@ class KeyedVectors:
             raise ValueError(f"counts has shape {counts.shape}, expected ({len(self.index_to_key)},)")
         self.counts = counts
         self._by_prefix = None
+        self.vectors_lockf = np.ones(1, dtype=np.float32)   # gensim's: 1.0 for every word
+        self.lifecycle_events = []
+
+    def add_lifecycle_event(self, event_name, log_level=logging.INFO, **event):
+        """Record an event (a dict, with ``event``) in ``lifecycle_events`` and log it (gensim's
+        ``SaveLoad`` method, which gensim's own helpers call). Events are not saved."""
+        event = dict(event, event=event_name)
+        self.lifecycle_events.append(event)
+        logger.log(log_level, "%s lifecycle event %s", type(self).__name__, event)
 
     # ---- lookup ---------------------------------------------------------------------------
 
@@ -95,7 +126,8 @@ class KeyedVectors:
 
     @vectors.setter
     def vectors(self, value):
-        value = np.ascontiguousarray(value, dtype=np.float32)
+        if not (isinstance(value, np.ndarray) and value.dtype == np.float16 and value.flags.c_contiguous):
+            value = np.ascontiguousarray(value, dtype=np.float32)     # float16 is kept (gensim's datatype)
         if value.ndim != 2 or value.shape[0] != len(self.index_to_key):
             raise ValueError(f"vectors must have shape ({len(self.index_to_key)}, D), got {value.shape}")
         self._vectors = value
@@ -105,6 +137,26 @@ class KeyedVectors:
         """Forget cached norms; call after changing ``vectors`` in place."""
         self._norms = None
         self._centre = None
+
+    def fill_norms(self, force=False):
+        """Compute the vectors' lengths now (gensim's name; they are otherwise computed on first use).
+
+        Examples
+        --------
+        >>> kv = KeyedVectors(["a"], np.array([[3.0, 4.0]], dtype=np.float32))
+        >>> kv.fill_norms(); kv.norms.tolist()
+        [5.0]
+        """
+        if force:
+            self.clear_norms()
+        self.norms
+
+    def set_norms(self, norms):
+        """Use ``norms`` (float ``[V]``, e.g. stored in a native file) as the vectors' lengths."""
+        norms = np.asarray(norms)
+        if norms.shape != (len(self),):
+            raise ValueError(f"norms has shape {norms.shape}, expected ({len(self)},)")
+        self._norms = norms
 
     @property
     def vector_size(self):
@@ -173,25 +225,177 @@ class KeyedVectors:
             return self.get_vector(key_or_keys)
         return self._vectors[[self.get_index(k) for k in key_or_keys]]
 
+    def __setitem__(self, keys, weights):
+        """``kv[key] = vector`` or ``kv[keys] = vectors``: add new words, replace known ones (gensim)."""
+        if isinstance(keys, str):
+            keys, weights = [keys], np.asarray(weights).reshape(1, -1)
+        self.add_vectors(keys, weights, replace=True)
+
+    # ---- per-word attributes (gensim's "vecattrs") --------------------------------------------
+
+    @property
+    def expandos(self):
+        """Per-word attribute arrays by name (gensim's): ``count`` always; ``code`` and ``point``
+        for a hierarchical-softmax model; any set with :meth:`set_vecattr`."""
+        attrs = {"count": self.counts}
+        for name, value in list(self._expandos.items()):
+            if callable(value):                 # computed on first use (e.g. Huffman codes)
+                value = self._expandos[name] = value()
+            attrs[name] = value
+        return attrs
+
     def get_vecattr(self, key, attr):
-        """Per-word attribute; only ``"count"`` is stored.
+        """The per-word attribute ``attr`` (``"count"``, or one in :attr:`expandos`) of ``key``.
 
         A word2vec file holds no counts: vectors read from one get gensim's made-up counts,
         ``len(kv)`` for the first word down to 1 for the last (see :meth:`load_word2vec_format`).
 
         Examples
         --------
-        >>> kv = KeyedVectors(["a", "b"], np.eye(2, dtype=np.float32), counts=[7, 2])
+        >>> kv = KeyedVectors(["a", "b"], np.eye(2, dtype=np.float32), counts=[5, 3])
         >>> kv.get_vecattr("b", "count")
-        2
+        3
         """
-        if attr != "count":
-            raise KeyError(f"no per-word attribute {attr!r}; only 'count' is stored")
-        return int(self.counts[self.get_index(key)])
+        values = self.expandos.get(attr)
+        if values is None:
+            raise KeyError(f"no per-word attribute {attr!r}; there are {sorted(self.expandos)}")
+        value = values[self.get_index(key)]
+        return int(value) if attr == "count" else value
+
+    def set_vecattr(self, key, attr, val):
+        """Set the per-word attribute ``attr`` of ``key`` (a new attribute gets an array of zeros).
+
+        Examples
+        --------
+        >>> kv = KeyedVectors(["a", "b"], np.eye(2, dtype=np.float32))
+        >>> kv.set_vecattr("a", "count", 7); kv.get_vecattr("a", "count")
+        7
+        """
+        self.allocate_vecattrs([attr], [type(val)])
+        self.expandos[attr][self.get_index(key)] = val
+
+    def allocate_vecattrs(self, attrs=None, types=None):
+        """Make sure every attribute in ``attrs`` has an array as long as the vocabulary (gensim)."""
+        for attr, kind in zip(attrs or [], types or [object] * len(attrs or [])):
+            if attr != "count" and attr not in self._expandos:
+                dtype = np.int64 if kind is int else (np.float64 if kind is float else object)
+                self._expandos[attr] = np.zeros(len(self), dtype=dtype)
+
+    def _resize_vecattrs(self, n):
+        self.counts = np.concatenate([self.counts, np.zeros(n - len(self.counts), np.int64)])
+        for name, values in self.expandos.items():
+            if name != "count":
+                self._expandos[name] = np.concatenate([values, np.zeros(n - len(values), values.dtype)])
+
+    # ---- adding vectors ---------------------------------------------------------------------
+
+    def add_vector(self, key, vector):
+        """Add one word and its vector; return its row (gensim: fills a preallocated slot first).
+
+        Examples
+        --------
+        >>> kv = KeyedVectors(2)
+        >>> kv.add_vector("a", [1.0, 2.0]), kv["a"].tolist()
+        (0, [1.0, 2.0])
+        """
+        target = self.next_index
+        if target < len(self) and self.index_to_key[target] is None and key not in self.key_to_index:
+            self.index_to_key[target] = key
+            self.key_to_index[key] = target
+            self._vectors[target] = vector
+            self.next_index += 1
+            self.clear_norms()
+            self._by_prefix = None
+            return target
+        self.add_vectors([key], np.asarray(vector).reshape(1, -1))
+        return self.key_to_index[key]
+
+    def add_vectors(self, keys, weights, extras=None, replace=False):
+        """Add words and their vectors; known words keep their vector unless ``replace``.
+
+        Parameters
+        ----------
+        keys : str or list of str
+        weights : array-like, shape ``(len(keys), D)`` (or ``(D,)`` for one key)
+        extras : dict of str to array-like, optional
+            Per-word attributes of the new words (e.g. ``{"count": [...]}``).
+        replace : bool
+            Overwrite the vectors of words already present.
+
+        Examples
+        --------
+        >>> kv = KeyedVectors(["a"], np.zeros((1, 2), dtype=np.float32))
+        >>> kv.add_vectors(["b", "c"], [[1, 0], [0, 1]]); len(kv)
+        3
+        """
+        if isinstance(keys, str):
+            keys = [keys]
+        weights = np.asarray(weights, dtype=self._vectors.dtype)
+        if weights.ndim == 1:
+            weights = weights.reshape(1, -1)
+        keys = list(keys)
+        if weights.shape != (len(keys), self.vector_size):
+            raise ValueError(f"weights must have shape ({len(keys)}, {self.vector_size}), got {weights.shape}")
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"duplicate key in keys: {_first_duplicate(keys)!r}")
+        known = np.array([k in self.key_to_index for k in keys], dtype=bool)
+        if replace and known.any():
+            rows = [self.key_to_index[k] for k, kn in zip(keys, known) if kn]
+            self._vectors[rows] = weights[known]
+        new = [k for k, kn in zip(keys, known) if not kn]
+        if new:
+            start = len(self)
+            self.index_to_key.extend(new)
+            self.key_to_index.update(zip(new, range(start, start + len(new))))
+            self._vectors = np.ascontiguousarray(np.vstack([self._vectors, weights[~known]]))
+            self._resize_vecattrs(len(self))
+            for attr, values in (extras or {}).items():
+                values = np.asarray(values)[~known]
+                self.allocate_vecattrs([attr], [int if values.dtype.kind in "iu" else object])
+                self.expandos[attr][start:] = values
+            self.next_index = len(self)
+            self._by_prefix = None
+        self.clear_norms()
+
+    def vectors_for_all(self, keys, allow_inference=True, copy_vecattrs=False):
+        """A new KeyedVectors of the ``keys`` that have a vector (unknown ones are left out).
+
+        ``allow_inference`` is gensim's (FastText builds vectors of unknown words from n-grams);
+        word2vec vectors cannot, so unknown keys are always left out.
+
+        Examples
+        --------
+        >>> kv = KeyedVectors(["a", "b"], np.eye(2, dtype=np.float32), counts=[4, 2])
+        >>> sub = kv.vectors_for_all(["b", "zz"], copy_vecattrs=True)
+        >>> sub.index_to_key, sub.get_vecattr("b", "count")
+        (['b'], 2)
+        """
+        found = list(dict.fromkeys(k for k in keys if k in self.key_to_index))
+        rows = [self.key_to_index[k] for k in found]
+        counts = self.counts[rows] if copy_vecattrs else None
+        kv = KeyedVectors(found, self._vectors[rows].copy(), counts)
+        if copy_vecattrs:
+            for name, values in self.expandos.items():
+                if name != "count":
+                    kv._expandos[name] = values[rows]
+        return kv
 
     def get_normed_vectors(self):
         """A new ``[V, D]`` array of the unit-length vectors."""
         return self._vectors / self.norms[:, None]
+
+    def unit_normalize_all(self):
+        """Scale every vector to unit length, in place; the original lengths are lost (gensim).
+
+        Examples
+        --------
+        >>> kv = KeyedVectors(["a"], np.array([[3.0, 4.0]], dtype=np.float32))
+        >>> kv.unit_normalize_all(); kv["a"].tolist()
+        [0.6000000238418579, 0.800000011920929]
+        """
+        self._vectors /= self.norms[:, None].astype(self._vectors.dtype)
+        self.clear_norms()
+        self._norms = np.ones(len(self), dtype=np.float32)
 
     def _suggest(self, word, n=3):
         """Close in-vocabulary spellings of ``word``, cheap on a million words.
@@ -411,19 +615,180 @@ class KeyedVectors:
         return self.most_similar(positive=[np.asarray(vector)], topn=topn, restrict_vocab=restrict_vocab)
 
     def similarity(self, w1, w2):
-        """Cosine similarity of two words.
+        """Cosine similarity of two words (exactly 1 for a word with itself).
 
         Examples
         --------
         >>> kv = KeyedVectors(["a", "b"], np.array([[1, 0], [1, 1]], dtype=np.float32))
-        >>> round(kv.similarity("a", "b"), 4)
-        0.7071
+        >>> round(kv.similarity("a", "b"), 4), kv.similarity("a", "a")
+        (0.7071, 1.0)
         """
+        if isinstance(w1, str) and w1 == w2 and w1 in self.key_to_index:
+            return 1.0
         return float(np.dot(self._unit(w1), self._unit(w2)))
 
     def distance(self, w1, w2):
-        """Cosine distance, ``1 - similarity``."""
+        """Cosine distance, ``1 - similarity`` (exactly 0 for a word with itself)."""
         return 1.0 - self.similarity(w1, w2)
+
+    def distances(self, word_or_vector, other_words=()):
+        """Cosine distances from a word or vector to ``other_words`` (default: every word), gensim's.
+
+        Examples
+        --------
+        >>> kv = KeyedVectors(["a", "b"], np.array([[1, 0], [0, 1]], dtype=np.float32))
+        >>> kv.distances("a").tolist()
+        [0.0, 1.0]
+        """
+        vector = word_or_vector if isinstance(word_or_vector, np.ndarray) else self.get_vector(word_or_vector)
+        others = self._vectors if not len(other_words) else self[list(other_words)]
+        return 1 - self.cosine_similarities(vector, others)
+
+    def closer_than(self, key1, key2):
+        """Words closer to ``key1`` than ``key2`` is (gensim's; ``key1`` itself left out).
+
+        Examples
+        --------
+        >>> kv = KeyedVectors(["a", "b", "c"], np.array([[1, 0], [1, 0.1], [0, 1]], dtype=np.float32))
+        >>> kv.closer_than("a", "c")
+        ['b']
+        """
+        distances = self.distances(key1)
+        i1, i2 = self.get_index(key1), self.get_index(key2)
+        return [self.index_to_key[i] for i in np.flatnonzero(distances < distances[i2]).tolist() if i != i1]
+
+    words_closer_than = closer_than
+
+    def most_similar_to_given(self, key1, keys_list):
+        """The word of ``keys_list`` most similar to ``key1``.
+
+        Examples
+        --------
+        >>> kv = KeyedVectors(["a", "b", "c"], np.array([[1, 0], [1, 0.1], [0, 1]], dtype=np.float32))
+        >>> kv.most_similar_to_given("a", ["b", "c"])
+        'b'
+        """
+        return keys_list[int(np.argmax([self.similarity(key1, k) for k in keys_list]))]
+
+    def relative_cosine_similarity(self, wa, wb, topn=10):
+        """similarity(wa, wb) over the summed similarities of ``wa``'s ``topn`` neighbours
+        (Leeuwenberg et al. 2016, as gensim computes it).
+
+        Examples
+        --------
+        >>> kv = KeyedVectors(["a", "b", "c"], np.array([[1, 0], [1, 1], [0, 1]], dtype=np.float32))
+        >>> round(kv.relative_cosine_similarity("a", "b", topn=2), 4)
+        0.7071
+        """
+        sims = self.similar_by_word(wa, topn)
+        if not sims:
+            raise ValueError(f"{wa!r} has no neighbours to compare with")
+        return float(self.similarity(wa, wb)) / sum(sim for _, sim in sims)
+
+    def get_mean_vector(self, keys, weights=None, pre_normalize=True, post_normalize=False,
+                        ignore_missing=True):
+        """Weighted mean of the vectors of ``keys`` (words or vectors), gensim's definition.
+
+        Parameters
+        ----------
+        keys : list of str or ndarray
+        weights : list or ndarray, optional
+            One weight per key (default all 1); the sum is divided by the total absolute weight
+            of the keys found.
+        pre_normalize : bool
+            Use unit vectors of the words.
+        post_normalize : bool
+            Return a unit vector.
+        ignore_missing : bool
+            Skip unknown words (otherwise KeyError).
+
+        Examples
+        --------
+        >>> kv = KeyedVectors(["a", "b"], np.array([[2, 0], [0, 4]], dtype=np.float32))
+        >>> kv.get_mean_vector(["a", "b", "zz"]).tolist()
+        [0.5, 0.5]
+        """
+        if len(keys) == 0:
+            raise ValueError("cannot compute the mean of no keys")
+        weights = np.ones(len(keys)) if weights is None else np.asarray(weights, dtype=np.float64)
+        if weights.shape != (len(keys),):
+            raise ValueError(f"keys and weights must have the same length ({len(keys)} and {weights.shape})")
+        mean = np.zeros(self.vector_size, dtype=self._vectors.dtype)
+        total = 0.0
+        for key, weight in zip(keys, weights.tolist()):
+            if isinstance(key, np.ndarray):
+                vector = key
+            elif key in self.key_to_index:
+                vector = self.get_vector(key, norm=pre_normalize)
+            elif not ignore_missing:
+                raise UnknownKeyError(key, self)
+            else:
+                continue
+            mean += weight * vector
+            total += abs(weight)
+        if total > 0:
+            mean = mean / total
+        if post_normalize:
+            length = np.linalg.norm(mean)
+            mean = (mean / length if length else mean).astype(np.float32)
+        return mean
+
+    def rank_by_centrality(self, words, use_norm=True):
+        """``(cosine to the mean, word)`` pairs of the known ``words``, most central first (gensim).
+
+        Examples
+        --------
+        >>> kv = KeyedVectors(["a", "b", "c"], np.array([[1, 0], [1, 0.2], [0, 1]], dtype=np.float32))
+        >>> [w for _, w in kv.rank_by_centrality(["a", "b", "c"])]
+        ['b', 'a', 'c']
+        """
+        used = [w for w in words if w in self.key_to_index]
+        if not used:
+            raise ValueError("cannot rank an empty list of known words")
+        vectors = np.vstack([self.get_vector(w, norm=use_norm) for w in used]).astype(np.float32)
+        mean = self.get_mean_vector(vectors, post_normalize=True)
+        return sorted(zip((vectors @ mean).tolist(), used), reverse=True)
+
+    def wmdistance(self, document1, document2, norm=True):
+        """Word Mover's Distance between two token lists (Kusner et al. 2015), as gensim computes
+        it; unknown words are dropped, ``inf`` when a side has none left. Needs POT
+        (``pip install 'w2v[wmd]'``).
+
+        Examples
+        --------
+        >>> kv = KeyedVectors(["a", "b"], np.array([[1, 0], [0, 1]], dtype=np.float32))
+        >>> kv.wmdistance(["a"], ["a"])
+        0.0
+        """
+        try:
+            from ot import emd2
+        except ImportError:
+            raise ImportError("wmdistance needs the POT package: pip install 'w2v[wmd]' "
+                              "(or pip install POT)") from None
+        doc1 = [t for t in document1 if t in self.key_to_index]
+        doc2 = [t for t in document2 if t in self.key_to_index]
+        if not doc1 or not doc2:
+            return float("inf")
+        vocabulary = list(dict.fromkeys(doc1 + doc2))
+        if len(vocabulary) == 1:
+            return 0.0
+        position = {w: i for i, w in enumerate(vocabulary)}
+        words1, words2 = list(dict.fromkeys(doc1)), list(dict.fromkeys(doc2))
+        v1 = np.array([self.get_vector(w, norm=norm) for w in words1], dtype=np.float64)
+        v2 = np.array([self.get_vector(w, norm=norm) for w in words2], dtype=np.float64)
+        cost = np.zeros((len(vocabulary), len(vocabulary)))
+        cost[np.ix_([position[w] for w in words1], [position[w] for w in words2])] = \
+            np.sqrt(np.maximum(((v1[:, None, :] - v2[None, :, :]) ** 2).sum(-1), 0))
+        if abs(cost.sum()) < 1e-8:
+            return 0.0
+
+        def bag(doc):
+            weights = np.zeros(len(vocabulary))
+            for w in doc:
+                weights[position[w]] += 1.0 / len(doc)
+            return weights
+
+        return float(emd2(bag(doc1), bag(doc2), cost))
 
     def n_similarity(self, ws1, ws2):
         """Cosine similarity of the mean vectors of two word lists (e.g. two sentences).
@@ -521,27 +886,44 @@ class KeyedVectors:
     # ---- evaluation (implemented in w2v.evaluate) --------------------------------------------
 
     def evaluate_word_analogies(self, analogies, restrict_vocab=300000, case_insensitive=True,
-                                dummy4unknown=False, method="add"):
-        """Score analogy questions; see :func:`w2v.evaluate.evaluate_word_analogies`."""
+                                dummy4unknown=False, similarity_function="most_similar", method=None):
+        """Score analogy questions; see :func:`w2v.evaluate.evaluate_word_analogies`.
+
+        ``similarity_function`` is gensim's name for the method: ``"most_similar"`` (3CosAdd,
+        ``method="add"``) or ``"most_similar_cosmul"`` (3CosMul, ``method="mul"``).
+        """
         from .evaluate import evaluate_word_analogies
+        if method is None:
+            methods = {"most_similar": "add", "most_similar_cosmul": "mul"}
+            if similarity_function not in methods:
+                raise ValueError(f"similarity_function must be one of {sorted(methods)}, "
+                                 f"got {similarity_function!r}")
+            method = methods[similarity_function]
         return evaluate_word_analogies(self, analogies, restrict_vocab=restrict_vocab,
                                        case_insensitive=case_insensitive, dummy4unknown=dummy4unknown,
                                        method=method)
 
-    def evaluate_word_pairs(self, pairs, delimiter="\t", restrict_vocab=300000, case_insensitive=True,
-                            dummy4unknown=False):
-        """Correlate similarities with human scores; see :func:`w2v.evaluate.evaluate_word_pairs`."""
+    def evaluate_word_pairs(self, pairs, delimiter="\t", encoding="utf8", restrict_vocab=300000,
+                            case_insensitive=True, dummy4unknown=False):
+        """Correlate similarities with human scores; see :func:`w2v.evaluate.evaluate_word_pairs`.
+
+        ``encoding`` is gensim's argument; the pairs file is read as UTF-8 whatever it says.
+        """
         from .evaluate import evaluate_word_pairs
         return evaluate_word_pairs(self, pairs, delimiter=delimiter, restrict_vocab=restrict_vocab,
                                    case_insensitive=case_insensitive, dummy4unknown=dummy4unknown)
 
     # ---- files -----------------------------------------------------------------------------
 
-    def save_word2vec_format(self, path, binary=None, write_header=True):
+    def save_word2vec_format(self, fname, fvocab=None, binary=None, total_vec=None, write_header=True,
+                             prefix="", append=False, sort_attr="count"):
         """Write the word2vec C format, byte-identical to gensim's; see :func:`w2v.formats.save_word2vec_format`.
 
-        ``binary=None`` lets the name decide (``.bin`` binary, anything else text); a ``binary``
-        that contradicts a ``.bin``, ``.txt`` or ``.vec`` name, or a ``.w2v`` name, is a ValueError.
+        Parameters are gensim's, in its order: ``fvocab`` also writes a ``word count`` vocabulary
+        file; rows are written by descending ``sort_attr`` (ties in row order), as gensim does.
+        ``binary=None`` (gensim: False) lets the name decide (``.bin`` binary, anything else
+        text); a ``binary`` that contradicts a ``.bin``, ``.txt`` or ``.vec`` name, or a ``.w2v``
+        name, is a ValueError.
 
         Examples
         --------
@@ -549,19 +931,33 @@ class KeyedVectors:
         >>> kv = KeyedVectors(["a", "b"], np.eye(2, dtype=np.float32))
         >>> p = os.path.join(tempfile.mkdtemp(), "v.bin")
         >>> kv.save_word2vec_format(p, binary=True)
-        >>> KeyedVectors.load_word2vec_format(p).index_to_key
+        >>> KeyedVectors.load_word2vec_format(p, binary=True).index_to_key
         ['a', 'b']
         """
-        formats.save_word2vec_format(path, self.index_to_key, self._vectors, binary=binary,
-                                     write_header=write_header)
+        binary = formats.vector_format(fname, binary) == "binary"     # a bad name fails before any write
+        values = self.expandos.get(sort_attr) if sort_attr else None
+        if values is not None and values.dtype.kind in "iuf" and len(self):
+            order = np.argsort(-values, kind="stable")
+        else:
+            order = np.arange(len(self))
+        keys = [self.index_to_key[i] for i in order.tolist()]
+        vectors = self._vectors if (order == np.arange(len(self))).all() else self._vectors[order]
+        if fvocab is not None:
+            with atomic_write(fvocab, "w") as f:
+                f.writelines(f"{prefix}{k} {int(self.counts[i])}\n" for k, i in zip(keys, order.tolist()))
+        formats.save_word2vec_format(fname, keys, vectors, binary=binary, write_header=write_header,
+                                     prefix=prefix, append=append, total_vec=total_vec)
 
     @classmethod
-    def load_word2vec_format(cls, path, binary=None, limit=None, unicode_errors="strict", no_header=False,
-                             encoding="utf-8"):
+    def load_word2vec_format(cls, fname, fvocab=None, binary=False, encoding="utf8", unicode_errors="strict",
+                             limit=None, datatype=np.float32, no_header=False):
         """Read a word2vec text or binary file; see :func:`w2v.formats.load_word2vec_format`.
 
-        The file holds no word counts: as gensim does, each word gets a made-up count that falls
-        with its row, ``len(kv)`` for the first word down to 1 for the last.
+        Parameters are gensim's, in its order. ``binary=False`` (the default) tells text from
+        binary by the first row, so binary files load too; ``binary=True`` insists on binary.
+        ``fvocab`` reads the counts from a ``word count`` file; without it each word's count is
+        ``V - row`` as in gensim (the file's order stands for frequency). ``datatype`` is the
+        vectors' dtype (e.g. ``np.float16`` halves the memory).
 
         Examples
         --------
@@ -571,13 +967,55 @@ class KeyedVectors:
         >>> KeyedVectors.load_word2vec_format(p).get_vecattr("a", "count")
         2
         """
-        words, vectors = formats.load_word2vec_format(path, binary=binary, limit=limit,
+        words, vectors = formats.load_word2vec_format(fname, binary=True if binary else None, limit=limit,
                                                       unicode_errors=unicode_errors, no_header=no_header,
                                                       encoding=encoding)
-        return cls(words, vectors, counts=np.arange(len(words), 0, -1))
+        if fvocab is not None:
+            known = formats.read_vocab_counts(fvocab, encoding=encoding, unicode_errors=unicode_errors)
+            counts = [known.get(w, 0) for w in words]
+        else:
+            counts = np.arange(len(words), 0, -1)
+        if np.dtype(datatype) != np.float32:
+            vectors = vectors.astype(datatype)
+        return cls(words, vectors, counts)
 
-    def save(self, path):
-        """Write the native format (words, counts, vectors; no pickle), atomically.
+    def intersect_word2vec_format(self, fname, lockf=0.0, binary=False, encoding="utf8",
+                                  unicode_errors="strict"):
+        """Replace the vectors of the words also found in a word2vec file by the file's, and set
+        their ``vectors_lockf`` to ``lockf`` (0.0: training leaves them as they are), gensim's way
+        of starting from pretrained vectors. Words of the file not in the vocabulary are ignored.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> kv = KeyedVectors(["a", "b"], np.zeros((2, 2), dtype=np.float32))
+        >>> p = os.path.join(tempfile.mkdtemp(), "v.txt")
+        >>> KeyedVectors(["b", "z"], np.ones((2, 2), dtype=np.float32)).save_word2vec_format(p)
+        >>> kv.intersect_word2vec_format(p); kv["b"].tolist(), kv.vectors_lockf.tolist()
+        ([1.0, 1.0], [1.0, 0.0])
+        """
+        words, vectors = formats.load_word2vec_format(fname, binary=True if binary else None,
+                                                      unicode_errors=unicode_errors, encoding=encoding)
+        if vectors.shape[1] != self.vector_size:
+            raise ValueError(f"{fname}: vectors of {vectors.shape[1]} dimensions, the model's have "
+                             f"{self.vector_size}")
+        pairs = [(self.key_to_index[w], row) for row, w in enumerate(words) if w in self.key_to_index]
+        if len(self.vectors_lockf) != len(self):
+            self.vectors_lockf = np.full(len(self), float(self.vectors_lockf[0]), dtype=np.float32)
+        if pairs:
+            mine, theirs = (np.array(x) for x in zip(*pairs))
+            self._vectors[mine] = vectors[theirs]
+            self.vectors_lockf[mine] = lockf
+            self.clear_norms()
+        return len(pairs)
+
+    def save(self, fname_or_handle, separately=None, sep_limit=10 * 1024 ** 2, ignore=frozenset(),
+             pickle_protocol=None):
+        """Write the native format (words, counts, vectors, their norms; no pickle), atomically.
+
+        The arrays are stored uncompressed and aligned, so :meth:`load` with ``mmap="r"`` maps
+        them. gensim's ``separately``, ``sep_limit``, ``ignore`` and ``pickle_protocol`` are
+        accepted and have no effect: there is one file, with no pickle in it.
 
         Examples
         --------
@@ -585,19 +1023,31 @@ class KeyedVectors:
         >>> kv = KeyedVectors(["a", "b"], np.eye(2, dtype=np.float32), counts=[5, 3])
         >>> p = os.path.join(tempfile.mkdtemp(), "kv.w2v")
         >>> kv.save(p)
-        >>> KeyedVectors.load(p).get_vecattr("a", "count")
+        >>> KeyedVectors.load(p, mmap="r").get_vecattr("a", "count")
         5
         """
-        extensions.choose_format(path, "native", how=extensions.SAVE_CALLS)    # not a .bin/.txt/.vec name
+        extensions.choose_format(fname_or_handle, "native", how=extensions.SAVE_CALLS)    # not a .bin/.txt/.vec name
+        if None in self.key_to_index or len(self.key_to_index) != len(self):
+            raise ValueError("some preallocated rows have no word yet (add_vector them first)")
         blob, offsets = native.encode_words(self.index_to_key)
-        native.save_native(path, "keyedvectors", {"words": len(self), "vector_size": self.vector_size},
-                           {"words_blob": blob, "words_offsets": offsets, "counts": self.counts,
-                            "vectors": self._vectors})
+        arrays = {"words_blob": blob, "words_offsets": offsets, "counts": self.counts,
+                  "vectors": self._vectors, "norms": np.asarray(self.norms, dtype=np.float32)}
+        if len(self.vectors_lockf) == len(self) and len(self) != 1:
+            arrays["vectors_lockf"] = self.vectors_lockf
+        native.save_native(fname_or_handle, "keyedvectors",
+                           {"words": len(self), "vector_size": self.vector_size}, arrays)
 
     @classmethod
-    def load(cls, path):
-        """Read vectors saved by :meth:`save` or by ``Word2Vec.save`` (extra arrays are ignored)."""
-        _, arrays = native.load_native(path)
+    def load(cls, fname, mmap=None):
+        """Read vectors saved by :meth:`save` or by ``Word2Vec.save`` (extra arrays are ignored).
+
+        ``mmap="r"`` maps the vectors (and their stored norms) read-only instead of reading them:
+        a file of any size opens in the time it takes to read its word list. Files of gensim's
+        own ``save()`` are pickles and are refused: convert them once with
+        ``w2v convert --from-gensim`` or :meth:`from_gensim`.
+        """
+        path = fname
+        _, arrays = native.load_native(path, mmap=mmap)
         missing = [n for n in ("words_blob", "words_offsets", "vectors") if n not in arrays]
         if missing:
             raise ValueError(f"{path}: native file without {', '.join(missing)}; it holds no word vectors")
@@ -611,9 +1061,41 @@ class KeyedVectors:
             raise ValueError(f"{path}: {len(words)} words but vectors of shape {vectors.shape}"
                              + (f" and counts of shape {counts.shape}" if counts is not None else ""))
         try:
-            return cls(words, vectors, counts)
+            kv = cls(words, vectors if mmap else np.ascontiguousarray(vectors), counts)
+            if arrays.get("norms") is not None:
+                kv.set_norms(arrays["norms"])
+            lockf = arrays.get("vectors_lockf")
+            if lockf is not None and lockf.shape == (len(words),):
+                kv.vectors_lockf = np.array(lockf, dtype=np.float32)
         except ValueError as e:
             raise ValueError(f"{path}: {e}") from None
+        return kv
+
+    @classmethod
+    def from_gensim(cls, kv):
+        """A w2v KeyedVectors from an already loaded gensim ``KeyedVectors`` (or a model's ``wv``):
+        the words, vectors (copied) and counts. Nothing of gensim is imported.
+
+        Examples
+        --------
+        >>> class Gensimish:     # what gensim's KeyedVectors offers
+        ...     index_to_key = ["a", "b"]
+        ...     vectors = np.eye(2, dtype=np.float32)
+        ...     expandos = {"count": np.array([7, 2])}
+        >>> KeyedVectors.from_gensim(Gensimish()).get_vecattr("a", "count")
+        7
+        """
+        try:
+            words, vectors = list(kv.index_to_key), np.array(kv.vectors, dtype=np.float32)
+        except AttributeError:
+            raise TypeError(f"expected a gensim KeyedVectors (with index_to_key and vectors), got "
+                            f"{type(kv).__name__}") from None
+        counts = getattr(kv, "expandos", {}).get("count")
+        out = cls(words, vectors, None if counts is None else np.asarray(counts, dtype=np.int64))
+        lockf = getattr(kv, "vectors_lockf", None)
+        if lockf is not None and np.shape(lockf) == (len(words),):
+            out.vectors_lockf = np.array(lockf, dtype=np.float32)
+        return out
 
 
 def load_any(path):
@@ -645,6 +1127,8 @@ def _is_zip(path):
 def _as_list(items):
     if items is None:
         return []
+    if isinstance(items, np.ndarray) and items.ndim == 2:     # several vectors (gensim)
+        return list(items)
     if isinstance(items, (str, np.ndarray)) or (isinstance(items, Integral) and not isinstance(items, bool)):
         return [items]
     return list(items)

@@ -4,6 +4,7 @@ loads. The maths lives in kernels/ and the schedule in train.py.
 import functools
 import logging
 import os
+from numbers import Integral
 
 import numpy as np
 from tqdm.auto import tqdm
@@ -13,10 +14,25 @@ from .config import SOFTMAX_WARN_VOCAB, Config
 from .corpus import as_sentences
 from .encoded import Scan, encode_with_vocab, scan
 from .keyedvectors import KeyedVectors
-from .train import Trainer, build_objective, seed_states
-from .vocab import Vocab
+from .train import Trainer, build_objective, lock_factors, seed_states
+from .vocab import EmptyVocabularyError, Vocab, effective_min_count
 
 logger = logging.getLogger(__name__)
+
+class _class_only:
+    """A classmethod that, like gensim's ``load``, refuses to be called on an instance (where
+    ``model.load(path)`` would read as if it loaded into ``model``)."""
+
+    def __init__(self, func):
+        self.func = func
+        functools.update_wrapper(self, func)
+
+    def __get__(self, instance, owner):
+        if instance is not None:
+            raise AttributeError(f"{self.func.__name__} is called on the class: "
+                                 f"{owner.__name__}.{self.func.__name__}(path), not on a model")
+        return functools.partial(self.func, owner)
+
 
 _READER_OPTIONS = ("tokenizer", "encoding", "errors")
 CHECKPOINT_NAME = "checkpoint.w2v"
@@ -52,12 +68,12 @@ class Word2Vec:
     def __init__(self, sentences=None, corpus_file=None, vector_size=100, alpha=0.025, window=5,
                  min_count=5, max_vocab_size=None, sample=1e-3, seed=1, workers=3,
                  min_alpha=0.0001, sg=0, hs=0, negative=5, ns_exponent=0.75, cbow_mean=1,
-                 epochs=5, max_final_vocab=None, softmax=0, batch_words=10_000,
-                 shrink_windows=True, shared_negatives=True, hs_private_nodes=64,
-                 max_sentence_length=10_000,
-                 trim_rule=None, callbacks=(),
+                 hashfxn=hash, epochs=5, null_word=0, trim_rule=None, sorted_vocab=1,
+                 batch_words=10_000, compute_loss=False, callbacks=(), comment=None,
+                 max_final_vocab=None, shrink_windows=True, *, softmax=0, shared_negatives=True,
+                 hs_private_nodes=64, max_sentence_length=10_000,
                  tokenizer="whitespace", encoding="utf-8", errors="strict", progress=True,
-                 cache_dir=None, compute_loss=True, sorted_vocab=1, engine="local",
+                 cache_dir=None, engine="local",
                  engine_options=None, checkpoint_dir=None,
                  checkpoint_every="epoch"):
         self.config = Config(
@@ -67,7 +83,8 @@ class Word2Vec:
             cbow_mean=cbow_mean, alpha=alpha, min_alpha=min_alpha, epochs=epochs,
             workers=workers, seed=seed, batch_words=batch_words, shrink_windows=shrink_windows,
             shared_negatives=shared_negatives, hs_private_nodes=hs_private_nodes,
-            max_sentence_length=max_sentence_length).validate()
+            max_sentence_length=max_sentence_length, sorted_vocab=sorted_vocab, null_word=null_word,
+            hashfxn=hashfxn).validate()
         self.reader_options = {"tokenizer": tokenizer, "encoding": encoding, "errors": errors}
         self.progress = progress
         self.cache_dir = cache_dir
@@ -81,34 +98,56 @@ class Word2Vec:
         self.checkpoint_outputs = None   # where the CLI will save, so a resumed run can too
         self.callbacks = tuple(callbacks)
         self.trim_rule = trim_rule
+        self.compute_loss = bool(compute_loss)
+        self.comment = comment
         from .distributed import check_options
         check_options(engine, engine_options)
         self.engine, self.engine_options = engine, dict(engine_options or {})
         self.vocab = None
-        self.wv = None
+        self.wv = KeyedVectors([], np.zeros((0, self.config.vector_size), np.float32))
         self.syn1 = None
         self.syn1neg = None
         self.training_log = []
         self.rng_states = None
+        self.corpus_count = 0            # sentences in the corpus the vocabulary was built from
+        self.corpus_total_words = 0      # tokens in it (gensim's names)
+        self.effective_min_count = self.config.min_count
+        self.running_training_loss = 0.0
         self._encoded = None          # (source, EncodedCorpus) kept from build_vocab for train
+        self._scan = None             # (source, Scan) between scan_vocab and build_vocab / train
         if sentences is not None and corpus_file is not None:
             raise ValueError("give either sentences or corpus_file, not both")
         source = sentences if sentences is not None else corpus_file
         if source is not None:
             if self.engine == "local":
                 self.build_vocab(source)     # a cluster counts the words on its workers
-            self.train(source)
+            self._train(source, None, self.config.epochs, None, None, self.compute_loss, (), None)
 
     # gensim's attribute names -------------------------------------------------------------
     def __getattr__(self, name):
         config = self.__dict__.get("config")
         if config is not None and name in Config.__dataclass_fields__:
             return getattr(config, name)
+        if isinstance(type(self).__dict__.get(name), _class_only):   # its __get__ refused the instance
+            raise AttributeError(f"{name} is called on the class: {type(self).__name__}.{name}(path), "
+                                 "not on a model")
         raise AttributeError(f"{type(self).__name__!s} has no attribute {name!r}")
 
+    def __setattr__(self, name, value):
+        # gensim code sets hyperparameters on the model (model.alpha = ...): they live in config
+        config = self.__dict__.get("config")
+        if config is not None and name in Config.__dataclass_fields__ and name != "config":
+            setattr(config, name, value)
+        else:
+            object.__setattr__(self, name, value)
+
     @property
-    def corpus_total_words(self):
-        return int(self.vocab.counts.sum()) if self.vocab is not None else 0
+    def raw_vocab(self):
+        """``{word: count}`` of the last :meth:`scan_vocab` (gensim's; empty once the vocabulary is built)."""
+        if self._scan is None:
+            return {}
+        result = self._scan[1]
+        return dict(zip(result.words, result.counts.tolist()))
 
     # vocabulary -----------------------------------------------------------------------------
     def _sentences(self, corpus_iterable, corpus_file):
@@ -125,13 +164,14 @@ class Word2Vec:
                                         **self.reader_options)
         return source, as_sentences(source)
 
-    def build_vocab(self, corpus_iterable=None, corpus_file=None, update=False, progress=None,
-                    trim_rule=None):
-        """Count the words, build the vocabulary and its tables, and initialise the weights.
+    def scan_vocab(self, corpus_iterable=None, corpus_file=None, progress_per=10000, workers=None,
+                   trim_rule=None, *, progress=None):
+        """Count the words of a corpus (gensim's first step of :meth:`build_vocab`); return
+        ``(total_words, corpus_count)``. The counts wait for :meth:`prepare_vocab`.
 
-        The text is read and tokenized once: the integer-encoded corpus is kept for the
-        ``train()`` call that follows on the same corpus. ``update=True`` grows an existing
-        vocabulary with the words of a new corpus (existing vectors are kept).
+        ``progress_per`` and ``workers`` are gensim's and have no effect (progress is a tqdm bar;
+        counting runs in one thread). ``trim_rule`` prunes while counting when ``max_vocab_size``
+        is reached.
         """
         source, sentences = self._sentences(corpus_iterable, corpus_file)
         self._close_encoded()
@@ -141,49 +181,124 @@ class Word2Vec:
                 raise ValueError("this scanned corpus was used already (by build_vocab); read the text again")
             result = sentences if isinstance(sentences, Scan) else scan(
                 sentences, max_vocab_size=self.config.max_vocab_size, cache_dir=self.cache_dir,
-                progress=bar.update)
+                progress=bar.update, trim_rule=trim_rule)
+        self._scan = (source, result)
+        self.corpus_count, self.corpus_total_words = result.n_sentences, result.total_words
+        logger.info("read %d tokens in %d sentences, %d distinct words", result.total_words,
+                    result.n_sentences, len(result.words))
+        return result.total_words, result.n_sentences
+
+    def prepare_vocab(self, update=False, keep_raw_vocab=False, trim_rule=None, min_count=None,
+                      sample=None, dry_run=False):
+        """Build the vocabulary from the counts of :meth:`scan_vocab` (gensim's second step):
+        apply ``min_count`` (raised to honour ``max_final_vocab``, kept as
+        ``effective_min_count``) and ``trim_rule``; with ``update`` add to the vocabulary.
+
+        Returns gensim's report: ``drop_unique`` (distinct words dropped), ``retain_total``
+        (tokens of the words kept), ``num_retained_words``, ``downsample_unique`` and
+        ``downsample_total`` (words subsampling thins, tokens expected to remain). ``dry_run``
+        computes the report and changes nothing. ``keep_raw_vocab`` keeps the counts for
+        another call.
+        """
+        if self._scan is None:
+            raise EmptyVocabularyError("no counts to build a vocabulary from: call scan_vocab first")
+        result = self._scan[1]
+        cfg = self.config
+        rule = trim_rule if trim_rule is not None else self.trim_rule
+        min_count = cfg.min_count if min_count is None else min_count
+        sample = cfg.sample if sample is None else sample
+        counts = np.asarray(result.counts, dtype=np.int64)
+        effective = min_count if update else effective_min_count(counts, min_count, cfg.max_final_vocab)
+        kept = Vocab.build(result.words, counts, min_count=effective, trim_rule=rule,
+                           sort=bool(cfg.sorted_vocab)) if counts.sum() else None
+        if kept is None:
+            raise EmptyVocabularyError("the corpus is empty")
+        retain_total = kept.total_count
+        probabilities = kept.keep_probabilities(sample).astype(np.float64)
+        report = {"drop_unique": len(result.words) - len(kept), "retain_total": retain_total,
+                  "downsample_unique": int((probabilities < 1).sum()),
+                  "downsample_total": int((probabilities * kept.counts).sum()),
+                  "num_retained_words": len(kept)}
+        if dry_run:
+            return report
+        self.effective_min_count = effective
+        if update:
+            if self.vocab is None:
+                raise ValueError("build_vocab(update=True) needs a vocabulary: build one first")
+            self._old_size = len(self.vocab)
+            self.vocab, _ = self.vocab.grow(result.words, counts, min_count=effective, trim_rule=rule)
+        else:
+            self._old_size = None
+            self.vocab = kept
+        if not keep_raw_vocab:
+            pass   # the counts stay with the scan until the corpus is encoded (build_vocab / train)
+        return report
+
+    def prepare_weights(self, update=False):
+        """Allocate the weights for the vocabulary (gensim's third step of :meth:`build_vocab`)."""
+        if update and getattr(self, "_old_size", None) is not None:
+            self._grow_weights(self._old_size)
+        else:
+            self._init_weights()
+
+    def build_vocab(self, corpus_iterable=None, corpus_file=None, update=False, progress_per=10000,
+                    keep_raw_vocab=False, trim_rule=None, *, progress=None, **kwargs):
+        """Count the words, build the vocabulary and its tables, and initialise the weights.
+
+        The text is read and tokenized once: the integer-encoded corpus is kept for the
+        ``train()`` call that follows on the same corpus. ``update=True`` grows an existing
+        vocabulary with the words of a new corpus (existing vectors are kept). Arguments and
+        their order are gensim's; ``progress_per`` has no effect (a tqdm bar shows progress).
+        Extra keywords go to :meth:`prepare_vocab` (``min_count``, ``sample``, ``dry_run``).
+        """
+        self.scan_vocab(corpus_iterable, corpus_file, progress=progress, trim_rule=trim_rule)
+        source, result = self._scan
         try:
-            if result.total_words == 0:
-                raise ValueError("the corpus is empty")
-            rule = trim_rule if trim_rule is not None else self.trim_rule
-            if update:
-                if self.vocab is None:
-                    raise ValueError("build_vocab(update=True) needs a vocabulary: build one first")
-                old_size = len(self.vocab)
-                self.vocab, _ = self.vocab.grow(result.words, result.counts,
-                                                min_count=self.config.min_count, trim_rule=rule)
-                self._grow_weights(old_size)
-            else:
-                self.vocab = Vocab.build(result.words, result.counts,
-                                         min_count=self.config.min_count,
-                                         max_final_vocab=self.config.max_final_vocab,
-                                         trim_rule=rule)
-                self._init_weights()
+            report = self.prepare_vocab(update=update, keep_raw_vocab=keep_raw_vocab,
+                                        trim_rule=trim_rule, **kwargs)
+            if kwargs.get("dry_run"):
+                return report
+            self.prepare_weights(update=update)
             self._encoded = (source, result.encode(self.vocab, in_place=True))
         finally:
-            result.close()
+            self._close_scan()
         logger.info("vocabulary: %d words from %d tokens in %d sentences", len(self.vocab),
                     result.total_words, result.n_sentences)
         return self
 
-    def build_vocab_from_freq(self, word_freq, update=False):
+    def build_vocab_from_freq(self, word_freq, keep_raw_vocab=False, corpus_count=None, trim_rule=None,
+                              update=False):
         """Build the vocabulary from a ``{word: count}`` mapping instead of a corpus (gensim's name).
 
-        ``min_count`` and ``max_final_vocab`` still apply.
+        ``min_count`` and ``max_final_vocab`` still apply; ``corpus_count`` sets
+        :attr:`corpus_count` (gensim's), ``keep_raw_vocab`` has no effect.
         """
         words = list(word_freq)
         counts = np.fromiter((word_freq[w] for w in words), dtype=np.int64, count=len(words))
+        rule = trim_rule if trim_rule is not None else self.trim_rule
         if update and self.vocab is not None:
             old_size = len(self.vocab)
             self.vocab, _ = self.vocab.grow(words, counts, min_count=self.config.min_count,
-                                            trim_rule=self.trim_rule)
+                                            trim_rule=rule)
             self._grow_weights(old_size)
         else:
             self.vocab = Vocab.build(words, counts, min_count=self.config.min_count,
                                      max_final_vocab=self.config.max_final_vocab,
-                                     trim_rule=self.trim_rule)
+                                     trim_rule=rule, sort=bool(self.config.sorted_vocab))
             self._init_weights()
+        self.corpus_count = int(corpus_count or 0)
+        self.corpus_total_words = int(counts.sum())
         return self
+
+    def reset_from(self, other_model):
+        """Take the vocabulary (and corpus counts) of ``other_model`` and start from fresh weights
+        (gensim's)."""
+        if other_model.vocab is None:
+            raise ValueError("reset_from: the other model has no vocabulary")
+        self.vocab = Vocab(list(other_model.vocab.words), other_model.vocab.counts.copy())
+        self.corpus_count = other_model.corpus_count
+        self.corpus_total_words = other_model.corpus_total_words
+        self._init_weights()
 
     def _init_weights(self):
         cfg = self.config
@@ -199,6 +314,7 @@ class Word2Vec:
         syn0 = (rs.random((n, cfg.vector_size), dtype=np.float32) * 2 - 1) / cfg.vector_size
         self.wv = KeyedVectors(list(self.vocab.words), np.ascontiguousarray(syn0),
                                counts=self.vocab.counts.copy())
+        self._add_tree_attrs()
         self.syn1 = np.zeros((n, cfg.vector_size), np.float32) if (cfg.hs or cfg.softmax) else None
         self.syn1neg = np.zeros((n, cfg.vector_size), np.float32) if cfg.negative else None
         self.rng_states = seed_states(cfg.seed, cfg.workers)
@@ -214,30 +330,81 @@ class Word2Vec:
             return None if a is None else np.vstack([a, np.zeros((n - len(a), a.shape[1]), a.dtype)])
 
         self.syn1, self.syn1neg = grown(self.syn1), grown(self.syn1neg)
+        lockf = self.wv.vectors_lockf
         self.wv = KeyedVectors(list(self.vocab.words), syn0, counts=self.vocab.counts.copy())
+        if len(lockf) == old_size and old_size != 1:
+            self.wv.vectors_lockf = np.concatenate([lockf, np.ones(n - old_size, np.float32)])
+        self._add_tree_attrs()
+
+    def _add_tree_attrs(self):
+        """gensim's per-word ``code`` and ``point`` attributes of a hierarchical-softmax model,
+        computed when first asked for."""
+        if not self.config.hs:
+            return
+        vocab = self.vocab
+
+        def column(which):
+            def build():
+                tree = vocab.huffman()
+                values = np.empty(len(vocab), dtype=object)
+                for i, length in enumerate(tree[2].tolist()):
+                    values[i] = tree[which][i, :length].copy()
+                return values
+            return build
+
+        self.wv._expandos.update(code=column(0), point=column(1))
 
     # training -------------------------------------------------------------------------------
     def train(self, corpus_iterable=None, corpus_file=None, total_examples=None, total_words=None,
-              epochs=None, start_alpha=None, end_alpha=None, callbacks=None, progress=None,
-              **_ignored):
+              epochs=None, start_alpha=None, end_alpha=None, word_count=0, queue_factor=2,
+              report_delay=1.0, compute_loss=False, callbacks=(), *, progress=None, **kwargs):
         """Train on a corpus (the one given to ``build_vocab`` is not read again).
 
-        The learning rate falls linearly from ``start_alpha`` (default ``alpha``) to
-        ``end_alpha`` (default ``min_alpha``) over the ``epochs`` of this call.
-        ``total_examples``/``total_words`` are accepted for gensim compatibility and not needed.
+        gensim's signature and checks: ``epochs`` and one of ``total_examples`` /
+        ``total_words`` must be given (``model.epochs``, ``model.corpus_count``), else
+        ValueError. w2v counts the corpus itself, so the totals only pass the check;
+        ``word_count``, ``queue_factor`` and ``report_delay`` have no effect. The learning rate
+        falls linearly from ``start_alpha`` (default ``alpha``) to ``end_alpha`` (default
+        ``min_alpha``) over the ``epochs`` of this call. ``compute_loss=True`` keeps the summed
+        loss of this call for :meth:`get_latest_training_loss`; ``callbacks`` get
+        ``on_train_begin``, ``on_epoch_begin``, ``on_epoch_end`` and ``on_train_end`` with the
+        model (:class:`w2v.callbacks.CallbackAny2Vec`).
         Returns (in-vocabulary words trained, tokens read) like gensim's (effective, raw) pair.
         """
+        if self.engine != "local":      # a cluster counts the words itself (docs/distributed.md)
+            return self._train(corpus_iterable, corpus_file, epochs, start_alpha, end_alpha, compute_loss,
+                               callbacks, progress)
+        if self.vocab is None or not len(self.wv):
+            raise EmptyVocabularyError("you must first build the vocabulary before training the model "
+                                       "(build_vocab, or pass sentences to Word2Vec())")
+        if total_examples is None and total_words is None:
+            raise ValueError("give total_examples or total_words (gensim's check); after build_vocab on "
+                             "the same corpus: total_examples=model.corpus_count")
+        if epochs is None:
+            raise ValueError("give epochs explicitly (gensim's check); usually epochs=model.epochs")
+        return self._train(corpus_iterable, corpus_file, epochs, start_alpha, end_alpha, compute_loss,
+                           callbacks, progress)
+
+    def _train(self, corpus_iterable, corpus_file, epochs, start_alpha, end_alpha, compute_loss, callbacks,
+               progress):
         epochs, alpha, min_alpha = self._schedule_args(epochs, start_alpha, end_alpha)
+        self.compute_loss = bool(compute_loss)
         if self.engine != "local":
             from . import distributed
             return distributed.train(self, corpus_iterable, corpus_file, epochs, alpha, min_alpha,
                                      callbacks=callbacks, progress=progress)
         if self.vocab is None:
-            raise ValueError("build the vocabulary first (build_vocab) or pass sentences to Word2Vec()")
+            raise EmptyVocabularyError("build the vocabulary first (build_vocab) or pass sentences to Word2Vec()")
+        if not all(a.flags.writeable for a in (self.wv.vectors, self.syn1, self.syn1neg) if a is not None):
+            raise ValueError("the weights are read-only (loaded with mmap='r'): load the model with "
+                             "mmap=None, or mmap='c' (copy on write), to train it")
         source, sentences = self._sentences(corpus_iterable, corpus_file)
         if self._encoded is not None and _same_source(self._encoded[0], source):
             encoded = self._encoded[1]
             self._encoded = None
+        elif self._scan is not None and _same_source(self._scan[0], source):
+            encoded = self._scan[1].encode(self.vocab, in_place=True)     # after scan/prepare_vocab
+            self._close_scan()
         else:
             self._close_encoded()
             if isinstance(source, Scan):
@@ -247,7 +414,88 @@ class Word2Vec:
         schedule = {"epochs": epochs, "alpha": alpha, "min_alpha": min_alpha,
                     "first_epoch": len(self.training_log),
                     "corpus": os.path.abspath(source) if isinstance(source, str) else None}
+        self.running_training_loss = 0.0
         return self._run_schedule(encoded, schedule, None, callbacks, progress)
+
+    def get_latest_training_loss(self):
+        """The loss summed over every training example of the last :meth:`train` call, when it was
+        called with ``compute_loss=True`` (gensim's definition); 0.0 otherwise.
+
+        Each example's loss is ``-log sigmoid`` of its output scores (negative sampling: the
+        true word and the noise words; hierarchical softmax: each node of the path), taken just
+        before its update. ``training_log`` has the mean per example and epoch.
+        """
+        return float(self.running_training_loss)
+
+    # prediction and scoring -----------------------------------------------------------------
+    def predict_output_word(self, context_words_list, topn=10):
+        """The ``topn`` most probable centre words for a context, ``[(word, probability)]``, as
+        gensim computes it (negative sampling models: softmax of ``syn1neg`` against the mean, or
+        sum, of the context's input vectors). Unknown context words are ignored; None when none
+        is known.
+
+        Examples
+        --------
+        >>> model = Word2Vec([["a", "b", "c"]] * 20, vector_size=8, min_count=1, seed=1, workers=1,
+        ...                  progress=False)
+        >>> len(model.predict_output_word(["a", "c"], topn=2))
+        2
+        """
+        if not self.config.negative:
+            raise RuntimeError("predict_output_word needs negative sampling (negative > 0), as in gensim")
+        if self.syn1neg is None or self.vocab is None or len(self.syn1neg) != len(self.wv):
+            raise RuntimeError("the output weights (syn1neg) are missing: predict_output_word needs a "
+                               "trained Word2Vec, not vectors loaded from a word2vec file")
+        rows = [w if isinstance(w, Integral) and not isinstance(w, bool) else self.wv.key_to_index.get(w)
+                for w in context_words_list]
+        rows = [int(r) for r in rows if r is not None and 0 <= int(r) < len(self.wv)]
+        if not rows:
+            logger.warning("none of the context words is in the vocabulary")
+            return None
+        hidden = self.wv.vectors[rows].sum(axis=0, dtype=np.float32)
+        if self.config.cbow_mean:
+            hidden /= len(rows)
+        scores = np.exp((self.syn1neg @ hidden).astype(np.float64))
+        scores /= scores.sum()
+        best = np.argsort(scores, kind="stable")[::-1][:topn]
+        return [(self.wv.index_to_key[i], float(scores[i])) for i in best.tolist()]
+
+    def score(self, sentences, total_sentences=int(1e6), chunksize=100, queue_factor=2, report_delay=1):
+        """Log probability of each sentence under a hierarchical-softmax model, gensim's
+        ``score``: for every pair of known words within ``window`` (no subsampling, no window
+        shrinking) the summed ``log sigmoid`` along the Huffman path (skip-gram), or of each
+        word given its mean context (CBOW). Returns a float32 array, one value per sentence (at
+        most ``total_sentences``); ``chunksize``, ``queue_factor`` and ``report_delay`` have no
+        effect.
+        """
+        if self.vocab is None:
+            raise RuntimeError("you must first build the vocabulary before scoring new data")
+        if not self.config.hs or self.syn1 is None:
+            raise RuntimeError("score needs hierarchical softmax (hs=1), as in gensim")
+        codes, points, lengths = self.vocab.huffman()
+        syn0, syn1, window = self.wv.vectors, self.syn1, self.config.window
+        scores = []
+        for sentence in sentences:
+            if len(scores) >= total_sentences:
+                break
+            ids = [self.wv.key_to_index[w] for w in sentence if w in self.wv.key_to_index]
+            total = 0.0
+            for i, word in enumerate(ids):
+                path, code = points[word, :lengths[word]], codes[word, :lengths[word]]
+                context = [ids[j] for j in range(max(0, i - window), min(len(ids), i + window + 1)) if j != i]
+                if self.config.sg:
+                    hidden = syn0[context]                          # each context word alone
+                elif context:
+                    hidden = syn0[context].sum(axis=0, keepdims=True)
+                    if self.config.cbow_mean:
+                        hidden /= len(context)
+                else:
+                    continue
+                f = (hidden @ syn1[path].T) * (1 - 2 * code.astype(np.float32))
+                inside = np.abs(f) < 6.0        # gensim skips scores outside its table
+                total += float(-np.logaddexp(0, -f[inside].astype(np.float64)).sum())
+            scores.append(total)
+        return np.array(scores, dtype=np.float32)
 
     def _schedule_args(self, epochs, start_alpha, end_alpha):
         """train()'s epochs and learning-rate ends, defaulted from the config and checked."""
@@ -269,7 +517,8 @@ class Word2Vec:
         if self.rng_states is None or len(self.rng_states) != cfg.workers:
             self.rng_states = seed_states(cfg.seed + len(self.training_log), cfg.workers)
         trainer = Trainer(cfg, self.wv.vectors, build_objective(cfg, self.vocab, self.syn1, self.syn1neg),
-                          self.vocab.keep_probabilities(cfg.sample), self.rng_states)
+                          self.vocab.keep_probabilities(cfg.sample), self.rng_states,
+                          lockf=lock_factors(self.wv.vectors_lockf, len(self.wv)))
         checkpoint = None
         if self.checkpoint_dir is not None:
             os.makedirs(self.checkpoint_dir, exist_ok=True)
@@ -282,6 +531,8 @@ class Word2Vec:
 
         def end(stats):
             self.training_log.append(dict(vars(stats)))
+            if self.compute_loss:           # gensim's running sum, read by callbacks' on_epoch_end
+                self.running_training_loss += stats.loss * stats.examples
             self.wv.clear_norms()
             for cb in callbacks:
                 if hasattr(cb, "on_epoch_end"):
@@ -343,10 +594,6 @@ class Word2Vec:
         model._run_schedule(encoded, schedule, position, None, progress)
         return model
 
-    def get_latest_training_loss(self):
-        """Mean loss per example of the last epoch (gensim returns a running sum instead)."""
-        return self.training_log[-1]["loss"] if self.training_log else 0.0
-
     def _progress(self, progress):
         return self.progress if progress is None else progress
 
@@ -354,6 +601,12 @@ class Word2Vec:
         if self._encoded is not None:
             self._encoded[1].close()
             self._encoded = None
+        self._close_scan()
+
+    def _close_scan(self):
+        if self.__dict__.get("_scan") is not None:
+            self._scan[1].close()
+            self._scan = None
 
     # exports --------------------------------------------------------------------------------
     def export_vectors(self, kind="in"):
@@ -373,21 +626,28 @@ class Word2Vec:
                             counts=self.vocab.counts.copy())
 
     # native format --------------------------------------------------------------------------
-    def save(self, path):
+    def save(self, fname_or_handle, separately=None, sep_limit=10 * 1024 ** 2, ignore=frozenset(),
+             pickle_protocol=None):
         """Save everything needed to query and to continue training, atomically (no pickle).
 
-        Any name but a word2vec one (``.bin``, ``.txt``, ``.vec``: ValueError) will do; ``.w2v``
-        is the native format's own extension.
+        The arrays are stored uncompressed and aligned so that ``Word2Vec.load(path, mmap="r")``
+        maps them. gensim's ``separately``, ``sep_limit``, ``ignore`` and ``pickle_protocol``
+        are accepted and have no effect: there is one file, with no pickle in it. Any name but a
+        word2vec one (``.bin``, ``.txt``, ``.vec``: ValueError) will do; ``.w2v`` is the native
+        format's own extension.
         """
         if self.vocab is None:
             raise ValueError("nothing to save: the model has no vocabulary yet")
-        extensions.choose_format(path, "native", how=extensions.SAVE_CALLS)
-        native.save_native(path, "model", self._meta(), self._arrays())
+        extensions.choose_format(fname_or_handle, "native", how=extensions.SAVE_CALLS)
+        native.save_native(fname_or_handle, "model", self._meta(), self._arrays())
 
     def _arrays(self):
         blob, offsets = native.encode_words(self.vocab.words)
         arrays = {"words_blob": blob, "words_offsets": offsets, "counts": self.vocab.counts,
-                  "vectors": self.wv.vectors, "rng_states": np.concatenate(self.rng_states)}
+                  "vectors": self.wv.vectors, "rng_states": np.concatenate(self.rng_states),
+                  "norms": np.asarray(self.wv.norms, dtype=np.float32)}
+        if len(self.wv.vectors_lockf) == len(self.wv) and len(self.wv) != 1:
+            arrays["vectors_lockf"] = self.wv.vectors_lockf
         if self.syn1 is not None:
             arrays["syn1"] = self.syn1
         if self.syn1neg is not None:
@@ -398,27 +658,77 @@ class Word2Vec:
         # A tokenizer given as an object (not a registered name) cannot be stored.
         readers = {k: v for k, v in self.reader_options.items() if isinstance(v, (str, type(None)))}
         return {"config": self.config.to_dict(), "training_log": self.training_log,
-                "reader_options": readers}
+                "reader_options": readers, "corpus_count": self.corpus_count,
+                "corpus_total_words": self.corpus_total_words, "compute_loss": self.compute_loss,
+                "comment": self.comment if isinstance(self.comment, str) else None}
+
+    @_class_only
+    def load(cls, fname, mmap=None):
+        """Load a model written by :meth:`save`; it can be queried and trained further.
+
+        ``mmap="r"`` maps the arrays read-only instead of reading them (gensim's argument);
+        training such a model needs ``mmap=None`` (or ``"c"``, copy on write). Files of gensim's
+        own ``save()`` are pickles and are refused: convert them once with
+        ``w2v convert --from-gensim`` or :meth:`from_gensim`.
+        """
+        meta, arrays = native.load_native(fname, kind="model", mmap=mmap)
+        return cls._from_archive(fname, meta, arrays, mapped=bool(mmap))
 
     @classmethod
-    def load(cls, path):
-        """Load a model written by :meth:`save`; it can be queried and trained further."""
-        meta, arrays = native.load_native(path, kind="model")
-        return cls._from_archive(path, meta, arrays)
+    def from_gensim(cls, model):
+        """A w2v Word2Vec from an already loaded gensim ``Word2Vec``: its hyperparameters, words,
+        counts and weights (copied), ready to query or train further. Nothing of gensim is
+        imported; ``w2v convert --from-gensim`` does this for a file.
+
+        Raises TypeError for an object without gensim's Word2Vec attributes.
+        """
+        try:
+            wv = model.wv
+            names = ("vector_size", "window", "min_count", "sample", "sg", "hs", "negative",
+                     "ns_exponent", "cbow_mean", "alpha", "min_alpha", "epochs", "workers", "seed")
+            settings = {name: getattr(model, name) for name in names}
+        except AttributeError as e:
+            raise TypeError(f"expected a gensim Word2Vec, got {type(model).__name__} ({e})") from None
+        settings.update(max_vocab_size=getattr(model, "max_vocab_size", None),
+                        max_final_vocab=getattr(model, "max_final_vocab", None),
+                        batch_words=getattr(model, "batch_words", 10_000),
+                        shrink_windows=getattr(model, "shrink_windows", True))
+        out = cls(**settings, progress=False)
+        kv = KeyedVectors.from_gensim(wv)
+        counts = kv.counts if kv.counts.any() else np.arange(len(kv), 0, -1)
+        out.vocab = Vocab(list(kv.index_to_key), counts)
+        out._init_weights()
+        out.wv.vectors[:] = kv.vectors
+        out.wv.vectors_lockf = kv.vectors_lockf
+        theirs = getattr(model, "syn1neg", None)
+        if out.syn1neg is not None and theirs is not None and np.shape(theirs) == out.syn1neg.shape:
+            out.syn1neg = np.array(theirs, dtype=np.float32)
+        theirs = getattr(model, "syn1", None)
+        if out.syn1 is not None and theirs is not None and np.shape(theirs) == out.syn1.shape:
+            if _same_tree(out.vocab, getattr(wv, "expandos", {})):
+                out.syn1 = np.array(theirs, dtype=np.float32)
+            else:   # syn1's rows are tree nodes: numbered differently, they would be scrambled
+                logger.warning("from_gensim: gensim's Huffman tree breaks ties between equal counts "
+                               "differently, so its hierarchical-softmax weights (syn1) are not copied; "
+                               "the word vectors are, and training starts syn1 from zero")
+        out.corpus_count = int(getattr(model, "corpus_count", 0) or 0)
+        out.corpus_total_words = int(getattr(model, "corpus_total_words", 0) or 0)
+        out.progress = True
+        return out
 
     @classmethod
-    def _from_archive(cls, path, meta, arrays):
+    def _from_archive(cls, path, meta, arrays, mapped=False):
         """Rebuild a model from a native archive's metadata and arrays, checking everything
         first; every error is a ValueError naming the file."""
         try:
-            return cls._build_from_archive(meta, arrays)
+            return cls._build_from_archive(meta, arrays, mapped)
         except KeyError as e:
             raise ValueError(f"{path}: incomplete w2v model (no {e})") from None
         except (TypeError, ValueError, UnicodeDecodeError) as e:
             raise ValueError(f"{path}: {e}") from None
 
     @classmethod
-    def _build_from_archive(cls, meta, arrays):
+    def _build_from_archive(cls, meta, arrays, mapped=False):
         config = Config.from_dict(meta["config"]).validate()
         readers = meta.get("reader_options", {})
         if not isinstance(readers, dict) or not set(readers) <= set(_READER_OPTIONS):
@@ -428,7 +738,7 @@ class Word2Vec:
             raise ValueError("training_log must be a list of per-epoch dicts")
         words = native.decode_words(arrays["words_blob"], arrays["words_offsets"])
         counts = arrays["counts"].astype(np.int64)
-        vectors = np.ascontiguousarray(arrays["vectors"], dtype=np.float32)
+        vectors = arrays["vectors"] if mapped else np.ascontiguousarray(arrays["vectors"], dtype=np.float32)
         n, dim = len(words), config.vector_size
         if vectors.shape != (n, dim) or counts.shape != (n,):
             raise ValueError(f"arrays disagree with the vocabulary ({n} words, {dim} dims)")
@@ -443,9 +753,19 @@ class Word2Vec:
         model.config = config
         model.vocab = Vocab(words, counts)   # raises on duplicate words
         model.wv = KeyedVectors(words, vectors, counts=counts.copy())
+        if arrays.get("norms") is not None:
+            model.wv.set_norms(arrays["norms"])
+        lockf = arrays.get("vectors_lockf")
+        if lockf is not None and lockf.shape == (n,):
+            model.wv.vectors_lockf = np.array(lockf, dtype=np.float32)
+        model._add_tree_attrs()
         for name in needed:
             a = arrays.get(name)
-            setattr(model, name, None if a is None else np.ascontiguousarray(a, np.float32))
+            setattr(model, name, None if a is None else (a if mapped else np.ascontiguousarray(a, np.float32)))
+        model.corpus_count = int(meta.get("corpus_count", 0))
+        model.corpus_total_words = int(meta.get("corpus_total_words", int(counts.sum())))
+        model.compute_loss = bool(meta.get("compute_loss", False))
+        model.comment = meta.get("comment")
         states = arrays.get("rng_states")
         model.rng_states = ([states[i:i + 1].copy() for i in range(len(states))]
                             if states is not None else seed_states(config.seed, config.workers))
@@ -464,6 +784,16 @@ class Word2Vec:
             self._close_encoded()
         except Exception:
             pass
+
+
+def _same_tree(vocab, expandos):
+    """True when gensim's per-word ``code``/``point`` arrays equal this vocabulary's Huffman tree."""
+    if "code" not in expandos or "point" not in expandos:
+        return False
+    codes, points, lengths = vocab.huffman()
+    return all(np.array_equal(np.asarray(expandos["code"][i]), codes[i, :n]) and
+               np.array_equal(np.asarray(expandos["point"][i]), points[i, :n])
+               for i, n in enumerate(lengths.tolist()))
 
 
 def _same_source(a, b):

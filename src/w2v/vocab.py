@@ -17,6 +17,28 @@ logger = logging.getLogger(__name__)
 RULE_DEFAULT, RULE_DISCARD, RULE_KEEP = 0, 1, 2   # trim_rule results, as in gensim.utils
 
 
+class EmptyVocabularyError(ValueError, RuntimeError):
+    """No word is left to train on (a ValueError, and the RuntimeError gensim raises)."""
+
+
+def effective_min_count(counts, min_count, max_final_vocab=None):
+    """``min_count`` raised, as gensim does, so that at most ``max_final_vocab`` words reach it.
+
+    Examples
+    --------
+    >>> effective_min_count(np.array([3, 7, 3, 1]), 1, max_final_vocab=2)
+    4
+    """
+    effective = int(min_count)
+    if max_final_vocab is not None:
+        if int(max_final_vocab) < 1:
+            raise ValueError(f"max_final_vocab must be None or >= 1, got {max_final_vocab}")
+        if max_final_vocab < len(counts):
+            border = np.sort(counts)[::-1][int(max_final_vocab)]
+            effective = max(effective, int(border) + 1)
+    return effective
+
+
 def _merge(words, counts):
     """Sum the counts of repeated words, keeping each word at its first position."""
     words = list(words)
@@ -87,7 +109,7 @@ class Vocab:
             raise ValueError(f"the word {dup!r} occurs twice")
 
     @classmethod
-    def build(cls, words, counts, min_count=5, max_final_vocab=None, trim_rule=None):
+    def build(cls, words, counts, min_count=5, max_final_vocab=None, trim_rule=None, sort=True):
         """Keep the frequent words, most frequent first.
 
         Parameters
@@ -106,6 +128,8 @@ class Vocab:
         trim_rule : callable or None
             ``trim_rule(word, count, min_count)`` returning ``RULE_KEEP``,
             ``RULE_DISCARD`` or ``RULE_DEFAULT``, as in gensim.
+        sort : bool
+            Sort by count (gensim's ``sorted_vocab=1``); ``False`` keeps the input order.
 
         Returns
         -------
@@ -124,19 +148,13 @@ class Vocab:
         """
         words, counts = _merge(words, counts)
         if not words or counts.sum() == 0:
-            raise ValueError("the corpus is empty")
-        effective = int(min_count)
-        if max_final_vocab is not None:
-            if int(max_final_vocab) < 1:
-                raise ValueError(f"max_final_vocab must be None or >= 1, got {max_final_vocab}")
-            if max_final_vocab < len(words):
-                border = np.sort(counts)[::-1][int(max_final_vocab)]
-                effective = max(effective, int(border) + 1)
+            raise EmptyVocabularyError("the corpus is empty")
+        effective = effective_min_count(counts, min_count, max_final_vocab)
         keep = np.flatnonzero(_keep_mask(words, counts, effective, trim_rule))
         if keep.size == 0:
-            raise ValueError(f"no word reaches min_count={effective} (the most frequent word occurs "
-                             f"{int(counts.max())} times); lower min_count")
-        order = keep[np.argsort(-counts[keep], kind="stable")]
+            raise EmptyVocabularyError(f"no word reaches min_count={effective} (the most frequent word "
+                                       f"occurs {int(counts.max())} times); lower min_count")
+        order = keep[np.argsort(-counts[keep], kind="stable")] if sort else keep
         vocab = cls([words[i] for i in order.tolist()], counts[order])
         logger.info("kept %d of %d words (min_count=%d): %.1f%% of %d tokens", len(vocab), len(words),
                     effective, 100.0 * vocab.total_count / counts.sum(), int(counts.sum()))

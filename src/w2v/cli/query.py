@@ -4,9 +4,11 @@ MODEL is a native w2v file (model or vectors) or any word2vec text/binary file, 
 """
 MODEL_HELP = "native model/vectors (.w2v) or word2vec text/binary file"
 import json
+import os
 
 from .. import extensions, formats, native
 from ..keyedvectors import KeyedVectors, load_any
+from ..model import Word2Vec
 from . import positive_int
 from .outputs import check_outputs, file_format, vectors_bytes
 
@@ -49,6 +51,10 @@ def register(subparsers):
     fmt.add_argument("--native", dest="format", action="store_const", const="native",
                      help="w2v native vectors (.w2v)")
     add_no_header(p)
+    p.add_argument("--from-gensim", action="store_true",
+                   help="IN is a model or vectors written by gensim's save(); it is unpickled through "
+                        "gensim (which must be installed), and unpickling runs code: only files you "
+                        "trust. A Word2Vec model becomes a native w2v model that can train further")
     p.set_defaults(func=run_convert)
 
     p = subparsers.add_parser("info", help="vocabulary size, dimensions and a few words of a model",
@@ -112,6 +118,8 @@ def run_analogy(args):
 def run_convert(args):
     fmt = file_format(args.output, "OUT", args.format, default="text")
     check_outputs([("OUT", args.output, None, "vectors.w2v")])
+    if args.from_gensim:
+        return _convert_from_gensim(args.input, args.output, fmt)
     kv = load_vectors(args.input, args.no_header)
     if fmt == "native" and not native.is_native(args.input):
         kv = KeyedVectors(kv.index_to_key, kv.vectors)   # a word2vec file's counts are made up: store none
@@ -123,6 +131,34 @@ def run_convert(args):
         kv.save_word2vec_format(args.output, binary=fmt == "binary")
     print(f"wrote {len(kv)} words x {kv.vector_size} dimensions to {args.output} "
           f"({extensions.describe_format(fmt)})")
+    return 0
+
+
+def _convert_from_gensim(path, output, fmt):
+    try:
+        from gensim.utils import SaveLoad
+    except ImportError:
+        raise ValueError("--from-gensim reads gensim's pickles through gensim: pip install gensim") from None
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"{path}: no such file")
+    try:
+        obj = SaveLoad.load(path)
+    except Exception as e:      # whatever unpickling a file that is not gensim's raises
+        raise ValueError(f"{path}: gensim could not load it ({type(e).__name__}: {e})") from None
+    if hasattr(obj, "wv") and hasattr(obj, "sg"):
+        model = Word2Vec.from_gensim(obj)
+        kv, what = model.wv, "Word2Vec model"
+        if fmt == "native":
+            model.save(output)
+    elif hasattr(obj, "index_to_key"):
+        kv, what = KeyedVectors.from_gensim(obj), "KeyedVectors"
+        if fmt == "native":
+            kv.save(output)
+    else:
+        raise ValueError(f"{path}: holds a gensim {type(obj).__name__}, not a Word2Vec or KeyedVectors")
+    if fmt != "native":
+        kv.save_word2vec_format(output, binary=fmt == "binary")
+    print(f"wrote the gensim {what}'s {len(kv)} words x {kv.vector_size} dimensions to {output} ({fmt})")
     return 0
 
 

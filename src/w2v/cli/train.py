@@ -289,7 +289,7 @@ def cmd_train(args):
             hint = punctuation_hint(model.vocab.words, model.reader_options.get("tokenizer"))
             if hint:
                 print(hint, file=sys.stderr)
-    model.train(corpus)
+    model.train(corpus, total_examples=model.corpus_count, epochs=model.epochs)
     if args.c_save_vocab:
         model.vocab.save_c(args.c_save_vocab)
     save_outputs(model, model_out, vector_files, time.perf_counter() - start)
@@ -584,7 +584,7 @@ def demo_zh(args, fmt=None):
         print("compiling the kernels (first run only)...", file=sys.stderr)
     model.build_vocab(path)
     segmented = time.perf_counter()
-    model.train(path)
+    model.train(path, total_examples=model.corpus_count, epochs=model.epochs)
     done = time.perf_counter()
     log = model.training_log
     tokens = sum(e["tokens"] for e in log)
