@@ -457,3 +457,24 @@ def test_cli_convert_from_gensim(gensim, tmp_path, capsys):
     (tmp_path / "not.txt").write_text("2 2\na 1 2\n")
     assert main(["convert", "--from-gensim", str(tmp_path / "not.txt"), str(tmp_path / "x.txt")]) == 2
     assert "gensim could not load it" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("damage", ["cut", "local-header", "npy-header", "grown-shape"])
+def test_damaged_files_fail_clearly_when_mapped(tmp_path, kv, damage):
+    path = tmp_path / "kv.w2v"
+    kv.save(path)
+    data = bytearray(path.read_bytes())
+    vectors_at = data.index(b"vectors.npy")           # the member's name in its local header
+    if damage == "cut":
+        data = data[:len(data) // 2]
+    elif damage == "local-header":
+        data[vectors_at - 30:vectors_at - 26] = b"XXXX"
+    elif damage == "npy-header":
+        magic = data.index(b"\x93NUMPY", vectors_at)
+        data[magic:magic + 6] = b"NOTNPY"
+    else:
+        at = data.index(b"'shape': (40, 6)", vectors_at)
+        data[at:at + 16] = b"'shape': (90, 6)"
+    path.write_bytes(bytes(data))
+    with pytest.raises(ValueError, match="kv.w2v: damaged w2v native file"):
+        KeyedVectors.load(path, mmap="r")

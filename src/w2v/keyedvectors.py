@@ -93,9 +93,12 @@ class KeyedVectors:
         elif index_to_key is None or vectors is None:
             raise TypeError("give both index_to_key and vectors")
         self.index_to_key = index_to_key if isinstance(index_to_key, list) else list(index_to_key)
-        self.key_to_index = {k: i for i, k in enumerate(self.index_to_key) if k is not None}
-        if len(self.key_to_index) != sum(k is not None for k in self.index_to_key):
-            raise ValueError(f"duplicate word in index_to_key: {_first_duplicate(self.index_to_key)!r}")
+        self.key_to_index = dict(zip(self.index_to_key, range(len(self.index_to_key))))
+        if len(self.key_to_index) != len(self.index_to_key) or None in self.key_to_index:
+            # empty (None) slots of gensim's preallocated form are no keys
+            self.key_to_index = {k: i for i, k in enumerate(self.index_to_key) if k is not None}
+            if len(self.key_to_index) != sum(k is not None for k in self.index_to_key):
+                raise ValueError(f"duplicate word in index_to_key: {_first_duplicate(self.index_to_key)!r}")
         self.next_index = len(self.key_to_index)
         self._vectors = None
         self._expandos = {}

@@ -19,6 +19,7 @@ from .vocab import EmptyVocabularyError, Vocab, effective_min_count
 
 logger = logging.getLogger(__name__)
 
+
 class _class_only:
     """A classmethod that, like gensim's ``load``, refuses to be called on an instance (where
     ``model.load(path)`` would read as if it loaded into ``model``)."""
@@ -197,8 +198,8 @@ class Word2Vec:
         Returns gensim's report: ``drop_unique`` (distinct words dropped), ``retain_total``
         (tokens of the words kept), ``num_retained_words``, ``downsample_unique`` and
         ``downsample_total`` (words subsampling thins, tokens expected to remain). ``dry_run``
-        computes the report and changes nothing. ``keep_raw_vocab`` keeps the counts for
-        another call.
+        computes the report and changes nothing. ``keep_raw_vocab`` has no effect: the counts
+        stay with the scan until the corpus is encoded (by ``build_vocab`` or ``train``).
         """
         if self._scan is None:
             raise EmptyVocabularyError("no counts to build a vocabulary from: call scan_vocab first")
@@ -230,8 +231,6 @@ class Word2Vec:
         else:
             self._old_size = None
             self.vocab = kept
-        if not keep_raw_vocab:
-            pass   # the counts stay with the scan until the corpus is encoded (build_vocab / train)
         return report
 
     def prepare_weights(self, update=False):
