@@ -449,8 +449,8 @@ def test_cli_convert_from_gensim(gensim, tmp_path, capsys):
     from w2v.cli import main
     theirs = gensim.models.Word2Vec(corpus(), vector_size=8, min_count=1, seed=1, workers=1)
     theirs.save(str(tmp_path / "g.model"))
-    assert main(["convert", "--from-gensim", str(tmp_path / "g.model"), str(tmp_path / "m.npz")]) == 0
-    model = Word2Vec.load(tmp_path / "m.npz")
+    assert main(["convert", "--from-gensim", str(tmp_path / "g.model"), str(tmp_path / "m.w2v")]) == 0
+    model = Word2Vec.load(tmp_path / "m.w2v")
     np.testing.assert_array_equal(model.syn1neg, theirs.syn1neg)
     assert main(["convert", "--from-gensim", str(tmp_path / "g.model"), str(tmp_path / "v.txt")]) == 0
     assert KeyedVectors.load_word2vec_format(tmp_path / "v.txt").index_to_key == theirs.wv.index_to_key

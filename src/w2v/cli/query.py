@@ -158,7 +158,8 @@ def _convert_from_gensim(path, output, fmt):
         raise ValueError(f"{path}: holds a gensim {type(obj).__name__}, not a Word2Vec or KeyedVectors")
     if fmt != "native":
         kv.save_word2vec_format(output, binary=fmt == "binary")
-    print(f"wrote the gensim {what}'s {len(kv)} words x {kv.vector_size} dimensions to {output} ({fmt})")
+    print(f"wrote the gensim {what}'s {len(kv)} words x {kv.vector_size} dimensions to {output} "
+          f"({extensions.describe_format(fmt)})")
     return 0
 
 
