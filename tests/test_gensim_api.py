@@ -478,3 +478,13 @@ def test_damaged_files_fail_clearly_when_mapped(tmp_path, kv, damage):
     path.write_bytes(bytes(data))
     with pytest.raises(ValueError, match="kv.w2v: damaged w2v native file"):
         KeyedVectors.load(path, mmap="r")
+
+
+def test_mapped_word_list_decodes_on_first_use(tmp_path):
+    words = ["naïve", "中文", "a b", "", "x"]    # multi-byte characters, a space, an empty key
+    kv = KeyedVectors(words, np.arange(10, dtype=np.float32).reshape(5, 2))
+    kv.save(tmp_path / "kv.w2v")
+    mapped_kv = KeyedVectors.load(tmp_path / "kv.w2v", mmap="r")
+    assert len(mapped_kv) == 5 and mapped_kv._index_to_key is None     # nothing decoded yet
+    assert mapped_kv.index_to_key == words and mapped_kv["中文"].tolist() == [2.0, 3.0]
+    assert KeyedVectors.load(tmp_path / "kv.w2v").index_to_key == words

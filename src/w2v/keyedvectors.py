@@ -92,14 +92,9 @@ class KeyedVectors:
             index_to_key, vectors = [None] * int(count), np.zeros((int(count), int(vector_size)), dtype)
         elif index_to_key is None or vectors is None:
             raise TypeError("give both index_to_key and vectors")
+        self._source = ""
         self.index_to_key = index_to_key if isinstance(index_to_key, list) else list(index_to_key)
-        self.key_to_index = dict(zip(self.index_to_key, range(len(self.index_to_key))))
-        if len(self.key_to_index) != len(self.index_to_key) or None in self.key_to_index:
-            # empty (None) slots of gensim's preallocated form are no keys
-            self.key_to_index = {k: i for i, k in enumerate(self.index_to_key) if k is not None}
-            if len(self.key_to_index) != sum(k is not None for k in self.index_to_key):
-                raise ValueError(f"duplicate word in index_to_key: {_first_duplicate(self.index_to_key)!r}")
-        self.next_index = len(self.key_to_index)
+        self.next_index = len(self.key_to_index)       # builds the index, checking for duplicates
         self._vectors = None
         self._expandos = {}
         self.vectors = vectors
@@ -176,7 +171,52 @@ class KeyedVectors:
         return self._norms
 
     def __len__(self):
-        return len(self.index_to_key)
+        return len(self._vectors)
+
+    # The word list of a mapped file is decoded when first needed (a lookup or a query), so that
+    # opening a large file costs neither the time nor the memory of a million Python strings.
+    @property
+    def index_to_key(self):
+        """The words, in row order (list of str)."""
+        if self._index_to_key is None:
+            self._index_to_key = self._pending_words()
+            self._pending_words = None
+        return self._index_to_key
+
+    @index_to_key.setter
+    def index_to_key(self, value):
+        self._index_to_key = value
+        self._key_to_index = None
+
+    @property
+    def key_to_index(self):
+        """``{word: row}``."""
+        if self._key_to_index is None:
+            words = self.index_to_key
+            index = dict(zip(words, range(len(words))))
+            if len(index) != len(words) or None in index:
+                # empty (None) slots of gensim's preallocated form are no keys
+                index = {k: i for i, k in enumerate(words) if k is not None}
+                if len(index) != sum(k is not None for k in words):
+                    raise ValueError(f"{self._source}duplicate word in index_to_key: {_first_duplicate(words)!r}")
+            self._key_to_index = index
+        return self._key_to_index
+
+    @key_to_index.setter
+    def key_to_index(self, value):
+        self._key_to_index = value
+
+    @classmethod
+    def _mapped(cls, words, vectors, counts, path):
+        """KeyedVectors over mapped arrays whose word list ``words()`` is decoded on first use."""
+        kv = cls([], np.zeros((0, vectors.shape[1]), np.float32))
+        kv._index_to_key, kv._key_to_index, kv._pending_words = None, None, words
+        kv._source = f"{path}: "
+        kv._vectors = vectors
+        kv.counts = counts
+        kv.next_index = len(vectors)
+        kv.clear_norms()
+        return kv
 
     def __contains__(self, key):
         return key in self.key_to_index
@@ -1054,21 +1094,30 @@ class KeyedVectors:
         missing = [n for n in ("words_blob", "words_offsets", "vectors") if n not in arrays]
         if missing:
             raise ValueError(f"{path}: native file without {', '.join(missing)}; it holds no word vectors")
-        try:
-            words = native.decode_words(arrays["words_blob"], arrays["words_offsets"])
-        except (UnicodeDecodeError, IndexError) as e:
-            raise ValueError(f"{path}: corrupt word list ({e})") from None
+        blob, offsets = arrays["words_blob"], arrays["words_offsets"]
+
+        def words():
+            try:
+                return native.decode_words(blob, offsets)
+            except (UnicodeDecodeError, IndexError) as e:
+                raise ValueError(f"{path}: corrupt word list ({e})") from None
+
+        n = len(offsets) - 1           # load_native checked that the offsets cut the blob
         vectors, counts = arrays["vectors"], arrays.get("counts")
-        bad_counts = counts is not None and counts.shape != (len(words),)
-        if vectors.ndim != 2 or vectors.shape[0] != len(words) or bad_counts:
-            raise ValueError(f"{path}: {len(words)} words but vectors of shape {vectors.shape}"
+        bad_counts = counts is not None and counts.shape != (n,)
+        if vectors.ndim != 2 or vectors.shape[0] != n or bad_counts:
+            raise ValueError(f"{path}: {n} words but vectors of shape {vectors.shape}"
                              + (f" and counts of shape {counts.shape}" if counts is not None else ""))
         try:
-            kv = cls(words, vectors if mmap else np.ascontiguousarray(vectors), counts)
+            if mmap:      # the word list is decoded on first use
+                kv = cls._mapped(words, np.asarray(vectors, dtype=np.float32),
+                                 np.zeros(n, np.int64) if counts is None else np.asarray(counts, np.int64), path)
+            else:
+                kv = cls(words(), np.ascontiguousarray(vectors), counts)
             if arrays.get("norms") is not None:
                 kv.set_norms(arrays["norms"])
             lockf = arrays.get("vectors_lockf")
-            if lockf is not None and lockf.shape == (len(words),):
+            if lockf is not None and lockf.shape == (n,):
                 kv.vectors_lockf = np.array(lockf, dtype=np.float32)
         except ValueError as e:
             raise ValueError(f"{path}: {e}") from None

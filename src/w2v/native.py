@@ -10,6 +10,7 @@ the member's data starts 64-aligned and NumPy pads each ``.npy`` header to a mul
 ``numpy.memmap`` at its data offset instead of reading it. Version 1 files (``numpy.savez``,
 also stored, not aligned) still load, mapped too.
 """
+import itertools
 import json
 import os
 import struct
@@ -45,8 +46,12 @@ def decode_words(blob, offsets):
     """Inverse of :func:`encode_words`; ``ValueError`` for offsets that do not cut ``blob`` exactly
     (``UnicodeDecodeError``, a ``ValueError`` too, for bytes that are not UTF-8)."""
     _check_offsets(blob, offsets)
-    raw = blob.tobytes()
-    return [raw[a:b].decode("utf-8") for a, b in zip(offsets[:-1].tolist(), offsets[1:].tolist())]
+    text = blob.tobytes().decode("utf-8")
+    if len(text) != len(blob):      # multi-byte characters: byte offsets -> character offsets
+        continuation = np.concatenate([[0], np.cumsum((np.asarray(blob) & 0xC0) == 0x80)])
+        offsets = np.asarray(offsets) - continuation[np.asarray(offsets)]
+    cuts = offsets.tolist()
+    return [text[a:b] for a, b in zip(cuts, itertools.islice(cuts, 1, None))]
 
 
 def _check_offsets(blob, offsets):
