@@ -376,7 +376,7 @@ def test_train_with_phrases_reads_the_corpus_once(tmp_path, monkeypatch):
     calls = []
     monkeypatch.setattr(detector, "scan", lambda *a, **kw: calls.append(a))
     model.build_vocab(scanned)
-    model.train(scanned)
+    model.train(scanned, total_examples=model.corpus_count, epochs=model.epochs)   # gensim's checks
     assert not calls
     assert expected > 0 and model.vocab.counts[model.vocab.word_to_index["new_york"]] == expected
     with pytest.raises(ValueError, match="used already"):
