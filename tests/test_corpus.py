@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from w2v import corpus
+from w2v.corpus import blocks
 from w2v.corpus import (LineSentence, PathLineSentences, as_sentences, get_tokenizer, open_text,
                         register_tokenizer)
 from w2v.encoded import EncodedCorpus, encode_with_vocab, scan
@@ -140,7 +141,7 @@ def test_invalid_utf8_strict_names_file_line_and_column(tmp_path, ext):
 
 
 def test_invalid_utf8_line_number_across_blocks(tmp_path, monkeypatch):
-    monkeypatch.setattr(corpus, "_BLOCK_BYTES", 7)
+    monkeypatch.setattr(blocks, "BLOCK_BYTES", 7)
     lines = [f"line {i}" for i in range(40)]
     lines[31] = "bad \xe9x"
     p = write(tmp_path / "c.txt", ("\n".join(lines) + "\n").encode("latin-1"))
@@ -162,8 +163,8 @@ def test_prefetch_thread_passes_errors_and_stops_when_abandoned():
             closed.append(threading.current_thread().name)
 
     with pytest.raises(KeyError, match="boom"):
-        list(corpus._prefetch(gen(True), depth=2))
-    it = corpus._prefetch(gen(False), depth=2)
+        list(corpus.prefetch(gen(True), depth=2))
+    it = corpus.prefetch(gen(False), depth=2)
     assert [next(it), next(it)] == [0, 1]
     it.close()
     assert closed == ["w2v-reader", "w2v-reader"]
@@ -368,7 +369,7 @@ def test_tiny_blocks_and_table_growth_give_the_same_result(tmp_path, monkeypatch
     expected = [line.split() for line in lines if line.split()]
     words, counts, _, ids = naive_scan(expected)
     for block in (1 << 20, 5):
-        monkeypatch.setattr(corpus, "_BLOCK_BYTES", block)
+        monkeypatch.setattr(blocks, "BLOCK_BYTES", block)
         for reader in (LineSentence(p), LineSentence(p, errors="replace")):    # compiled, Python
             with scan(reader) as s:
                 assert s.words == words and s.counts.tolist() == counts

@@ -210,11 +210,11 @@ def plot_words(kv, words=None, top=None, method="pca", highlight=(), output="map
     >>> plot_words(kv, words=["cat", "dog", "car", "zebra"], highlight=["bus"], output=out)["missing"]
     ['zebra']
     """
-    from .probe import _Lookup
+    from .probe import WordLookup
 
     if (words is None) == (top is None):
         raise ValueError("give either words or top")
-    lookup = _Lookup(kv)
+    lookup = WordLookup(kv)
     if top is not None:
         if top < 2:
             raise ValueError(f"top must be at least 2, not {top}")

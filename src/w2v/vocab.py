@@ -37,7 +37,17 @@ def _merge(words, counts):
     return list(merged), np.fromiter(merged.values(), dtype=np.int64, count=len(merged))
 
 
-def _keep_mask(words, counts, min_count, trim_rule):
+def keep_mask(words, counts, min_count, trim_rule):
+    """Which words to keep: ``count >= min_count``, unless ``trim_rule(word, count, min_count)``
+    says ``RULE_KEEP`` or ``RULE_DISCARD`` (gensim's rule; ``RULE_DEFAULT`` leaves the count to
+    decide).
+
+    Examples
+    --------
+    >>> keep_mask(["a", "b", "c"], np.array([5, 1, 9]), 2,
+    ...           lambda w, c, m: RULE_DISCARD if w == "c" else RULE_DEFAULT).tolist()
+    [True, False, False]
+    """
     keep = counts >= min_count
     if trim_rule is not None:
         for i, (w, c) in enumerate(zip(words, counts.tolist())):
@@ -132,7 +142,7 @@ class Vocab:
             if max_final_vocab < len(words):
                 border = np.sort(counts)[::-1][int(max_final_vocab)]
                 effective = max(effective, int(border) + 1)
-        keep = np.flatnonzero(_keep_mask(words, counts, effective, trim_rule))
+        keep = np.flatnonzero(keep_mask(words, counts, effective, trim_rule))
         if keep.size == 0:
             raise ValueError(f"no word reaches min_count={effective} (the most frequent word occurs "
                              f"{int(counts.max())} times); lower min_count")
@@ -349,7 +359,7 @@ class Vocab:
         is_known = known >= 0
         np.add.at(old, known[is_known], counts[is_known])
         fresh = np.flatnonzero(~is_known)
-        keep = _keep_mask([words[i] for i in fresh.tolist()], counts[fresh], int(min_count), trim_rule)
+        keep = keep_mask([words[i] for i in fresh.tolist()], counts[fresh], int(min_count), trim_rule)
         fresh = fresh[keep]
         fresh = fresh[np.argsort(-counts[fresh], kind="stable")]
         vocab = Vocab(self.words + [words[i] for i in fresh.tolist()], np.concatenate([old, counts[fresh]]))
