@@ -11,8 +11,8 @@ import pytest
 
 from w2v import Word2Vec
 from w2v.distributed import check_options, syncs_per_epoch
-from w2v.distributed.shard import (RowUpdate, Schedule, changed_rows, merge, round_slices,
-                                   worker_config)
+from w2v.distributed.shard import RowUpdate, changed_rows, merge, round_slices, worker_config
+from w2v.epochs import Schedule
 from w2v.distributed.split import ByteRange, ShardSentences, plan_shards
 
 try:

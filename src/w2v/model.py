@@ -1,7 +1,10 @@
 """Word2Vec: owns the vocabulary and the weight arrays; builds the vocabulary, trains, saves and
 loads. The maths lives in kernels/ and the schedule in train.py.
 """
+import dataclasses
+import difflib
 import functools
+import inspect
 import logging
 import os
 
@@ -10,27 +13,64 @@ from tqdm.auto import tqdm
 
 from . import extensions, native
 from .config import SOFTMAX_WARN_VOCAB, Config
-from .corpus import as_sentences
+from .corpus import READER_OPTIONS, as_sentences
 from .encoded import Scan, encode_with_vocab, scan
 from .keyedvectors import KeyedVectors
+from .epochs import Position, Schedule, run_epochs
 from .train import Trainer, build_objective, seed_states
 from .vocab import Vocab
 
 logger = logging.getLogger(__name__)
 
-_READER_OPTIONS = ("tokenizer", "encoding", "errors")
 CHECKPOINT_NAME = "checkpoint.w2v"
+
+
+# gensim 4.4's Word2Vec(...) parameters in its order: they can be passed by position, as there.
+GENSIM_ORDER = ("sentences", "corpus_file", "vector_size", "alpha", "window", "min_count",
+                "max_vocab_size", "sample", "seed", "workers", "min_alpha", "sg", "hs", "negative",
+                "ns_exponent", "cbow_mean", "hashfxn", "epochs", "null_word", "trim_rule",
+                "sorted_vocab", "batch_words", "compute_loss", "callbacks", "comment",
+                "max_final_vocab", "shrink_windows")
+
+# Word2Vec's arguments that are not hyperparameters (those are Config's fields), with defaults.
+RUN_OPTIONS = {
+    "sentences": None, "corpus_file": None, "trim_rule": None, "callbacks": (),
+    "sorted_vocab": 1,          # gensim's; the vocabulary is always sorted by count
+    "compute_loss": True,       # gensim's; the loss is always computed
+    "tokenizer": "whitespace", "encoding": "utf-8", "errors": "strict", "progress": True,
+    "cache_dir": None, "engine": "local", "engine_options": None, "checkpoint_dir": None,
+    "checkpoint_every": "epoch",
+}
+
+
+def _signature():
+    """Word2Vec.__init__'s signature: gensim's parameters in gensim's order, then every other
+    Config field and run option, keyword-only. A field added to Config appears here by itself."""
+    defaults = {f.name: f.default for f in dataclasses.fields(Config)}
+    defaults.update(RUN_OPTIONS)
+    gensim = [n for n in GENSIM_ORDER if n in defaults]   # those w2v does not have are left out
+    own = [n for n in defaults if n not in GENSIM_ORDER]
+    kind = inspect.Parameter
+    return inspect.Signature(
+        [kind("self", kind.POSITIONAL_OR_KEYWORD)]
+        + [kind(n, kind.POSITIONAL_OR_KEYWORD, default=defaults[n]) for n in gensim]
+        + [kind(n, kind.KEYWORD_ONLY, default=defaults[n]) for n in own])
 
 
 class Word2Vec:
     """Train word2vec embeddings: skip-gram or CBOW, negative sampling, hierarchical or exact softmax.
 
-    The keyword names and defaults are gensim's, so gensim code ports by changing the import.
-    Extra keywords: ``softmax=1`` (exact softmax, small vocabularies), ``shared_negatives`` and
-    ``hs_private_nodes`` (kernel choices, see docs/speed.md), ``tokenizer``, ``encoding``,
-    ``errors`` (how text files are read), ``progress`` (tqdm bar on stderr), ``cache_dir``
-    (where the integer-encoded corpus is kept during training), ``engine="ray"`` with
-    ``engine_options`` (data-parallel training on a Ray cluster: see ``w2v.distributed``).
+    The parameters, their order and defaults are gensim's (the hyperparameters are the fields of
+    :class:`w2v.config.Config`), so gensim code ports by changing the import; an unknown keyword
+    is a ``TypeError`` naming it. Accepted for gensim's sake only: ``sorted_vocab`` (the
+    vocabulary is always sorted by count) and ``compute_loss`` (the loss is always computed:
+    ``training_log``). w2v's own, keyword-only: ``softmax=1`` (exact softmax, small
+    vocabularies), ``shared_negatives`` and ``hs_private_nodes`` (kernel choices, see
+    docs/speed.md), ``max_sentence_length``, ``tokenizer``, ``encoding``, ``errors`` (how text
+    files are read), ``progress`` (tqdm bar on stderr), ``cache_dir`` (where the
+    integer-encoded corpus is kept during training), ``engine="ray"`` with ``engine_options``
+    (data-parallel training on a Ray cluster: see ``w2v.distributed``), ``checkpoint_dir`` and
+    ``checkpoint_every`` (``"epoch"`` or a number of tokens; see :meth:`resume`).
 
     Parameters
     ----------
@@ -47,43 +87,33 @@ class Word2Vec:
     ...                  progress=False)
     >>> model.wv["cat"].shape
     (16,)
+    >>> Word2Vec(windw=5)
+    Traceback (most recent call last):
+    ...
+    TypeError: Word2Vec(): got an unexpected keyword argument 'windw' (did you mean 'window'?)
     """
 
-    def __init__(self, sentences=None, corpus_file=None, vector_size=100, alpha=0.025, window=5,
-                 min_count=5, max_vocab_size=None, sample=1e-3, seed=1, workers=3,
-                 min_alpha=0.0001, sg=0, hs=0, negative=5, ns_exponent=0.75, cbow_mean=1,
-                 epochs=5, max_final_vocab=None, softmax=0, batch_words=10_000,
-                 shrink_windows=True, shared_negatives=True, hs_private_nodes=64,
-                 max_sentence_length=10_000,
-                 trim_rule=None, callbacks=(),
-                 tokenizer="whitespace", encoding="utf-8", errors="strict", progress=True,
-                 cache_dir=None, compute_loss=True, sorted_vocab=1, engine="local",
-                 engine_options=None, checkpoint_dir=None,
-                 checkpoint_every="epoch"):
-        self.config = Config(
-            vector_size=vector_size, window=window, min_count=min_count,
-            max_vocab_size=max_vocab_size, max_final_vocab=max_final_vocab, sample=sample, sg=sg,
-            hs=hs, negative=negative, softmax=softmax, ns_exponent=ns_exponent,
-            cbow_mean=cbow_mean, alpha=alpha, min_alpha=min_alpha, epochs=epochs,
-            workers=workers, seed=seed, batch_words=batch_words, shrink_windows=shrink_windows,
-            shared_negatives=shared_negatives, hs_private_nodes=hs_private_nodes,
-            max_sentence_length=max_sentence_length).validate()
-        self.reader_options = {"tokenizer": tokenizer, "encoding": encoding, "errors": errors}
-        self.progress = progress
-        self.cache_dir = cache_dir
+    def __init__(self, *args, **kwargs):
+        given = bind_arguments(_SIGNATURE, "Word2Vec()", (self,) + args, kwargs)
+        a = given.arguments
+        self.config = Config(**{f.name: a[f.name] for f in dataclasses.fields(Config)}).validate()
+        self.reader_options = {k: a[k] for k in READER_OPTIONS}
+        self.progress = a["progress"]
+        self.cache_dir = a["cache_dir"]
+        checkpoint_every = a["checkpoint_every"]
         if checkpoint_every != "epoch" and (isinstance(checkpoint_every, bool) or
                                             not isinstance(checkpoint_every, int) or
                                             checkpoint_every < 1):
             raise ValueError(f"checkpoint_every must be 'epoch' or a number of words >= 1, "
                              f"got {checkpoint_every!r}")
-        self.checkpoint_dir = None if checkpoint_dir is None else os.fspath(checkpoint_dir)
+        self.checkpoint_dir = None if a["checkpoint_dir"] is None else os.fspath(a["checkpoint_dir"])
         self.checkpoint_every = checkpoint_every
         self.checkpoint_outputs = None   # where the CLI will save, so a resumed run can too
-        self.callbacks = tuple(callbacks)
-        self.trim_rule = trim_rule
+        self.callbacks = tuple(a["callbacks"])
+        self.trim_rule = a["trim_rule"]
         from .distributed import check_options
-        check_options(engine, engine_options)
-        self.engine, self.engine_options = engine, dict(engine_options or {})
+        check_options(a["engine"], a["engine_options"])
+        self.engine, self.engine_options = a["engine"], dict(a["engine_options"] or {})
         self.vocab = None
         self.wv = None
         self.syn1 = None
@@ -91,6 +121,7 @@ class Word2Vec:
         self.training_log = []
         self.rng_states = None
         self._encoded = None          # (source, EncodedCorpus) kept from build_vocab for train
+        sentences, corpus_file = a["sentences"], a["corpus_file"]
         if sentences is not None and corpus_file is not None:
             raise ValueError("give either sentences or corpus_file, not both")
         source = sentences if sentences is not None else corpus_file
@@ -218,14 +249,31 @@ class Word2Vec:
 
     # training -------------------------------------------------------------------------------
     def train(self, corpus_iterable=None, corpus_file=None, total_examples=None, total_words=None,
-              epochs=None, start_alpha=None, end_alpha=None, callbacks=None, progress=None,
-              **_ignored):
+              epochs=None, start_alpha=None, end_alpha=None, word_count=0, queue_factor=2,
+              report_delay=1.0, compute_loss=True, callbacks=None, *, progress=None):
         """Train on a corpus (the one given to ``build_vocab`` is not read again).
 
         The learning rate falls linearly from ``start_alpha`` (default ``alpha``) to
-        ``end_alpha`` (default ``min_alpha``) over the ``epochs`` of this call.
-        ``total_examples``/``total_words`` are accepted for gensim compatibility and not needed.
-        Returns (in-vocabulary words trained, tokens read) like gensim's (effective, raw) pair.
+        ``end_alpha`` (default ``min_alpha``) over the ``epochs`` of this call; ``callbacks``
+        run with the model's own. ``progress`` overrides the model's setting for this call.
+
+        Accepted for gensim's sake only, and not used: ``total_examples`` and ``total_words``
+        (the corpus is counted as it is read), ``word_count``, ``queue_factor``,
+        ``report_delay`` and ``compute_loss`` (the loss is always computed). Any other keyword
+        is a ``TypeError`` naming it.
+
+        Returns (in-vocabulary tokens trained, tokens read) like gensim's (effective, raw) pair.
+
+        Examples
+        --------
+        >>> from w2v import Word2Vec
+        >>> model = Word2Vec([["a", "b"]] * 20, min_count=1, vector_size=4, epochs=1, progress=False)
+        >>> model.train([["a", "b"]] * 20, epochs=1)
+        (40, 40)
+        >>> model.train([["a", "b"]], epoch=3)
+        Traceback (most recent call last):
+        ...
+        TypeError: ...train() got an unexpected keyword argument 'epoch'
         """
         epochs, alpha, min_alpha = self._schedule_args(epochs, start_alpha, end_alpha)
         if self.engine != "local":
@@ -245,7 +293,6 @@ class Word2Vec:
                                  "once; read the text again")
             encoded = encode_with_vocab(sentences, self.vocab, cache_dir=self.cache_dir)
         schedule = {"epochs": epochs, "alpha": alpha, "min_alpha": min_alpha,
-                    "first_epoch": len(self.training_log),
                     "corpus": os.path.abspath(source) if isinstance(source, str) else None}
         return self._run_schedule(encoded, schedule, None, callbacks, progress)
 
@@ -263,9 +310,9 @@ class Word2Vec:
         return epochs, alpha, min_alpha
 
     def _run_schedule(self, encoded, schedule, position, callbacks, progress):
-        """Train ``schedule`` from ``position`` (None: its start), checkpointing if asked."""
+        """Train ``schedule`` (a dict: epochs, alpha, min_alpha, corpus) from ``position`` (a
+        :class:`w2v.epochs.Position`; None: its start), checkpointing if asked."""
         cfg = self.config
-        callbacks = self.callbacks + tuple(callbacks or ())
         if self.rng_states is None or len(self.rng_states) != cfg.workers:
             self.rng_states = seed_states(cfg.seed + len(self.training_log), cfg.workers)
         trainer = Trainer(cfg, self.wv.vectors, build_objective(cfg, self.vocab, self.syn1, self.syn1neg),
@@ -274,44 +321,24 @@ class Word2Vec:
         if self.checkpoint_dir is not None:
             os.makedirs(self.checkpoint_dir, exist_ok=True)
             checkpoint = functools.partial(self._write_checkpoint, schedule)
-
-        def begin(epoch):
-            for cb in callbacks:
-                if hasattr(cb, "on_epoch_begin"):
-                    cb.on_epoch_begin(self)
-
-        def end(stats):
-            self.training_log.append(dict(vars(stats)))
-            self.wv.clear_norms()
-            for cb in callbacks:
-                if hasattr(cb, "on_epoch_end"):
-                    cb.on_epoch_end(self)
-
-        for cb in callbacks:
-            if hasattr(cb, "on_train_begin"):
-                cb.on_train_begin(self)
         try:
-            log = trainer.run(encoded, schedule["epochs"], schedule["alpha"], schedule["min_alpha"],
-                              first_epoch=schedule["first_epoch"], progress=self._progress(progress),
-                              on_epoch_begin=begin, on_epoch_end=end, position=position,
-                              checkpoint=checkpoint,
-                              checkpoint_every=None if self.checkpoint_every == "epoch"
-                              else self.checkpoint_every)
+            engine = trainer.engine(encoded, None if self.checkpoint_every == "epoch"
+                                    else self.checkpoint_every)
+            return run_epochs(self, engine,
+                              Schedule(schedule["alpha"], schedule["min_alpha"], schedule["epochs"]),
+                              callbacks=self.callbacks + tuple(callbacks or ()),
+                              progress=self._progress(progress), position=position,
+                              checkpoint=checkpoint)
         finally:
             encoded.close()
-            self.wv.clear_norms()
-        for cb in callbacks:
-            if hasattr(cb, "on_train_end"):
-                cb.on_train_end(self)
-        return sum(s.words for s in log), sum(s.tokens for s in log)
 
     # checkpoints ----------------------------------------------------------------------------
     def _write_checkpoint(self, schedule, position):
-        meta = dict(self._meta(), schedule=schedule, position=position,
+        meta = dict(self._meta(), schedule=schedule, position=position.to_dict(),
                     checkpoint_every=self.checkpoint_every, outputs=self.checkpoint_outputs)
         native.save_native(os.path.join(self.checkpoint_dir, CHECKPOINT_NAME), "checkpoint", meta,
                            self._arrays())
-        logger.info("checkpoint: epoch %d, job %d", position["epoch"], position["job"])
+        logger.info("checkpoint: epoch %d, step %d", position.epoch, position.step)
 
     @classmethod
     def resume(cls, checkpoint_dir, progress=True):
@@ -325,14 +352,16 @@ class Word2Vec:
         meta, arrays = native.load_native(path, kind="checkpoint")
         model = cls._from_archive(path, meta, arrays)
         try:
-            schedule, position = meta["schedule"], meta["position"]
+            schedule, position = meta["schedule"], Position.from_dict(meta["position"])
             model.checkpoint_every = meta["checkpoint_every"]
         except KeyError as e:
             raise ValueError(f"{path}: incomplete checkpoint (no {e})") from None
+        except (TypeError, ValueError) as e:
+            raise ValueError(f"{path}: damaged checkpoint position ({e})") from None
         model.checkpoint_dir = os.fspath(checkpoint_dir)
         model.checkpoint_outputs = meta.get("outputs")
         model.progress = progress
-        if position["epoch"] >= schedule["epochs"]:
+        if position.epoch >= schedule["epochs"]:
             return model                       # it had finished: nothing left to train
         corpus = schedule.get("corpus")
         if not corpus:
@@ -421,8 +450,8 @@ class Word2Vec:
     def _build_from_archive(cls, meta, arrays):
         config = Config.from_dict(meta["config"]).validate()
         readers = meta.get("reader_options", {})
-        if not isinstance(readers, dict) or not set(readers) <= set(_READER_OPTIONS):
-            raise ValueError(f"reader_options must be a dict with keys among {_READER_OPTIONS}")
+        if not isinstance(readers, dict) or not set(readers) <= set(READER_OPTIONS):
+            raise ValueError(f"reader_options must be a dict with keys among {READER_OPTIONS}")
         log = meta.get("training_log", [])
         if not isinstance(log, list) or not all(isinstance(e, dict) for e in log):
             raise ValueError("training_log must be a list of per-epoch dicts")
@@ -464,6 +493,33 @@ class Word2Vec:
             self._close_encoded()
         except Exception:
             pass
+
+
+def bind_arguments(signature, name, args, kwargs):
+    """``signature.bind(*args, **kwargs)`` with defaults applied; a ``TypeError`` names ``name``,
+    the argument and the nearest known keyword.
+
+    Examples
+    --------
+    >>> import inspect
+    >>> bind_arguments(inspect.signature(lambda epochs=1: 0), "train()", (), {"epoch": 3})
+    Traceback (most recent call last):
+    ...
+    TypeError: train(): got an unexpected keyword argument 'epoch' (did you mean 'epochs'?)
+    """
+    try:
+        bound = signature.bind(*args, **kwargs)
+    except TypeError as e:
+        unknown = [k for k in kwargs if k not in signature.parameters]
+        near = difflib.get_close_matches(unknown[0], signature.parameters, n=1) if unknown else []
+        hint = f" (did you mean {near[0]!r}?)" if near else ""
+        raise TypeError(f"{name}: {e}{hint}") from None
+    bound.apply_defaults()
+    return bound
+
+
+_SIGNATURE = _signature()
+Word2Vec.__init__.__signature__ = _SIGNATURE
 
 
 def _same_source(a, b):

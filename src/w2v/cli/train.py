@@ -1,5 +1,6 @@
 """Commands that train: ``w2v train`` (also with the C tool's flags), ``w2v vocab``, ``w2v demo``."""
 import argparse
+import dataclasses
 import os
 import re
 import sys
@@ -9,6 +10,9 @@ import unicodedata
 from .. import extensions
 from . import positive_int
 from .outputs import check_output_folder, check_outputs, file_format, vectors_bytes
+
+from ..config import Config
+from ..corpus import READER_OPTIONS
 
 DEMO_CORPUS = "wordnet-glosses.txt.gz"
 DEMO_WORDS = ("music", "river", "doctor", "green", "king")
@@ -184,9 +188,8 @@ def model_kwargs(args):
     """Keyword arguments for Word2Vec from the parsed flags (C flags fill what ours leave unset)."""
     c_style = args.c_train is not None
     kw = {}
-    for name in ("sg", "vector_size", "window", "negative", "hs", "softmax", "ns_exponent",
-                 "cbow_mean", "sample", "min_count", "max_vocab_size", "max_final_vocab", "epochs",
-                 "alpha", "min_alpha", "workers", "seed", "tokenizer", "encoding", "errors"):
+    # A flag whose dest is a Config field (or a reader option) reaches Word2Vec by that name.
+    for name in [f.name for f in dataclasses.fields(Config)] + list(READER_OPTIONS):
         value = getattr(args, name, None)
         if value is not None:
             kw[name] = value

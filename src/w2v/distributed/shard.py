@@ -12,43 +12,12 @@ from collections import namedtuple
 
 import numpy as np
 
+from ..epochs import Totals
 from ..train import Trainer, build_objective, job_bounds, longest_sentence, release_pages
 
 RowUpdate = namedtuple("RowUpdate", "rows values")   # int32[m] row ids, float32[m, D] new values
 MERGE_RULES = ("average", "sum")
 _COMPARE_ROWS = 1 << 15
-
-
-@dataclasses.dataclass(frozen=True)
-class Schedule:
-    """The learning rate: local training's linear decay on global progress, times ``scale``.
-
-    A worker whose shard holds ``n_tokens`` tokens is at global progress
-    ``(epoch * n_tokens + pos) / (epochs * n_tokens)`` at token ``pos`` of the shard, the
-    same fraction every worker reaches at the same time when shards are about equal.
-
-    Examples
-    --------
-    >>> rate = Schedule(alpha=0.025, min_alpha=0.0001, epochs=5, scale=4).rate(1, 1000)
-    >>> round(rate(500), 6)
-    0.07012
-    """
-
-    alpha: float
-    min_alpha: float
-    epochs: int
-    scale: float = 1.0
-
-    def rate(self, epoch, n_tokens):
-        """``rate(token_pos)`` for one epoch (the expression of local training, times scale)."""
-        alpha, min_alpha, total, scale = self.alpha, self.min_alpha, self.epochs * n_tokens, self.scale
-
-        def rate(token_pos):
-            frac = (epoch * n_tokens + token_pos) / total
-            a = max(min_alpha, alpha - (alpha - min_alpha) * frac)
-            return a if scale == 1 else a * scale
-
-        return rate
 
 
 def worker_config(config, scale):
@@ -162,7 +131,7 @@ class ShardTrainer:
         The model to start from (copied): ``syn0`` and the output matrices.
     rngs : list of uint64[1]
         One generator state per thread of this worker (copied; ``self.rngs`` advance).
-    schedule : Schedule
+    schedule : w2v.epochs.Schedule
     syncs : int
         Rounds per epoch.
     """
@@ -189,29 +158,20 @@ class ShardTrainer:
             self.base[name][rows] = values
 
     def train(self, epoch, sync):
-        """Train round ``sync`` of ``epoch``; return (dict of RowUpdate, stats dict).
-
-        The stats: words, examples, loss (summed), tokens, seconds (spent in the kernels), alpha
-        (the rate at the end of the slice).
-        """
+        """Train round ``sync`` of ``epoch``; return (dict of RowUpdate, :class:`w2v.epochs.Totals`
+        of the round, its ``seconds`` spent in the kernels)."""
         j0, j1 = self.slices[sync]
-        rate = self.schedule.rate(epoch, self.n_tokens) if self.n_tokens else (lambda pos: 0.0)
-        stats = {"words": 0, "examples": 0, "loss": 0.0, "tokens": 0, "seconds": 0.0,
-                 "alpha": rate(self.offsets[self.bounds[j1]])}
+        totals = Totals()
         if j1 > j0:
+            rate = self.schedule.rate(epoch, self.n_tokens)
             start = time.perf_counter()
-            self._run_jobs(j0, j1, rate, stats)
-            stats["seconds"] = time.perf_counter() - start
+            threads, _, errors = self.trainer.start_workers(self.ids, self.offsets, self.bounds,
+                                                            j0, j1, rate, self.works, totals)
+            for thread in threads:
+                thread.join()
+            if errors:
+                raise errors[0]
+            totals.seconds = time.perf_counter() - start
             release_pages(self.ids, 0, len(self.ids))
         updates = {name: changed_rows(self.base[name], w) for name, w in self.weights.items()}
-        return updates, stats
-
-    def _run_jobs(self, j0, j1, rate, totals):
-        """Jobs j0..j1-1 on this worker's threads (Hogwild), taken in corpus order, calling the
-        kernel exactly as local training does; adds words, examples, loss, tokens to ``totals``."""
-        threads, _, errors = self.trainer.start_workers(self.ids, self.offsets, self.bounds, j0, j1,
-                                                        rate, self.works, totals)
-        for thread in threads:
-            thread.join()
-        if errors:
-            raise errors[0]
+        return updates, totals
