@@ -193,7 +193,7 @@ def test_plot_and_plot_training_write_images(capsys, tmp_path, google_model):
     assert img.shape[:2] == (1200, 1500) and img[..., :3].var() > 1e-3
 
     model = tmp_path / "model.npz"
-    log = [{"epoch": e, "loss": 3.0 - 0.3 * e, "words": 10, "seconds": 1.0, "words_per_sec": 1e5, "alpha": 0.02}
+    log = [{"epoch": e, "loss": 3.0 - 0.3 * e, "known": 10, "seconds": 1.0, "tokens_per_sec": 1e5, "alpha": 0.02}
            for e in (1, 2, 3)]
     native.save_native(model, "model", {"training_log": log}, {"dummy": np.zeros(1)})
     code, out, _ = run(capsys, "plot-training", model, "-o", tmp_path / "loss.png")

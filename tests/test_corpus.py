@@ -269,7 +269,7 @@ def test_one_shot_iterator_single_pass_then_clear_error():
     with pytest.raises(ValueError, match="one-shot iterator"):
         list(once)
     with scan(s for s in EXPECTED) as s:
-        assert s.total_words == 11
+        assert s.n_tokens == 11
 
 
 def test_strings_instead_of_token_lists_are_rejected():
@@ -294,7 +294,7 @@ def test_scan_and_encode_match_naive(sentences, max_vocab_size, min_count):
         assert s.live.tolist() == alive.tolist()
         assert got_ids.tolist() == ids
         assert got_offsets.tolist() == offsets_of(sentences).tolist()
-        assert s.total_words == len(ids) and s.n_sentences == len(sentences)
+        assert s.n_tokens == len(ids) and s.n_sentences == len(sentences)
         assert s.words == [w for w, a in zip(words, alive) if a]
         assert s.counts.tolist() == [c for c, a in zip(counts, alive) if a]
         try:
@@ -306,7 +306,7 @@ def test_scan_and_encode_match_naive(sentences, max_vocab_size, min_count):
             assert enc.ids.dtype == np.int32 and enc.offsets.dtype == np.int64
             assert enc.ids.tolist() == [vocab.word_to_index.get(w, -1) for w in flat]
             assert enc.offsets.tolist() == got_offsets.tolist()
-            assert enc.n_words == len(flat) and enc.n_sentences == len(sentences)
+            assert enc.n_tokens == len(flat) and enc.n_sentences == len(sentences)
             assert enc.n_known == sum(w in vocab for w in flat)
 
 
@@ -383,13 +383,13 @@ def test_progress_reports_every_token(tmp_path):
     for src in (p, list(LineSentence(p))):
         seen = []
         with scan(src, progress=seen.append) as s:
-            assert sum(seen) == s.total_words == 550
+            assert sum(seen) == s.n_tokens == 550
 
 
 def test_empty_corpus(tmp_path):
     p = write(tmp_path / "empty.txt", "\n\n")
     with scan(p) as s:
-        assert (s.words, s.total_words, s.n_sentences) == ([], 0, 0)
+        assert (s.words, s.n_tokens, s.n_sentences) == ([], 0, 0)
         assert read_all(s)[1].tolist() == [0]
         with pytest.raises(ValueError, match="the corpus is empty"):
             Vocab.build(s.words, s.counts)

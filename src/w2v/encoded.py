@@ -58,7 +58,7 @@ class Scan:
     counts : numpy.ndarray of int64
         Their counts (for a word pruned and seen again, the count since its last pruning,
         as in gensim).
-    total_words : int
+    n_tokens : int
         Tokens read (raw, before any vocabulary filter).
     n_sentences : int
         Sentences read (after splitting long lines).
@@ -69,12 +69,12 @@ class Scan:
         whether it was still live at the end.
     """
 
-    def __init__(self, provisional_words, provisional_counts, live, total_words, n_sentences,
+    def __init__(self, provisional_words, provisional_counts, live, n_tokens, n_sentences,
                  ids_path, offsets_path):
         self.provisional_words = provisional_words
         self.provisional_counts = provisional_counts
         self.live = live
-        self.total_words = int(total_words)
+        self.n_tokens = int(n_tokens)
         self.n_sentences = int(n_sentences)
         self.ids_path = ids_path
         self.offsets_path = offsets_path
@@ -163,7 +163,7 @@ class Scan:
                 dst.seek(position)
                 out.tofile(dst)
                 position += out.nbytes
-        logger.info("encoded %d tokens (%d in the vocabulary) in %.2fs", self.total_words, n_known,
+        logger.info("encoded %d tokens (%d in the vocabulary) in %.2fs", self.n_tokens, n_known,
                     time.perf_counter() - t0)
         return EncodedCorpus(_map_file(out_path, np.int32), _map_file(off_path, np.int64),
                              ids_path=out_path, offsets_path=off_path, owns_files=owned, n_known=n_known)
@@ -180,7 +180,7 @@ class Scan:
         self.close()
 
     def __repr__(self):
-        return f"Scan({len(self.words)} words, {self.total_words} tokens, {self.n_sentences} sentences)"
+        return f"Scan({len(self.words)} words, {self.n_tokens} tokens, {self.n_sentences} sentences)"
 
 
 class EncodedCorpus:
@@ -193,7 +193,7 @@ class EncodedCorpus:
     ----------
     ids : numpy.ndarray of int32
     offsets : numpy.ndarray of int64, length ``n_sentences + 1``
-    n_words : int
+    n_tokens : int
         Tokens, including those not in the vocabulary.
     n_known : int
         Tokens in the vocabulary (``ids >= 0``).
@@ -206,7 +206,7 @@ class EncodedCorpus:
     >>> c = EncodedCorpus.from_arrays([0, 1, -1, 2], [0, 3, 4])
     >>> [s.tolist() for s in c]
     [[0, 1, -1], [2]]
-    >>> c.n_words, c.n_known, c.n_sentences
+    >>> c.n_tokens, c.n_known, c.n_sentences
     (4, 3, 2)
     """
 
@@ -215,7 +215,7 @@ class EncodedCorpus:
         self.offsets = offsets
         self.path = ids_path
         self.offsets_path = offsets_path
-        self.n_words = int(len(ids))
+        self.n_tokens = int(len(ids))
         self.n_sentences = int(len(offsets)) - 1
         self.n_known = int(np.count_nonzero(ids >= 0)) if n_known is None else int(n_known)
         paths = [ids_path, offsets_path] if owns_files else []
@@ -268,7 +268,7 @@ class EncodedCorpus:
         self.close()
 
     def __repr__(self):
-        return f"EncodedCorpus({self.n_words} tokens, {self.n_sentences} sentences)"
+        return f"EncodedCorpus({self.n_tokens} tokens, {self.n_sentences} sentences)"
 
 
 def _sentence_lists(sentences):
@@ -317,7 +317,7 @@ def scan(sentences, max_vocab_size=None, cache_dir=None, progress=None, trim_rul
     Examples
     --------
     >>> with scan([["b", "a"], ["a"]]) as s:
-    ...     s.words, s.counts.tolist(), s.total_words, s.n_sentences
+    ...     s.words, s.counts.tolist(), s.n_tokens, s.n_sentences
     (['b', 'a'], [1, 2], 3, 2)
     """
     if max_vocab_size is not None and int(max_vocab_size) < 1:

@@ -60,14 +60,14 @@ class Schedule:
 class Totals:
     """What an epoch has done so far; the engines add into it, the loop times its steps."""
 
-    words: int = 0        # in-vocabulary tokens read (before subsampling)
+    known: int = 0        # in-vocabulary tokens read (before subsampling)
     examples: int = 0     # training examples (a pair for skip-gram, a word for CBOW)
     loss: float = 0.0     # summed over the examples
     tokens: int = 0       # all tokens read
     seconds: float = 0.0  # spent in the steps
 
-    def add(self, words, examples, loss, tokens):
-        self.words += words
+    def add(self, known, examples, loss, tokens):
+        self.known += known
         self.examples += examples
         self.loss += loss
         self.tokens += tokens
@@ -103,15 +103,19 @@ class Position:
 
 @dataclasses.dataclass
 class EpochStats:
-    """What one epoch did; kept in ``Word2Vec.training_log`` as a dict."""
+    """What one epoch did; kept in ``Word2Vec.training_log`` as a dict.
+
+    Throughout w2v, *words* are distinct words (a vocabulary's), *tokens* are all the tokens of a
+    corpus, and *known* tokens are those in the vocabulary.
+    """
 
     epoch: int
     loss: float           # mean loss per training example (a pair for skip-gram, a word for CBOW)
     examples: int
-    words: int            # in-vocabulary tokens read (before subsampling)
+    known: int            # in-vocabulary tokens read (before subsampling)
     tokens: int           # all tokens read
     seconds: float
-    words_per_sec: float  # tokens / seconds
+    tokens_per_sec: float
     alpha: float          # learning rate at the end of the epoch
 
 
@@ -132,7 +136,8 @@ class Progress:
 
 def run_epochs(model, engine, schedule, callbacks=(), progress=True, position=None,
                checkpoint=None):
-    """Train ``schedule.epochs`` epochs of ``model`` with ``engine``; return (words, tokens).
+    """Train ``schedule.epochs`` epochs of ``model`` with ``engine``; return (in-vocabulary
+    tokens, all tokens) read.
 
     Parameters
     ----------
@@ -168,7 +173,7 @@ def run_epochs(model, engine, schedule, callbacks=(), progress=True, position=No
                disable=not progress, leave=False, desc=engine.desc, dynamic_ncols=True,
                smoothing=0.1)
     _dispatch(callbacks, "on_train_begin", model)
-    words = tokens = 0
+    known = tokens = 0
     try:
         for e in range(start_epoch, schedule.epochs):
             if start_step == 0:
@@ -188,16 +193,16 @@ def run_epochs(model, engine, schedule, callbacks=(), progress=True, position=No
                     checkpoint(Position(e, following, dataclasses.replace(totals), n_tokens))
             start_step, partial = 0, None
             stats = EpochStats(epoch=first_epoch + e, loss=totals.loss / max(totals.examples, 1),
-                               examples=totals.examples, words=totals.words, tokens=totals.tokens,
+                               examples=totals.examples, known=totals.known, tokens=totals.tokens,
                                seconds=totals.seconds,
-                               words_per_sec=totals.tokens / max(totals.seconds, 1e-9),
+                               tokens_per_sec=totals.tokens / max(totals.seconds, 1e-9),
                                alpha=rate(n_tokens))
-            logger.info("epoch %d: loss %.4f, %d words in %.1fs (%.0f words/s), alpha %.5f",
-                        stats.epoch + 1, stats.loss, stats.words, stats.seconds,
-                        stats.words_per_sec, stats.alpha)
+            logger.info("epoch %d: loss %.4f, %d tokens in %.1fs (%.0f tokens/s), alpha %.5f",
+                        stats.epoch + 1, stats.loss, stats.tokens, stats.seconds,
+                        stats.tokens_per_sec, stats.alpha)
             model.training_log.append(dict(vars(stats), **engine.epoch_extra(totals)))
             model.wv.clear_norms()
-            words += stats.words
+            known += stats.known
             tokens += stats.tokens
             _dispatch(callbacks, "on_epoch_end", model)
             if checkpoint:
@@ -206,7 +211,7 @@ def run_epochs(model, engine, schedule, callbacks=(), progress=True, position=No
         bar.close()
         model.wv.clear_norms()
     _dispatch(callbacks, "on_train_end", model)
-    return words, tokens
+    return known, tokens
 
 
 def _dispatch(callbacks, event, model):

@@ -174,7 +174,7 @@ class Word2Vec:
                 sentences, max_vocab_size=self.config.max_vocab_size, cache_dir=self.cache_dir,
                 progress=bar.update)
         try:
-            if result.total_words == 0:
+            if result.n_tokens == 0:
                 raise ValueError("the corpus is empty")
             rule = trim_rule if trim_rule is not None else self.trim_rule
             if update:
@@ -194,7 +194,7 @@ class Word2Vec:
         finally:
             result.close()
         logger.info("vocabulary: %d words from %d tokens in %d sentences", len(self.vocab),
-                    result.total_words, result.n_sentences)
+                    result.n_tokens, result.n_sentences)
         return self
 
     def build_vocab_from_freq(self, word_freq, update=False):

@@ -500,7 +500,7 @@ def cmd_vocab(args):
         result.close()
     if args.output:
         vocab.save_c(args.output)
-        print(f"{len(vocab)} words ({result.total_words} tokens) saved to {args.output}",
+        print(f"{len(vocab)} words ({result.n_tokens} tokens) saved to {args.output}",
               file=sys.stderr)
     else:
         limit = len(vocab) if args.top is None else args.top

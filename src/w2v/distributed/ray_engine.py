@@ -43,7 +43,7 @@ class ShardWorker:
     def count(self, max_vocab_size):
         """Count the shard's words: (words in order of first appearance, counts, tokens, sentences)."""
         self.scan = self._scan(max_vocab_size)
-        return self.scan.words, self.scan.counts, self.scan.total_words, self.scan.n_sentences
+        return self.scan.words, self.scan.counts, self.scan.n_tokens, self.scan.n_sentences
 
     def encode(self, vocab):
         """Encode the shard with the shared vocabulary; return its (tokens, sentences)."""
@@ -51,7 +51,7 @@ class ShardWorker:
             self.scan = self._scan()
         self.corpus = self.scan.encode(vocab, in_place=True)
         self.scan = None
-        return self.corpus.n_words, self.corpus.n_sentences
+        return self.corpus.n_tokens, self.corpus.n_sentences
 
     def setup(self, config, vocab, weights, rngs, schedule, syncs):
         self.trainer = ShardTrainer(self.corpus, config, vocab, weights, rngs, schedule, syncs)
@@ -296,7 +296,7 @@ class Rounds:
         self.sent += sum(update_nbytes(u) for u in updates) + k * update_nbytes(merged)
         before = totals.tokens
         for _, done, _ in results:
-            totals.add(done.words, done.examples, done.loss, done.tokens)
+            totals.add(done.known, done.examples, done.loss, done.tokens)
             self.kernel_seconds += done.seconds
         progress.advance(totals.tokens - before, totals, totals.tokens)
         return all(np.isfinite(u.values).all() for u in merged.values())
@@ -305,8 +305,8 @@ class Rounds:
         """The epoch's bytes per sync and tokens per second of kernel time per worker (and a new
         count for the next epoch)."""
         extra = {"bytes_per_sync": self.sent / self.syncs,
-                 "worker_words_per_sec": totals.tokens / max(self.kernel_seconds, 1e-9)}
-        logger.info("%.0f words/s per worker, %.1f MB per sync", extra["worker_words_per_sec"],
+                 "worker_tokens_per_sec": totals.tokens / max(self.kernel_seconds, 1e-9)}
+        logger.info("%.0f tokens/s per worker, %.1f MB per sync", extra["worker_tokens_per_sec"],
                     extra["bytes_per_sync"] / 1e6)
         self.sent, self.kernel_seconds = 0, 0.0
         return extra

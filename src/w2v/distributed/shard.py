@@ -25,8 +25,7 @@ def worker_config(config, scale):
     classic per-pair kernel when the rate is scaled above 2.
 
     The batched skip-gram kernel adds a whole window's steps to the shared noise rows at once;
-    at K times the rate those block steps overshoot (en-dict, K=4, 16 syncs per epoch: 1.3
-    analogy points lost with it, 0.2 with the classic kernel; docs/distributed.md).
+    at K times the rate those block steps overshoot (docs/distributed.md measures the loss).
     """
     if config.sg and config.shared_negatives and scale > 2:
         return dataclasses.replace(config, shared_negatives=False)
