@@ -62,6 +62,7 @@ def test_evaluate_default_sets_table(capsys, google_model, google_kv):
     assert f"Spearman {rho:.4f}" in out and f"{oov:.1f} %" in out
 
 
+@pytest.mark.slow
 def test_evaluate_json_matches_library_and_gensim(capsys, google_model, google_kv):
     gensim_models = pytest.importorskip("gensim.models", reason="gensim is the reference")
     code, out, _ = run(capsys, "evaluate", google_model, "--analogies", "google", "--pairs", "wordsim353",
@@ -202,6 +203,7 @@ def test_plot_and_plot_training_write_images(capsys, tmp_path, google_model):
     assert img.shape[:2] == (600, 1350) and img[..., :3].var() > 1e-3
 
 
+@pytest.mark.slow
 def test_plot_tsne_top(capsys, tmp_path, google_model):
     pytest.importorskip("sklearn", reason="t-SNE needs the optional extra 'tsne'")
     code, out, _ = run(capsys, "plot", google_model, "--top", "30", "--method", "tsne", "-o", tmp_path / "t.png")

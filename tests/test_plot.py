@@ -59,6 +59,7 @@ def test_projection_errors():
         wplot.project_2d(np.eye(2), "tsne")
 
 
+@pytest.mark.slow
 def test_tsne_projection():
     pytest.importorskip("sklearn", reason="t-SNE needs the optional extra 'tsne' (scikit-learn)")
     rng = np.random.default_rng(0)

@@ -496,6 +496,7 @@ def _check_intact(folder):
     assert len(vocab) == N_WORDS and vocab.counts.min() == vocab.counts.max()
 
 
+@pytest.mark.slow
 def test_killed_saves_leave_the_previous_files_intact(tmp_path):
     words = [f"w{i}" for i in range(N_WORDS)]
     kv = KeyedVectors(words, np.zeros((N_WORDS, DIM), np.float32))

@@ -79,8 +79,17 @@ class Position:
     0-based, counted within the schedule), with that epoch's ``totals`` so far (None at an epoch's
     start), on a corpus of ``tokens_per_epoch`` tokens.
 
-    Stored in a checkpoint as a dict (``to_dict``); ``from_dict`` also reads the key ``job``
-    that checkpoints written before this class used for ``step``.
+    Stored in a checkpoint as a dict (``to_dict``); ``from_dict`` also reads checkpoints written
+    before this class, which said ``job`` for ``step`` and ``words`` for ``totals.known``.
+
+    Examples
+    --------
+    >>> p = Position(1, 4, Totals(known=90, examples=300, loss=120.0, tokens=100), 1000)
+    >>> Position.from_dict(p.to_dict()) == p
+    True
+    >>> Position.from_dict({"epoch": 1, "job": 4, "totals": {"words": 90, "examples": 300,
+    ...     "loss": 120.0, "tokens": 100, "seconds": 0.0}, "tokens_per_epoch": 1000}) == p
+    True
     """
 
     epoch: int
@@ -96,8 +105,12 @@ class Position:
         if not isinstance(d, dict):
             raise TypeError(f"a checkpoint position must be a dict, got {type(d).__name__}")
         totals = d.get("totals")
-        return cls(epoch=int(d["epoch"]), step=int(d.get("step", d.get("job", 0))),
-                   totals=None if totals is None else Totals(**totals),
+        if totals is not None:
+            totals = dict(totals)
+            if "words" in totals:
+                totals["known"] = totals.pop("words")
+            totals = Totals(**totals)
+        return cls(epoch=int(d["epoch"]), step=int(d.get("step", d.get("job", 0))), totals=totals,
                    tokens_per_epoch=d.get("tokens_per_epoch"))
 
 
