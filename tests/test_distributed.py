@@ -230,8 +230,8 @@ def test_one_worker_equals_local_training(ray_cluster, corpus, params, syncs):
         if getattr(local, name) is not None:
             np.testing.assert_array_equal(getattr(remote, name), getattr(local, name))
     for a, b in zip(local.training_log, remote.training_log):
-        assert {k: a[k] for k in ("epoch", "loss", "examples", "words", "tokens", "alpha")} == \
-               {k: b[k] for k in ("epoch", "loss", "examples", "words", "tokens", "alpha")}
+        assert {k: a[k] for k in ("epoch", "loss", "examples", "known", "tokens", "alpha")} == \
+               {k: b[k] for k in ("epoch", "loss", "examples", "known", "tokens", "alpha")}
         assert set(b) == set(a) | {"bytes_per_sync", "worker_tokens_per_sec"}
         assert b["bytes_per_sync"] > 0
 
