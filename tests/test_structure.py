@@ -100,7 +100,7 @@ def test_a_new_config_field_reaches_word2vec_and_the_cli(monkeypatch):
     monkeypatch.setattr(model, "_SIGNATURE", model._signature())
     m = model.Word2Vec(new_option=9)
     assert m.config.new_option == 9 and m.new_option == 9
-    args = argparse.Namespace(c_train=None, new_option=3, quiet=True)
+    args = argparse.Namespace(c_train=None, new_option=3, quiet=True, tokenizer=None)
     assert model_kwargs(args)["new_option"] == 3
 
 

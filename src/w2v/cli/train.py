@@ -401,8 +401,8 @@ class EpochLines:
 
     def on_epoch_end(self, model):
         e = model.training_log[-1]
-        print(f"epoch {e['epoch'] + 1}/{self.epochs}: loss {e['loss']:.4f}, {e['tokens']:,} words in "
-              f"{e['seconds']:.1f}s ({e['words_per_sec']:,.0f} words/s), alpha {e['alpha']:.5f}",
+        print(f"epoch {e['epoch'] + 1}/{self.epochs}: loss {e['loss']:.4f}, {e['tokens']:,} tokens in "
+              f"{e['seconds']:.1f}s ({e['tokens_per_sec']:,.0f} tokens/s), alpha {e['alpha']:.5f}",
               file=sys.stderr, flush=True)
 
 
