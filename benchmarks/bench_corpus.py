@@ -43,7 +43,7 @@ def main(argv=None):
         t_scan, s = best_of(args.repeat, lambda: scan(reader))
         vocab = Vocab.build(s.words, s.counts, min_count=args.min_count)
         t_enc, enc = best_of(args.repeat, lambda: s.encode(vocab))
-        n = s.total_words
+        n = s.n_tokens
         rows.append((f"w2v scan ({label})", t_scan, n))
         rows.append((f"w2v encode ({label})", t_enc, n))
         rows.append((f"w2v scan + encode ({label})", t_scan + t_enc, n))

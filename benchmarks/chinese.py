@@ -25,7 +25,7 @@ def segment(folder, tokenizer, out_path):
     start = time.perf_counter()
     tokens = sentences = 0
     with open(out_path, "w", encoding="utf-8") as f:
-        for batch in PathLineSentences(folder, tokenizer=tokenizer)._sentence_batches():
+        for batch in PathLineSentences(folder, tokenizer=tokenizer).sentence_batches():
             for s in batch:
                 f.write(" ".join(s))
                 f.write("\n")

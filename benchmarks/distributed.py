@@ -69,7 +69,7 @@ def run_worker(args):
     pairs = model.wv.evaluate_word_pairs("wordsim353")
     print(json.dumps({
         "seconds": seconds, "train_seconds": train_seconds, "words_per_sec": tokens / train_seconds,
-        "worker_words_per_sec": (sum(e["worker_words_per_sec"] for e in log) / len(log)
+        "worker_words_per_sec": (sum(e["worker_tokens_per_sec"] for e in log) / len(log)
                                  if opts else tokens / train_seconds),
         "bytes_per_sync": sum(e["bytes_per_sync"] for e in log) / len(log) if opts else 0,
         "analogy": 100 * analogy, "ws353": pairs[1][0], "loss": log[-1]["loss"],

@@ -93,6 +93,7 @@ def test_divergence_keeps_last_good_checkpoint(tmp_path, corpus):
     assert not (tmp_path / "checkpoint.w2v").exists()  # no checkpoint of NaN weights
 
 
+@pytest.mark.slow
 def test_sigkill_mid_epoch_then_resume(tmp_path, corpus):
     """The issue's scenario: kill `w2v train` with SIGKILL mid-epoch, resume from the checkpoint
     directory, finish with the same vocabulary and the same vectors as an uninterrupted run."""

@@ -50,7 +50,7 @@ def _words_of(sentences):
 def test_import_w2v_does_not_import_jieba():
     code = ("import sys, w2v, w2v.corpus, w2v.model, w2v.cli.train; "
             "assert 'jieba' not in sys.modules and 'w2v.chinese' not in sys.modules; "
-            "from w2v.corpus import _TOKENIZERS; assert 'jieba' in _TOKENIZERS")
+            "from w2v.corpus import registered_tokenizers; assert 'jieba' in registered_tokenizers()")
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
     subprocess.run([sys.executable, "-c", code], check=True, env=env)
 

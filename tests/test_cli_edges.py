@@ -305,7 +305,7 @@ def test_outside_a_terminal_progress_is_a_line_per_epoch(capsys, corpus, tmp_pat
     epochs = [line for line in err.splitlines() if line.startswith("epoch ")]
     assert code == 0 and "\r" not in err
     assert [line.split(":")[0] for line in epochs] == ["epoch 1/3", "epoch 2/3", "epoch 3/3"]
-    assert all(" words/s), alpha " in line for line in epochs)
+    assert all(" tokens/s), alpha " in line for line in epochs)
 
 
 def test_in_a_terminal_progress_is_tqdms_bar(capsys, corpus, tmp_path, monkeypatch):

@@ -62,6 +62,7 @@ def test_evaluate_default_sets_table(capsys, google_model, google_kv):
     assert f"Spearman {rho:.4f}" in out and f"{oov:.1f} %" in out
 
 
+@pytest.mark.slow
 def test_evaluate_json_matches_library_and_gensim(capsys, google_model, google_kv):
     gensim_models = pytest.importorskip("gensim.models", reason="gensim is the reference")
     code, out, _ = run(capsys, "evaluate", google_model, "--analogies", "google", "--pairs", "wordsim353",
@@ -193,7 +194,7 @@ def test_plot_and_plot_training_write_images(capsys, tmp_path, google_model):
     assert img.shape[:2] == (1200, 1500) and img[..., :3].var() > 1e-3
 
     model = tmp_path / "model.npz"
-    log = [{"epoch": e, "loss": 3.0 - 0.3 * e, "words": 10, "seconds": 1.0, "words_per_sec": 1e5, "alpha": 0.02}
+    log = [{"epoch": e, "loss": 3.0 - 0.3 * e, "known": 10, "seconds": 1.0, "tokens_per_sec": 1e5, "alpha": 0.02}
            for e in (1, 2, 3)]
     native.save_native(model, "model", {"training_log": log}, {"dummy": np.zeros(1)})
     code, out, _ = run(capsys, "plot-training", model, "-o", tmp_path / "loss.png")
@@ -202,6 +203,7 @@ def test_plot_and_plot_training_write_images(capsys, tmp_path, google_model):
     assert img.shape[:2] == (600, 1350) and img[..., :3].var() > 1e-3
 
 
+@pytest.mark.slow
 def test_plot_tsne_top(capsys, tmp_path, google_model):
     pytest.importorskip("sklearn", reason="t-SNE needs the optional extra 'tsne'")
     code, out, _ = run(capsys, "plot", google_model, "--top", "30", "--method", "tsne", "-o", tmp_path / "t.png")

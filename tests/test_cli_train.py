@@ -1,6 +1,7 @@
 """The training commands, driven in-process through main(argv)."""
 import struct
 
+import numpy as np
 import pytest
 
 from w2v import KeyedVectors, Word2Vec
@@ -36,13 +37,20 @@ def test_c_tool_command_line(tmp_path, corpus):
                "-iter", "2", "-min-count", "1", "-alpha", "0.025", "-binary", "1",
                "-save-vocab", str(vocab)])
     assert rc == 0
+    # The binary layout, read here byte by byte: "24 10\n", then 24 records of "word " and 10
+    # little-endian float32 (no newline after them, as gensim writes); nothing after the last.
     raw = out.read_bytes()
     header, rest = raw.split(b"\n", 1)
     assert header == b"24 10"
-    word, rest = rest.split(b" ", 1)
-    assert len(struct.unpack("<10f", rest[:40])) == 10
+    records = {}
+    while rest:
+        word, rest = rest.split(b" ", 1)
+        records[word.decode()] = struct.unpack("<10f", rest[:40])
+        rest = rest[40:]
     kv = KeyedVectors.load_word2vec_format(out, binary=True)
-    assert len(kv) == 24 and kv.vector_size == 10
+    assert list(records) == kv.index_to_key and len(kv) == 24 and kv.vector_size == 10
+    assert np.array_equal(np.array(list(records.values()), np.float32), kv.vectors)
+    assert np.isfinite(kv.vectors).all() and np.abs(kv.vectors).max() > 0
     lines = vocab.read_text().splitlines()
     assert len(lines) == 24 and all(len(l.split()) == 2 for l in lines)
     # -read-vocab uses that vocabulary instead of counting

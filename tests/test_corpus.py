@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from w2v import corpus
+from w2v.corpus import blocks
 from w2v.corpus import (LineSentence, PathLineSentences, as_sentences, get_tokenizer, open_text,
                         register_tokenizer)
 from w2v.encoded import EncodedCorpus, encode_with_vocab, scan
@@ -140,7 +141,7 @@ def test_invalid_utf8_strict_names_file_line_and_column(tmp_path, ext):
 
 
 def test_invalid_utf8_line_number_across_blocks(tmp_path, monkeypatch):
-    monkeypatch.setattr(corpus, "_BLOCK_BYTES", 7)
+    monkeypatch.setattr(blocks, "BLOCK_BYTES", 7)
     lines = [f"line {i}" for i in range(40)]
     lines[31] = "bad \xe9x"
     p = write(tmp_path / "c.txt", ("\n".join(lines) + "\n").encode("latin-1"))
@@ -162,8 +163,8 @@ def test_prefetch_thread_passes_errors_and_stops_when_abandoned():
             closed.append(threading.current_thread().name)
 
     with pytest.raises(KeyError, match="boom"):
-        list(corpus._prefetch(gen(True), depth=2))
-    it = corpus._prefetch(gen(False), depth=2)
+        list(corpus.prefetch(gen(True), depth=2))
+    it = corpus.prefetch(gen(False), depth=2)
     assert [next(it), next(it)] == [0, 1]
     it.close()
     assert closed == ["w2v-reader", "w2v-reader"]
@@ -268,7 +269,7 @@ def test_one_shot_iterator_single_pass_then_clear_error():
     with pytest.raises(ValueError, match="one-shot iterator"):
         list(once)
     with scan(s for s in EXPECTED) as s:
-        assert s.total_words == 11
+        assert s.n_tokens == 11
 
 
 def test_strings_instead_of_token_lists_are_rejected():
@@ -293,7 +294,7 @@ def test_scan_and_encode_match_naive(sentences, max_vocab_size, min_count):
         assert s.live.tolist() == alive.tolist()
         assert got_ids.tolist() == ids
         assert got_offsets.tolist() == offsets_of(sentences).tolist()
-        assert s.total_words == len(ids) and s.n_sentences == len(sentences)
+        assert s.n_tokens == len(ids) and s.n_sentences == len(sentences)
         assert s.words == [w for w, a in zip(words, alive) if a]
         assert s.counts.tolist() == [c for c, a in zip(counts, alive) if a]
         try:
@@ -305,7 +306,7 @@ def test_scan_and_encode_match_naive(sentences, max_vocab_size, min_count):
             assert enc.ids.dtype == np.int32 and enc.offsets.dtype == np.int64
             assert enc.ids.tolist() == [vocab.word_to_index.get(w, -1) for w in flat]
             assert enc.offsets.tolist() == got_offsets.tolist()
-            assert enc.n_words == len(flat) and enc.n_sentences == len(sentences)
+            assert enc.n_tokens == len(flat) and enc.n_sentences == len(sentences)
             assert enc.n_known == sum(w in vocab for w in flat)
 
 
@@ -368,7 +369,7 @@ def test_tiny_blocks_and_table_growth_give_the_same_result(tmp_path, monkeypatch
     expected = [line.split() for line in lines if line.split()]
     words, counts, _, ids = naive_scan(expected)
     for block in (1 << 20, 5):
-        monkeypatch.setattr(corpus, "_BLOCK_BYTES", block)
+        monkeypatch.setattr(blocks, "BLOCK_BYTES", block)
         for reader in (LineSentence(p), LineSentence(p, errors="replace")):    # compiled, Python
             with scan(reader) as s:
                 assert s.words == words and s.counts.tolist() == counts
@@ -382,13 +383,13 @@ def test_progress_reports_every_token(tmp_path):
     for src in (p, list(LineSentence(p))):
         seen = []
         with scan(src, progress=seen.append) as s:
-            assert sum(seen) == s.total_words == 550
+            assert sum(seen) == s.n_tokens == 550
 
 
 def test_empty_corpus(tmp_path):
     p = write(tmp_path / "empty.txt", "\n\n")
     with scan(p) as s:
-        assert (s.words, s.total_words, s.n_sentences) == ([], 0, 0)
+        assert (s.words, s.n_tokens, s.n_sentences) == ([], 0, 0)
         assert read_all(s)[1].tolist() == [0]
         with pytest.raises(ValueError, match="the corpus is empty"):
             Vocab.build(s.words, s.counts)

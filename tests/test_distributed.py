@@ -11,8 +11,8 @@ import pytest
 
 from w2v import Word2Vec
 from w2v.distributed import check_options, syncs_per_epoch
-from w2v.distributed.shard import (RowUpdate, Schedule, changed_rows, merge, round_slices,
-                                   worker_config)
+from w2v.distributed.shard import RowUpdate, changed_rows, merge, round_slices, worker_config
+from w2v.epochs import Schedule
 from w2v.distributed.split import ByteRange, ShardSentences, plan_shards
 
 try:
@@ -20,8 +20,13 @@ try:
 except ImportError:
     ray = None
 
-pytestmark = pytest.mark.distributed
-needs_ray = pytest.mark.skipif(ray is None, reason="Ray is not installed (pip install 'w2v[ray]')")
+
+
+def needs_ray(test):
+    """A test on a local Ray cluster: marked ``distributed`` (run with -m distributed), skipped
+    without Ray."""
+    skip = pytest.mark.skipif(ray is None, reason="Ray is not installed (pip install 'w2v[ray]')")
+    return pytest.mark.distributed(skip(test))
 
 
 @pytest.fixture(scope="session")
@@ -225,9 +230,9 @@ def test_one_worker_equals_local_training(ray_cluster, corpus, params, syncs):
         if getattr(local, name) is not None:
             np.testing.assert_array_equal(getattr(remote, name), getattr(local, name))
     for a, b in zip(local.training_log, remote.training_log):
-        assert {k: a[k] for k in ("epoch", "loss", "examples", "words", "tokens", "alpha")} == \
-               {k: b[k] for k in ("epoch", "loss", "examples", "words", "tokens", "alpha")}
-        assert set(b) == set(a) | {"bytes_per_sync", "worker_words_per_sec"}
+        assert {k: a[k] for k in ("epoch", "loss", "examples", "known", "tokens", "alpha")} == \
+               {k: b[k] for k in ("epoch", "loss", "examples", "known", "tokens", "alpha")}
+        assert set(b) == set(a) | {"bytes_per_sync", "worker_tokens_per_sec"}
         assert b["bytes_per_sync"] > 0
 
 

@@ -88,7 +88,7 @@ def test_case_variant_rule_is_exercised(pair, tmp_path):
     questions = [q for _, qs in ev._read_analogy_sections(_analogy_file(tmp_path), True) for q in qs
                  if all(w in ok_vocab for w in q)]
     ia, ib, ic = (np.array([ok_vocab[q[k]] for q in questions]) for k in range(3))
-    unit = ev._unit_rows(kv, len(group))
+    unit = ev.unit_rows(kv, len(group))
     sims = ev._scores(unit, ia, ib, ic, "add")
     rows = np.arange(len(ia))
     for idx in (ia, ib, ic):

@@ -109,7 +109,35 @@ def test_shared_negatives_single_context_equals_classic():
     np.testing.assert_allclose(out.syn1neg, out_b.syn1neg, rtol=1e-6, atol=1e-7)
 
 
-def test_job_learning_rate_and_empty_job():
+@pytest.mark.parametrize("arch", ["sg", "cbow"])
+def test_job_learning_rate_falls_linearly_sentence_by_sentence(arch):
+    """A job trained from rate a0 to a1 equals its sentences trained one call each at the rate
+    of the sentence's first token, a0 + (a1 - a0) * (tokens before it) / (tokens in the job)."""
+    ids, offsets, keep, syn0, out = make_problem("ns")
+    s0, s1, a0, a1 = 2, 20, 0.05, 0.01
+    kernel = KERNELS[arch]
+    extra = (1,) if arch == "cbow" else ()
+
+    def run(jobs):
+        w, o = syn0.copy(), copy_objective(out)
+        rng = np.array([12345], np.uint64)
+        work = (np.zeros(32, np.int32), np.zeros(D, np.float32), np.zeros(D, np.float32))
+        totals = [kernel(ids, offsets, a, b, keep, WINDOW, True, w, o, r0, r1, rng, work, *extra)
+                  for a, b, r0, r1 in jobs]
+        return w, o.syn1neg, [sum(t[i] for t in totals) for i in range(2)]
+
+    span = offsets[s1] - offsets[s0]
+    rates = [a0 + (a1 - a0) * ((offsets[s] - offsets[s0]) / span) for s in range(s0, s1)]
+    whole = run([(s0, s1, a0, a1)])
+    one_by_one = run([(s, s + 1, r, r) for s, r in zip(range(s0, s1), rates)])
+    constant = run([(s0, s1, a0, a0)])
+    np.testing.assert_array_equal(whole[0], one_by_one[0])
+    np.testing.assert_array_equal(whole[1], one_by_one[1])
+    assert whole[2] == one_by_one[2] and whole[2][1] > 0
+    assert not np.array_equal(whole[0], constant[0]), "the rate did not matter: nothing tested"
+
+
+def test_empty_job_changes_nothing():
     ids, offsets, keep, syn0, out = make_problem("ns")
     work = (np.zeros(32, np.int32), np.zeros(D, np.float32), np.zeros(D, np.float32))
     before = syn0.copy()

@@ -59,6 +59,7 @@ def test_projection_errors():
         wplot.project_2d(np.eye(2), "tsne")
 
 
+@pytest.mark.slow
 def test_tsne_projection():
     pytest.importorskip("sklearn", reason="t-SNE needs the optional extra 'tsne' (scikit-learn)")
     rng = np.random.default_rng(0)
@@ -149,7 +150,7 @@ def _model_file(path, log):
 
 
 def test_plot_training_from_a_native_model_file(tmp_path):
-    log = [{"epoch": e, "loss": 4.0 / e + 1, "words": 1000, "seconds": 0.5, "words_per_sec": 4e5 + 1e4 * e,
+    log = [{"epoch": e, "loss": 4.0 / e + 1, "known": 1000, "seconds": 0.5, "tokens_per_sec": 4e5 + 1e4 * e,
             "alpha": 0.025 * (1 - e / 6)} for e in range(1, 6)]
     model = _model_file(tmp_path / "model.npz", log)
     assert wplot.load_training_log(model) == log

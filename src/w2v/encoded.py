@@ -1,6 +1,7 @@
 """Encode once: one pass over the text counts the words and writes provisional int32 ids to disk;
 :meth:`Scan.encode` maps them to vocabulary ids without reading the text again, and
-:class:`EncodedCorpus` holds the ids the kernels train on.
+:class:`EncodedCorpus` holds the ids the kernels train on. The interners that give the
+provisional ids are in :mod:`w2v.interning`.
 """
 import contextlib
 import itertools
@@ -10,296 +11,18 @@ import shutil
 import tempfile
 import time
 import weakref
-from collections import defaultdict
 
 import numpy as np
-from numba import njit
 
 from ._atomic import atomic_write
-from .corpus import (_LineReader, _byte_blocks, _check_no_nul, _chunk_lengths, _decode_error,
-                     _prefetch, as_sentences)
-from .vocab import _keep_mask
+from .corpus import (LineReader, as_sentences, byte_blocks, check_no_nul, chunk_lengths,
+                     decode_error, prefetch)
+from .interning import BlockInterner, PruningInterner
 
 logger = logging.getLogger(__name__)
 
 _BATCH_SENTENCES = 10_000       # sentences per batch for iterables of token lists
 _ENCODE_CHUNK = 1 << 22         # ids remapped per step by Scan.encode
-
-
-# --------------------------------------------------------------------------- interning
-
-
-@njit(cache=True, nogil=True)
-def _space(b, c, d):
-    """Byte length of the ``str.isspace`` character whose UTF-8 bytes start ``b, c, d``; 0 if none.
-
-    Takes scalars, not the buffer: a jitted call with an array argument costs a reference
-    count update, which per byte would dominate the tokenizer.
-    """
-    if b < 0x80:
-        return 1 if (b == 32 or (9 <= b and b <= 13) or (28 <= b and b <= 31)) else 0
-    if b == 0xC2:
-        return 2 if (c == 0x85 or c == 0xA0) else 0
-    if b == 0xE1:
-        return 3 if c == 0x9A and d == 0x80 else 0
-    if b == 0xE2:
-        if c == 0x80 and (d <= 0x8A or d == 0xA8 or d == 0xA9 or d == 0xAF):
-            return 3
-        return 3 if c == 0x81 and d == 0x9F else 0
-    if b == 0xE3:
-        return 3 if c == 0x80 and d == 0x80 else 0
-    return 0
-
-
-@njit(cache=True, nogil=True)
-def _intern_block(buf, start, table, arena, word_start, word_len, word_hash, counts, state, out_ids, out_lens):
-    """Split UTF-8 ``buf[start:]`` on whitespace and lines on ``\\n``; intern each token.
-
-    ``table`` (int32, power-of-two size, -1 = empty) is an open-addressing hash table of
-    word ids; word ``k`` is ``arena[word_start[k]:word_start[k] + word_len[k]]``, and new
-    words get the next id. Mutates the tables, ``counts`` (+1 per token) and ``state``
-    (``[n_words, arena_used, n_tokens, n_lines, tokens in the current line]``); appends
-    token ids to ``out_ids`` and tokens per line to ``out_lens``.
-
-    Returns the position reached: ``len(buf)``, or the start of a new word that did not
-    fit (table half full, word arrays or arena full); grow them and call again from there.
-    """
-    n = buf.shape[0]
-    mask = np.uint64(table.shape[0] - 1)
-    max_words = min(word_hash.shape[0], table.shape[0] // 2)
-    n_words, used, n_tok, n_lines, line_tok = state[0], state[1], state[2], state[3], state[4]
-    i = start
-    stop = n
-    while i < n:
-        b = buf[i]
-        if b < 0xC2:
-            w = _space(b, 0, 0)
-        else:
-            w = _space(b, buf[i + 1] if i + 1 < n else 0, buf[i + 2] if i + 2 < n else 0)
-        if w:
-            if b == 10:
-                out_lens[n_lines] = line_tok
-                n_lines += 1
-                line_tok = 0
-            i += w
-            continue
-        s = i
-        h = np.uint64(14695981039346656037)
-        while i < n:
-            b = buf[i]
-            if b < 0xC2:
-                w = _space(b, 0, 0)
-            else:
-                w = _space(b, buf[i + 1] if i + 1 < n else 0, buf[i + 2] if i + 2 < n else 0)
-            if w:
-                break
-            h = (h ^ np.uint64(b)) * np.uint64(1099511628211)
-            i += 1
-        h ^= h >> np.uint64(33)
-        h *= np.uint64(0xFF51AFD7ED558CCD)
-        h ^= h >> np.uint64(33)
-        length = i - s
-        slot = h & mask
-        while True:
-            wid = table[slot]
-            if wid < 0:
-                if n_words >= max_words or used + length > arena.shape[0]:
-                    wid = -1
-                    break
-                wid = n_words
-                table[slot] = wid
-                word_start[wid] = used
-                word_len[wid] = length
-                word_hash[wid] = h
-                arena[used:used + length] = buf[s:i]
-                used += length
-                n_words += 1
-                break
-            if word_hash[wid] == h and word_len[wid] == length:
-                st = word_start[wid]
-                same = True
-                for k in range(length):
-                    if arena[st + k] != buf[s + k]:
-                        same = False
-                        break
-                if same:
-                    break
-            slot = (slot + np.uint64(1)) & mask
-        if wid < 0:
-            stop = s
-            break
-        counts[wid] += 1
-        out_ids[n_tok] = wid
-        n_tok += 1
-        line_tok += 1
-    if stop == n and n > 0 and buf[n - 1] != 10:
-        out_lens[n_lines] = line_tok
-        n_lines += 1
-        line_tok = 0
-    state[0], state[1], state[2], state[3], state[4] = n_words, used, n_tok, n_lines, line_tok
-    return stop
-
-
-@njit(cache=True, nogil=True)
-def _rehash(table, word_hash, n_words):
-    mask = np.uint64(table.shape[0] - 1)
-    for wid in range(n_words):
-        slot = word_hash[wid] & mask
-        while table[slot] >= 0:
-            slot = (slot + np.uint64(1)) & mask
-        table[slot] = wid
-
-
-def _grown(a, size, fill=None):
-    out = np.empty(size, dtype=a.dtype) if fill is None else np.full(size, fill, dtype=a.dtype)
-    out[: len(a)] = a
-    return out
-
-
-class _BlockInterner:
-    """Compiled interning of whitespace-separated UTF-8 tokens, block by block.
-
-    The hash table is kept at most half full and sized by the words seen, not by the
-    block, so that it stays in cache.
-    """
-
-    def __init__(self):
-        self.table = np.full(1 << 12, -1, dtype=np.int32)
-        self.arena = np.empty(1 << 16, dtype=np.uint8)
-        self.word_start = np.empty(1 << 11, dtype=np.int64)
-        self.word_len = np.empty(1 << 11, dtype=np.int32)
-        self.word_hash = np.empty(1 << 11, dtype=np.uint64)
-        self.counts = np.zeros(1 << 11, dtype=np.int64)
-        self.state = np.zeros(5, dtype=np.int64)
-
-    def _grow(self, need_bytes):
-        n_words, used = int(self.state[0]), int(self.state[1])
-        if used + need_bytes > len(self.arena):
-            self.arena = _grown(self.arena, max(2 * len(self.arena), used + need_bytes))
-        if n_words >= len(self.word_hash):
-            size = 2 * len(self.word_hash)
-            self.word_start = _grown(self.word_start, size)
-            self.word_len = _grown(self.word_len, size)
-            self.word_hash = _grown(self.word_hash, size)
-            self.counts = _grown(self.counts, size, fill=0)
-        if n_words >= len(self.table) // 2:
-            self.table = np.full(2 * len(self.table), -1, dtype=np.int32)
-            _rehash(self.table, self.word_hash, n_words)
-
-    def feed(self, block):
-        """Intern one block of whole lines; return (ids int32, tokens per line int64)."""
-        buf = np.frombuffer(block, dtype=np.uint8)
-        out_ids = np.empty(len(buf) // 2 + 1, dtype=np.int32)
-        out_lens = np.empty(block.count(b"\n") + 1, dtype=np.int64)
-        self.state[2:] = 0
-        pos = 0
-        while True:
-            pos = _intern_block(buf, pos, self.table, self.arena, self.word_start, self.word_len,
-                                self.word_hash, self.counts, self.state, out_ids, out_lens)
-            if pos == len(buf):
-                break
-            self._grow(len(buf) - pos)
-        return out_ids[: self.state[2]], out_lens[: self.state[3]]
-
-    def words(self):
-        n = int(self.state[0])
-        arena = self.arena[: int(self.state[1])].tobytes()
-        starts = self.word_start[:n].tolist()
-        ends = (self.word_start[:n] + self.word_len[:n]).tolist()
-        return [arena[s:e].decode("utf-8") for s, e in zip(starts, ends)], self.counts[:n].copy()
-
-
-class _PyInterner:
-    """Interning of arbitrary token lists with gensim's ``max_vocab_size`` pruning.
-
-    Provisional ids are given in order of first appearance. When more than
-    ``max_vocab_size`` distinct words are live after a sentence, words whose count (since
-    their last pruning) is below ``min_reduce`` are dropped and ``min_reduce`` rises by one,
-    exactly as gensim's ``prune_vocab`` (which also applies ``trim_rule``); a dropped word
-    seen again gets a fresh id.
-    """
-
-    def __init__(self, max_vocab_size=None, trim_rule=None):
-        self.max_vocab_size = max_vocab_size
-        self.trim_rule = trim_rule
-        self.index = defaultdict(itertools.count().__next__)   # live word -> provisional id
-        self.words = []
-        self.counts = np.zeros(1 << 12, dtype=np.int64)
-        self.live = np.zeros(1 << 12, dtype=bool)
-        self.min_reduce = 1
-
-    def _map(self, tokens):
-        return np.fromiter(map(self.index.__getitem__, tokens), dtype=np.int32, count=len(tokens))
-
-    def _commit(self, ids, new_words):
-        base = len(self.words)
-        self.words.extend(new_words)
-        n = len(self.words)
-        if n > len(self.counts):
-            self.counts = np.concatenate([self.counts, np.zeros(max(n, len(self.counts)), np.int64)])
-            self.live = np.concatenate([self.live, np.zeros(max(n, len(self.live)), bool)])
-        self.live[base:n] = True
-        if ids.size:
-            self.counts[:n] += np.bincount(ids, minlength=n)
-
-    def _new_keys(self, n_new):
-        return list(itertools.islice(reversed(self.index), n_new))[::-1]
-
-    def feed(self, tokens, lengths):
-        """Intern the sentences given as flat ``tokens`` and ``lengths``; yield (ids, lengths) pieces."""
-        if self.max_vocab_size is None:
-            n_live = len(self.index)
-            ids = self._map(tokens)
-            self._commit(ids, self._new_keys(len(self.index) - n_live))
-            yield ids, lengths
-            return
-        limit = self.max_vocab_size
-        lengths = np.asarray(lengths, dtype=np.int64)
-        sent, tok, step = 0, 0, len(lengths)
-        while sent < len(lengths):
-            sub = lengths[sent:sent + step]
-            starts = np.concatenate([[0], np.cumsum(sub)])
-            n_live, base = len(self.index), len(self.words)
-            ids = self._map(tokens[tok:tok + int(starts[-1])])
-            n_new = len(self.index) - n_live
-            if n_live + n_new <= limit:
-                self._commit(ids, self._new_keys(n_new))
-                yield ids, sub
-                sent, tok, step = sent + len(sub), tok + len(ids), 2 * step
-                continue
-            if n_live > limit:
-                j = 0
-            else:   # the sentence holding the first occurrence of the (limit - n_live + 1)-th new word
-                first = int(np.argmax(ids == base + limit - n_live))
-                j = int(np.searchsorted(starts[:-1], first, side="right")) - 1
-            cut = int(starts[j + 1])
-            keep = max(0, int(ids[:cut].max(initial=-1)) - base + 1)
-            new_words = self._new_keys(n_new)
-            for w in new_words[keep:]:
-                del self.index[w]
-            self.index.default_factory = itertools.count(base + keep).__next__
-            self._commit(ids[:cut], new_words[:keep])
-            yield ids[:cut], sub[: j + 1]
-            self._prune()
-            sent, tok, step = sent + j + 1, tok + cut, max(64, 2 * (j + 1))
-
-    def _prune(self):
-        live = np.flatnonzero(self.live[: len(self.words)])
-        if self.trim_rule is None:
-            dead = live[self.counts[live] < self.min_reduce]
-        else:
-            words = [self.words[i] for i in live.tolist()]
-            dead = live[~_keep_mask(words, self.counts[live], self.min_reduce, self.trim_rule)]
-        before = len(self.index)
-        for i in dead.tolist():
-            del self.index[self.words[i]]
-        self.live[dead] = False
-        logger.info("pruned %d words with count < %d (before %d, after %d)",
-                    len(dead), self.min_reduce, before, len(self.index))
-        self.min_reduce += 1
-
-
-# --------------------------------------------------------------------------- scan / encode
 
 
 def _remove_files(paths):
@@ -335,7 +58,7 @@ class Scan:
     counts : numpy.ndarray of int64
         Their counts (for a word pruned and seen again, the count since its last pruning,
         as in gensim).
-    total_words : int
+    n_tokens : int
         Tokens read (raw, before any vocabulary filter).
     n_sentences : int
         Sentences read (after splitting long lines).
@@ -346,12 +69,12 @@ class Scan:
         whether it was still live at the end.
     """
 
-    def __init__(self, provisional_words, provisional_counts, live, total_words, n_sentences,
+    def __init__(self, provisional_words, provisional_counts, live, n_tokens, n_sentences,
                  ids_path, offsets_path):
         self.provisional_words = provisional_words
         self.provisional_counts = provisional_counts
         self.live = live
-        self.total_words = int(total_words)
+        self.n_tokens = int(n_tokens)
         self.n_sentences = int(n_sentences)
         self.ids_path = ids_path
         self.offsets_path = offsets_path
@@ -440,7 +163,7 @@ class Scan:
                 dst.seek(position)
                 out.tofile(dst)
                 position += out.nbytes
-        logger.info("encoded %d tokens (%d in the vocabulary) in %.2fs", self.total_words, n_known,
+        logger.info("encoded %d tokens (%d in the vocabulary) in %.2fs", self.n_tokens, n_known,
                     time.perf_counter() - t0)
         return EncodedCorpus(_map_file(out_path, np.int32), _map_file(off_path, np.int64),
                              ids_path=out_path, offsets_path=off_path, owns_files=owned, n_known=n_known)
@@ -457,7 +180,7 @@ class Scan:
         self.close()
 
     def __repr__(self):
-        return f"Scan({len(self.words)} words, {self.total_words} tokens, {self.n_sentences} sentences)"
+        return f"Scan({len(self.words)} words, {self.n_tokens} tokens, {self.n_sentences} sentences)"
 
 
 class EncodedCorpus:
@@ -470,7 +193,7 @@ class EncodedCorpus:
     ----------
     ids : numpy.ndarray of int32
     offsets : numpy.ndarray of int64, length ``n_sentences + 1``
-    n_words : int
+    n_tokens : int
         Tokens, including those not in the vocabulary.
     n_known : int
         Tokens in the vocabulary (``ids >= 0``).
@@ -483,7 +206,7 @@ class EncodedCorpus:
     >>> c = EncodedCorpus.from_arrays([0, 1, -1, 2], [0, 3, 4])
     >>> [s.tolist() for s in c]
     [[0, 1, -1], [2]]
-    >>> c.n_words, c.n_known, c.n_sentences
+    >>> c.n_tokens, c.n_known, c.n_sentences
     (4, 3, 2)
     """
 
@@ -492,7 +215,7 @@ class EncodedCorpus:
         self.offsets = offsets
         self.path = ids_path
         self.offsets_path = offsets_path
-        self.n_words = int(len(ids))
+        self.n_tokens = int(len(ids))
         self.n_sentences = int(len(offsets)) - 1
         self.n_known = int(np.count_nonzero(ids >= 0)) if n_known is None else int(n_known)
         paths = [ids_path, offsets_path] if owns_files else []
@@ -545,13 +268,13 @@ class EncodedCorpus:
         self.close()
 
     def __repr__(self):
-        return f"EncodedCorpus({self.n_words} tokens, {self.n_sentences} sentences)"
+        return f"EncodedCorpus({self.n_tokens} tokens, {self.n_sentences} sentences)"
 
 
 def _sentence_lists(sentences):
     """Lists of up to ``_BATCH_SENTENCES`` token lists from any iterable of sentences."""
-    if isinstance(sentences, _LineReader):
-        yield from sentences._sentence_batches()
+    if isinstance(sentences, LineReader):
+        yield from sentences.sentence_batches()
         return
     it = iter(sentences)
     while True:
@@ -594,7 +317,7 @@ def scan(sentences, max_vocab_size=None, cache_dir=None, progress=None, trim_rul
     Examples
     --------
     >>> with scan([["b", "a"], ["a"]]) as s:
-    ...     s.words, s.counts.tolist(), s.total_words, s.n_sentences
+    ...     s.words, s.counts.tolist(), s.n_tokens, s.n_sentences
     (['b', 'a'], [1, 2], 3, 2)
     """
     if max_vocab_size is not None and int(max_vocab_size) < 1:
@@ -615,26 +338,26 @@ def scan(sentences, max_vocab_size=None, cache_dir=None, progress=None, trim_rul
                 total += len(ids)
                 n_sent += len(lengths)
 
-            if isinstance(sentences, _LineReader) and sentences._fast_path() and max_vocab_size is None:
-                interner = _BlockInterner()
-                for src in sentences._sources():
-                    for block, line in _prefetch(_byte_blocks(src, sentences.limit)):
+            if isinstance(sentences, LineReader) and sentences.compiled_path() and max_vocab_size is None:
+                interner = BlockInterner()
+                for src in sentences.sources():
+                    for block, line in prefetch(byte_blocks(src, sentences.limit)):
                         try:
                             block.decode("utf-8")
                         except UnicodeDecodeError as exc:
-                            raise _decode_error(src.name, block, line, exc, "utf-8") from exc
-                        _check_no_nul(src.name, block, line)
+                            raise decode_error(src.name, block, line, exc, "utf-8") from exc
+                        check_no_nul(src.name, block, line)
                         ids, lengths = interner.feed(block)
-                        write(ids, _chunk_lengths(lengths, sentences.max_sentence_length))
+                        write(ids, chunk_lengths(lengths, sentences.max_sentence_length))
                         if progress is not None:
                             progress(len(ids))
                 words, counts = interner.words()
                 live = np.ones(len(words), dtype=bool)
             else:
-                interner = _PyInterner(None if max_vocab_size is None else int(max_vocab_size), trim_rule)
+                interner = PruningInterner(None if max_vocab_size is None else int(max_vocab_size), trim_rule)
                 batches = _sentence_lists(sentences)
-                if isinstance(sentences, _LineReader):
-                    batches = _prefetch(batches)
+                if isinstance(sentences, LineReader):
+                    batches = prefetch(batches)
                 for batch in batches:
                     tokens = list(itertools.chain.from_iterable(batch))
                     for ids, part in interner.feed(tokens, list(map(len, batch))):

@@ -116,8 +116,16 @@ def _vocab_map(kv, restrict_vocab, case_insensitive):
     return ok_vocab, group
 
 
-def _unit_rows(kv, n):
-    """First ``n`` vectors scaled to unit length, float32; zero, NaN or inf rows become zeros."""
+def unit_rows(kv, n):
+    """First ``n`` vectors scaled to unit length, float32; zero, NaN or inf rows become zeros.
+
+    Examples
+    --------
+    >>> from w2v.keyedvectors import KeyedVectors
+    >>> kv = KeyedVectors(["a", "b"], np.array([[3, 4], [0, 0]], np.float32))
+    >>> unit_rows(kv, 2).tolist()
+    [[0.6000000238418579, 0.800000011920929], [0.0, 0.0]]
+    """
     v = np.asarray(kv.vectors[:n], dtype=np.float32)
     norms = np.linalg.norm(v, axis=1)
     ok = np.isfinite(norms) & (norms > 0)
@@ -306,7 +314,7 @@ def evaluate_word_analogies(kv, analogies, restrict_vocab=300000, case_insensiti
     known = [q for _, qs in parsed for q in qs if all(w in ok_vocab for w in q)]
     idx = np.array([[ok_vocab[w] for w in q] for q in known], dtype=np.int64).reshape(-1, 4)
     if len(known):
-        unit = _unit_rows(kv, len(group))
+        unit = unit_rows(kv, len(group))
         predicted, _ = answer_analogies(unit, group, idx[:, 0], idx[:, 1], idx[:, 2], method)
         hits = iter((predicted == idx[:, 3]).tolist())
     sections, oov = [], 0
@@ -463,7 +471,7 @@ def evaluate_word_pairs(kv, pairs, delimiter="\t", restrict_vocab=300000, case_i
     known = np.array(known)
     model = np.zeros(len(gold), dtype=np.float32)
     if known.any():
-        unit = _unit_rows(kv, max(max(ia), max(ib)) + 1)
+        unit = unit_rows(kv, max(max(ia), max(ib)) + 1)
         ia, ib = np.array(ia)[known], np.array(ib)[known]
         model[known] = np.einsum("ij,ij->i", unit[ia], unit[ib])
     spearman = stats.spearmanr(gold, model)

@@ -1034,7 +1034,9 @@ class KeyedVectors:
         >>> kv = KeyedVectors(["a", "b"], np.zeros((2, 2), dtype=np.float32))
         >>> p = os.path.join(tempfile.mkdtemp(), "v.txt")
         >>> KeyedVectors(["b", "z"], np.ones((2, 2), dtype=np.float32)).save_word2vec_format(p)
-        >>> kv.intersect_word2vec_format(p); kv["b"].tolist(), kv.vectors_lockf.tolist()
+        >>> kv.intersect_word2vec_format(p)      # words found in both
+        1
+        >>> kv["b"].tolist(), kv.vectors_lockf.tolist()
         ([1.0, 1.0], [1.0, 0.0])
         """
         words, vectors = formats.load_word2vec_format(fname, binary=True if binary else None,

@@ -1,7 +1,10 @@
 """Word2Vec: owns the vocabulary and the weight arrays; builds the vocabulary, trains, saves and
 loads. The maths lives in kernels/ and the schedule in train.py.
 """
+import dataclasses
+import difflib
 import functools
+import inspect
 import logging
 import os
 from numbers import Integral
@@ -11,9 +14,10 @@ from tqdm.auto import tqdm
 
 from . import extensions, native
 from .config import SOFTMAX_WARN_VOCAB, Config
-from .corpus import as_sentences
+from .corpus import READER_OPTIONS, as_sentences
 from .encoded import Scan, encode_with_vocab, scan
 from .keyedvectors import KeyedVectors
+from .epochs import Position, Schedule, run_epochs
 from .train import Trainer, build_objective, lock_factors, seed_states
 from .vocab import EmptyVocabularyError, Vocab, effective_min_count
 
@@ -34,20 +38,56 @@ class _class_only:
                                  f"{owner.__name__}.{self.func.__name__}(path), not on a model")
         return functools.partial(self.func, owner)
 
-
-_READER_OPTIONS = ("tokenizer", "encoding", "errors")
 CHECKPOINT_NAME = "checkpoint.w2v"
+
+
+# gensim 4.4's Word2Vec(...) parameters in its order: they can be passed by position, as there.
+GENSIM_ORDER = ("sentences", "corpus_file", "vector_size", "alpha", "window", "min_count",
+                "max_vocab_size", "sample", "seed", "workers", "min_alpha", "sg", "hs", "negative",
+                "ns_exponent", "cbow_mean", "hashfxn", "epochs", "null_word", "trim_rule",
+                "sorted_vocab", "batch_words", "compute_loss", "callbacks", "comment",
+                "max_final_vocab", "shrink_windows")
+
+# Word2Vec's arguments that are not hyperparameters (those are Config's fields), with defaults.
+RUN_OPTIONS = {
+    "sentences": None, "corpus_file": None, "trim_rule": None, "callbacks": (),
+    "compute_loss": False,      # gensim's: get_latest_training_loss() reports the summed loss
+    "comment": None,            # gensim's: a note kept with the model
+    "tokenizer": "whitespace", "encoding": "utf-8", "errors": "strict", "progress": True,
+    "cache_dir": None, "engine": "local", "engine_options": None, "checkpoint_dir": None,
+    "checkpoint_every": "epoch",
+}
+
+
+def _signature():
+    """Word2Vec.__init__'s signature: gensim's parameters in gensim's order, then every other
+    Config field and run option, keyword-only. A field added to Config appears here by itself."""
+    defaults = {f.name: f.default for f in dataclasses.fields(Config)}
+    defaults.update(RUN_OPTIONS)
+    gensim = [n for n in GENSIM_ORDER if n in defaults]   # those w2v does not have are left out
+    own = [n for n in defaults if n not in GENSIM_ORDER]
+    kind = inspect.Parameter
+    return inspect.Signature(
+        [kind("self", kind.POSITIONAL_OR_KEYWORD)]
+        + [kind(n, kind.POSITIONAL_OR_KEYWORD, default=defaults[n]) for n in gensim]
+        + [kind(n, kind.KEYWORD_ONLY, default=defaults[n]) for n in own])
 
 
 class Word2Vec:
     """Train word2vec embeddings: skip-gram or CBOW, negative sampling, hierarchical or exact softmax.
 
-    The keyword names and defaults are gensim's, so gensim code ports by changing the import.
-    Extra keywords: ``softmax=1`` (exact softmax, small vocabularies), ``shared_negatives`` and
-    ``hs_private_nodes`` (kernel choices, see docs/speed.md), ``tokenizer``, ``encoding``,
-    ``errors`` (how text files are read), ``progress`` (tqdm bar on stderr), ``cache_dir``
-    (where the integer-encoded corpus is kept during training), ``engine="ray"`` with
-    ``engine_options`` (data-parallel training on a Ray cluster: see ``w2v.distributed``).
+    The parameters, their order and defaults are gensim's (the hyperparameters are the fields of
+    :class:`w2v.config.Config`), so gensim code ports by changing the import; an unknown keyword
+    is a ``TypeError`` naming it. Accepted for gensim's sake only: ``hashfxn`` (the initial
+    vectors come from ``seed``), ``null_word=0``, ``batch_words`` and ``comment``;
+    ``compute_loss`` decides whether :meth:`get_latest_training_loss` reports the summed loss
+    (``training_log`` always has each epoch's mean). w2v's own, keyword-only: ``softmax=1`` (exact softmax, small
+    vocabularies), ``shared_negatives`` and ``hs_private_nodes`` (kernel choices, see
+    docs/speed.md), ``max_sentence_length``, ``tokenizer``, ``encoding``, ``errors`` (how text
+    files are read), ``progress`` (tqdm bar on stderr), ``cache_dir`` (where the
+    integer-encoded corpus is kept during training), ``engine="ray"`` with ``engine_options``
+    (data-parallel training on a Ray cluster: see ``w2v.distributed``), ``checkpoint_dir`` and
+    ``checkpoint_every`` (``"epoch"`` or a number of tokens; see :meth:`resume`).
 
     Parameters
     ----------
@@ -64,46 +104,35 @@ class Word2Vec:
     ...                  progress=False)
     >>> model.wv["cat"].shape
     (16,)
+    >>> Word2Vec(windw=5)
+    Traceback (most recent call last):
+    ...
+    TypeError: Word2Vec(): got an unexpected keyword argument 'windw' (did you mean 'window'?)
     """
 
-    def __init__(self, sentences=None, corpus_file=None, vector_size=100, alpha=0.025, window=5,
-                 min_count=5, max_vocab_size=None, sample=1e-3, seed=1, workers=3,
-                 min_alpha=0.0001, sg=0, hs=0, negative=5, ns_exponent=0.75, cbow_mean=1,
-                 hashfxn=hash, epochs=5, null_word=0, trim_rule=None, sorted_vocab=1,
-                 batch_words=10_000, compute_loss=False, callbacks=(), comment=None,
-                 max_final_vocab=None, shrink_windows=True, *, softmax=0, shared_negatives=True,
-                 hs_private_nodes=64, max_sentence_length=10_000,
-                 tokenizer="whitespace", encoding="utf-8", errors="strict", progress=True,
-                 cache_dir=None, engine="local",
-                 engine_options=None, checkpoint_dir=None,
-                 checkpoint_every="epoch"):
-        self.config = Config(
-            vector_size=vector_size, window=window, min_count=min_count,
-            max_vocab_size=max_vocab_size, max_final_vocab=max_final_vocab, sample=sample, sg=sg,
-            hs=hs, negative=negative, softmax=softmax, ns_exponent=ns_exponent,
-            cbow_mean=cbow_mean, alpha=alpha, min_alpha=min_alpha, epochs=epochs,
-            workers=workers, seed=seed, batch_words=batch_words, shrink_windows=shrink_windows,
-            shared_negatives=shared_negatives, hs_private_nodes=hs_private_nodes,
-            max_sentence_length=max_sentence_length, sorted_vocab=sorted_vocab, null_word=null_word,
-            hashfxn=hashfxn).validate()
-        self.reader_options = {"tokenizer": tokenizer, "encoding": encoding, "errors": errors}
-        self.progress = progress
-        self.cache_dir = cache_dir
+    def __init__(self, *args, **kwargs):
+        given = bind_arguments(_SIGNATURE, "Word2Vec()", (self,) + args, kwargs)
+        a = given.arguments
+        self.config = Config(**{f.name: a[f.name] for f in dataclasses.fields(Config)}).validate()
+        self.reader_options = {k: a[k] for k in READER_OPTIONS}
+        self.progress = a["progress"]
+        self.cache_dir = a["cache_dir"]
+        checkpoint_every = a["checkpoint_every"]
         if checkpoint_every != "epoch" and (isinstance(checkpoint_every, bool) or
                                             not isinstance(checkpoint_every, int) or
                                             checkpoint_every < 1):
             raise ValueError(f"checkpoint_every must be 'epoch' or a number of words >= 1, "
                              f"got {checkpoint_every!r}")
-        self.checkpoint_dir = None if checkpoint_dir is None else os.fspath(checkpoint_dir)
+        self.checkpoint_dir = None if a["checkpoint_dir"] is None else os.fspath(a["checkpoint_dir"])
         self.checkpoint_every = checkpoint_every
         self.checkpoint_outputs = None   # where the CLI will save, so a resumed run can too
-        self.callbacks = tuple(callbacks)
-        self.trim_rule = trim_rule
-        self.compute_loss = bool(compute_loss)
-        self.comment = comment
+        self.callbacks = tuple(a["callbacks"])
+        self.trim_rule = a["trim_rule"]
+        self.compute_loss = bool(a["compute_loss"])
+        self.comment = a["comment"]
         from .distributed import check_options
-        check_options(engine, engine_options)
-        self.engine, self.engine_options = engine, dict(engine_options or {})
+        check_options(a["engine"], a["engine_options"])
+        self.engine, self.engine_options = a["engine"], dict(a["engine_options"] or {})
         self.vocab = None
         self.wv = KeyedVectors([], np.zeros((0, self.config.vector_size), np.float32))
         self.syn1 = None
@@ -116,6 +145,7 @@ class Word2Vec:
         self.running_training_loss = 0.0
         self._encoded = None          # (source, EncodedCorpus) kept from build_vocab for train
         self._scan = None             # (source, Scan) between scan_vocab and build_vocab / train
+        sentences, corpus_file = a["sentences"], a["corpus_file"]
         if sentences is not None and corpus_file is not None:
             raise ValueError("give either sentences or corpus_file, not both")
         source = sentences if sentences is not None else corpus_file
@@ -184,10 +214,10 @@ class Word2Vec:
                 sentences, max_vocab_size=self.config.max_vocab_size, cache_dir=self.cache_dir,
                 progress=bar.update, trim_rule=trim_rule)
         self._scan = (source, result)
-        self.corpus_count, self.corpus_total_words = result.n_sentences, result.total_words
-        logger.info("read %d tokens in %d sentences, %d distinct words", result.total_words,
+        self.corpus_count, self.corpus_total_words = result.n_sentences, result.n_tokens
+        logger.info("read %d tokens in %d sentences, %d distinct words", result.n_tokens,
                     result.n_sentences, len(result.words))
-        return result.total_words, result.n_sentences
+        return result.n_tokens, result.n_sentences
 
     def prepare_vocab(self, update=False, keep_raw_vocab=False, trim_rule=None, min_count=None,
                       sample=None, dry_run=False):
@@ -262,7 +292,7 @@ class Word2Vec:
         finally:
             self._close_scan()
         logger.info("vocabulary: %d words from %d tokens in %d sentences", len(self.vocab),
-                    result.total_words, result.n_sentences)
+                    result.n_tokens, result.n_sentences)
         return self
 
     def build_vocab_from_freq(self, word_freq, keep_raw_vocab=False, corpus_count=None, trim_rule=None,
@@ -356,7 +386,7 @@ class Word2Vec:
     # training -------------------------------------------------------------------------------
     def train(self, corpus_iterable=None, corpus_file=None, total_examples=None, total_words=None,
               epochs=None, start_alpha=None, end_alpha=None, word_count=0, queue_factor=2,
-              report_delay=1.0, compute_loss=False, callbacks=(), *, progress=None, **kwargs):
+              report_delay=1.0, compute_loss=False, callbacks=(), *, progress=None):
         """Train on a corpus (the one given to ``build_vocab`` is not read again).
 
         gensim's signature and checks: ``epochs`` and one of ``total_examples`` /
@@ -368,7 +398,20 @@ class Word2Vec:
         loss of this call for :meth:`get_latest_training_loss`; ``callbacks`` get
         ``on_train_begin``, ``on_epoch_begin``, ``on_epoch_end`` and ``on_train_end`` with the
         model (:class:`w2v.callbacks.CallbackAny2Vec`).
-        Returns (in-vocabulary words trained, tokens read) like gensim's (effective, raw) pair.
+        Any other keyword is a ``TypeError`` naming it.
+
+        Returns (in-vocabulary tokens trained, tokens read) like gensim's (effective, raw) pair.
+
+        Examples
+        --------
+        >>> from w2v import Word2Vec
+        >>> model = Word2Vec([["a", "b"]] * 20, min_count=1, vector_size=4, epochs=1, progress=False)
+        >>> model.train([["a", "b"]] * 20, total_examples=20, epochs=1)
+        (40, 40)
+        >>> model.train([["a", "b"]], total_examples=1, epoch=3)
+        Traceback (most recent call last):
+        ...
+        TypeError: ...train() got an unexpected keyword argument 'epoch'
         """
         if self.engine != "local":      # a cluster counts the words itself (docs/distributed.md)
             return self._train(corpus_iterable, corpus_file, epochs, start_alpha, end_alpha, compute_loss,
@@ -411,7 +454,6 @@ class Word2Vec:
                                  "once; read the text again")
             encoded = encode_with_vocab(sentences, self.vocab, cache_dir=self.cache_dir)
         schedule = {"epochs": epochs, "alpha": alpha, "min_alpha": min_alpha,
-                    "first_epoch": len(self.training_log),
                     "corpus": os.path.abspath(source) if isinstance(source, str) else None}
         self.running_training_loss = 0.0
         return self._run_schedule(encoded, schedule, None, callbacks, progress)
@@ -510,9 +552,9 @@ class Word2Vec:
         return epochs, alpha, min_alpha
 
     def _run_schedule(self, encoded, schedule, position, callbacks, progress):
-        """Train ``schedule`` from ``position`` (None: its start), checkpointing if asked."""
+        """Train ``schedule`` (a dict: epochs, alpha, min_alpha, corpus) from ``position`` (a
+        :class:`w2v.epochs.Position`; None: its start), checkpointing if asked."""
         cfg = self.config
-        callbacks = self.callbacks + tuple(callbacks or ())
         if self.rng_states is None or len(self.rng_states) != cfg.workers:
             self.rng_states = seed_states(cfg.seed + len(self.training_log), cfg.workers)
         trainer = Trainer(cfg, self.wv.vectors, build_objective(cfg, self.vocab, self.syn1, self.syn1neg),
@@ -522,46 +564,24 @@ class Word2Vec:
         if self.checkpoint_dir is not None:
             os.makedirs(self.checkpoint_dir, exist_ok=True)
             checkpoint = functools.partial(self._write_checkpoint, schedule)
-
-        def begin(epoch):
-            for cb in callbacks:
-                if hasattr(cb, "on_epoch_begin"):
-                    cb.on_epoch_begin(self)
-
-        def end(stats):
-            self.training_log.append(dict(vars(stats)))
-            if self.compute_loss:           # gensim's running sum, read by callbacks' on_epoch_end
-                self.running_training_loss += stats.loss * stats.examples
-            self.wv.clear_norms()
-            for cb in callbacks:
-                if hasattr(cb, "on_epoch_end"):
-                    cb.on_epoch_end(self)
-
-        for cb in callbacks:
-            if hasattr(cb, "on_train_begin"):
-                cb.on_train_begin(self)
         try:
-            log = trainer.run(encoded, schedule["epochs"], schedule["alpha"], schedule["min_alpha"],
-                              first_epoch=schedule["first_epoch"], progress=self._progress(progress),
-                              on_epoch_begin=begin, on_epoch_end=end, position=position,
-                              checkpoint=checkpoint,
-                              checkpoint_every=None if self.checkpoint_every == "epoch"
-                              else self.checkpoint_every)
+            engine = trainer.engine(encoded, None if self.checkpoint_every == "epoch"
+                                    else self.checkpoint_every)
+            return run_epochs(self, engine,
+                              Schedule(schedule["alpha"], schedule["min_alpha"], schedule["epochs"]),
+                              callbacks=(_RunningLoss(),) + self.callbacks + tuple(callbacks or ()),
+                              progress=self._progress(progress), position=position,
+                              checkpoint=checkpoint)
         finally:
             encoded.close()
-            self.wv.clear_norms()
-        for cb in callbacks:
-            if hasattr(cb, "on_train_end"):
-                cb.on_train_end(self)
-        return sum(s.words for s in log), sum(s.tokens for s in log)
 
     # checkpoints ----------------------------------------------------------------------------
     def _write_checkpoint(self, schedule, position):
-        meta = dict(self._meta(), schedule=schedule, position=position,
+        meta = dict(self._meta(), schedule=schedule, position=position.to_dict(),
                     checkpoint_every=self.checkpoint_every, outputs=self.checkpoint_outputs)
         native.save_native(os.path.join(self.checkpoint_dir, CHECKPOINT_NAME), "checkpoint", meta,
                            self._arrays())
-        logger.info("checkpoint: epoch %d, job %d", position["epoch"], position["job"])
+        logger.info("checkpoint: epoch %d, step %d", position.epoch, position.step)
 
     @classmethod
     def resume(cls, checkpoint_dir, progress=True):
@@ -575,14 +595,16 @@ class Word2Vec:
         meta, arrays = native.load_native(path, kind="checkpoint")
         model = cls._from_archive(path, meta, arrays)
         try:
-            schedule, position = meta["schedule"], meta["position"]
+            schedule, position = meta["schedule"], Position.from_dict(meta["position"])
             model.checkpoint_every = meta["checkpoint_every"]
         except KeyError as e:
             raise ValueError(f"{path}: incomplete checkpoint (no {e})") from None
+        except (TypeError, ValueError) as e:
+            raise ValueError(f"{path}: damaged checkpoint position ({e})") from None
         model.checkpoint_dir = os.fspath(checkpoint_dir)
         model.checkpoint_outputs = meta.get("outputs")
         model.progress = progress
-        if position["epoch"] >= schedule["epochs"]:
+        if position.epoch >= schedule["epochs"]:
             return model                       # it had finished: nothing left to train
         corpus = schedule.get("corpus")
         if not corpus:
@@ -730,8 +752,8 @@ class Word2Vec:
     def _build_from_archive(cls, meta, arrays, mapped=False):
         config = Config.from_dict(meta["config"]).validate()
         readers = meta.get("reader_options", {})
-        if not isinstance(readers, dict) or not set(readers) <= set(_READER_OPTIONS):
-            raise ValueError(f"reader_options must be a dict with keys among {_READER_OPTIONS}")
+        if not isinstance(readers, dict) or not set(readers) <= set(READER_OPTIONS):
+            raise ValueError(f"reader_options must be a dict with keys among {READER_OPTIONS}")
         log = meta.get("training_log", [])
         if not isinstance(log, list) or not all(isinstance(e, dict) for e in log):
             raise ValueError("training_log must be a list of per-epoch dicts")
@@ -785,6 +807,16 @@ class Word2Vec:
             pass
 
 
+class _RunningLoss:
+    """Adds each epoch's summed loss to ``running_training_loss`` when ``compute_loss`` is on
+    (gensim's running sum), before the user's callbacks see the epoch's end."""
+
+    def on_epoch_end(self, model):
+        if model.compute_loss:
+            entry = model.training_log[-1]
+            model.running_training_loss += entry["loss"] * entry["examples"]
+
+
 def _same_tree(vocab, expandos):
     """True when gensim's per-word ``code``/``point`` arrays equal this vocabulary's Huffman tree."""
     if "code" not in expandos or "point" not in expandos:
@@ -793,6 +825,33 @@ def _same_tree(vocab, expandos):
     return all(np.array_equal(np.asarray(expandos["code"][i]), codes[i, :n]) and
                np.array_equal(np.asarray(expandos["point"][i]), points[i, :n])
                for i, n in enumerate(lengths.tolist()))
+
+
+def bind_arguments(signature, name, args, kwargs):
+    """``signature.bind(*args, **kwargs)`` with defaults applied; a ``TypeError`` names ``name``,
+    the argument and the nearest known keyword.
+
+    Examples
+    --------
+    >>> import inspect
+    >>> bind_arguments(inspect.signature(lambda epochs=1: 0), "train()", (), {"epoch": 3})
+    Traceback (most recent call last):
+    ...
+    TypeError: train(): got an unexpected keyword argument 'epoch' (did you mean 'epochs'?)
+    """
+    try:
+        bound = signature.bind(*args, **kwargs)
+    except TypeError as e:
+        unknown = [k for k in kwargs if k not in signature.parameters]
+        near = difflib.get_close_matches(unknown[0], signature.parameters, n=1) if unknown else []
+        hint = f" (did you mean {near[0]!r}?)" if near else ""
+        raise TypeError(f"{name}: {e}{hint}") from None
+    bound.apply_defaults()
+    return bound
+
+
+_SIGNATURE = _signature()
+Word2Vec.__init__.__signature__ = _SIGNATURE
 
 
 def _same_source(a, b):

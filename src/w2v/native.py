@@ -206,7 +206,7 @@ def _check_arrays(path, arrays, scan_values=True):
         if not isinstance(a, np.ndarray) or a.dtype.kind not in kinds or a.ndim != ndim:
             what = f"{a.dtype} array of shape {a.shape}" if isinstance(a, np.ndarray) else type(a).__name__
             raise ValueError(f"{path}: '{name}' is a {what}, not a {ndim}-D array of kind {kinds!r}")
-        if scan_values and a.dtype.kind == "f" and not _finite(a):
+        if scan_values and a.dtype.kind == "f" and not all_finite(a):
             raise ValueError(f"{path}: '{name}' holds non-finite values (nan or inf)")
     if "words_blob" in arrays or "words_offsets" in arrays:
         if not ("words_blob" in arrays and "words_offsets" in arrays):
@@ -220,6 +220,7 @@ def _check_arrays(path, arrays, scan_values=True):
         raise ValueError(f"{path}: 'rng_states' must be non-zero uint64 generator states")
 
 
-def _finite(a, rows=1 << 16):
-    """``np.isfinite(a).all()`` a slice at a time, so a large array needs no full-size mask."""
+def all_finite(a, rows=1 << 16):
+    """Whether every value of ``a`` is finite: ``np.isfinite(a).all()`` a slice at a time, so a
+    large array needs no full-size mask."""
     return all(np.isfinite(a[i:i + rows]).all() for i in range(0, len(a), rows))

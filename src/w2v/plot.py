@@ -210,11 +210,11 @@ def plot_words(kv, words=None, top=None, method="pca", highlight=(), output="map
     >>> plot_words(kv, words=["cat", "dog", "car", "zebra"], highlight=["bus"], output=out)["missing"]
     ['zebra']
     """
-    from .probe import _Lookup
+    from .probe import WordLookup
 
     if (words is None) == (top is None):
         raise ValueError("give either words or top")
-    lookup = _Lookup(kv)
+    lookup = WordLookup(kv)
     if top is not None:
         if top < 2:
             raise ValueError(f"top must be at least 2, not {top}")
@@ -274,13 +274,14 @@ def load_training_log(path):
 
 
 def plot_training(log, output="loss.png", title=None, dpi=150):
-    """Draw loss and words/s per epoch from a training log and save it.
+    """Draw loss and tokens/s per epoch from a training log and save it.
 
     Parameters
     ----------
     log : str or os.PathLike or list of dict
         A native model file (its ``meta["training_log"]``) or the log itself: dicts with
-        ``epoch``, ``loss`` (mean loss per training example) and ``words_per_sec``.
+        ``epoch``, ``loss`` (mean loss per training example) and ``tokens_per_sec``
+        (``words_per_sec`` in logs written before w2v named it so).
     output : str or os.PathLike
         Image file; the format follows the extension.
     title : str, optional
@@ -297,7 +298,7 @@ def plot_training(log, output="loss.png", title=None, dpi=150):
     --------
     >>> import os, tempfile
     >>> from w2v.plot import plot_training
-    >>> log = [{"epoch": e, "loss": 3.0 / e, "words_per_sec": 5e5} for e in (1, 2, 3)]
+    >>> log = [{"epoch": e, "loss": 3.0 / e, "tokens_per_sec": 5e5} for e in (1, 2, 3)]
     >>> os.path.basename(plot_training(log, os.path.join(tempfile.mkdtemp(), "loss.png")))
     'loss.png'
     """
@@ -307,7 +308,8 @@ def plot_training(log, output="loss.png", title=None, dpi=150):
         raise ValueError("empty training log")
     epochs = [int(e.get("epoch", k + 1)) for k, e in enumerate(log)]
     loss = [np.nan if e.get("loss") is None else float(e["loss"]) for e in log]
-    speed = [np.nan if e.get("words_per_sec") is None else float(e["words_per_sec"]) for e in log]
+    speeds = [e.get("tokens_per_sec", e.get("words_per_sec")) for e in log]
+    speed = [np.nan if s is None else float(s) for s in speeds]
 
     Figure, FigureCanvasAgg = _matplotlib()
     fig = Figure(figsize=(9, 4))
@@ -319,7 +321,7 @@ def plot_training(log, output="loss.png", title=None, dpi=150):
     ax1.set_title("Training loss")
     ax2.plot(epochs, np.asarray(speed) / 1000, marker="o", color="tab:green")
     ax2.set_xlabel("epoch")
-    ax2.set_ylabel("thousand words / s")
+    ax2.set_ylabel("thousand tokens / s")
     ax2.set_title("Speed")
     ax2.set_ylim(bottom=0)
     for ax in (ax1, ax2):

@@ -10,7 +10,7 @@ import re
 
 import numpy as np
 
-from .evaluate import _unit_rows, answer_analogies
+from .evaluate import unit_rows, answer_analogies
 
 logger = logging.getLogger(__name__)
 
@@ -65,8 +65,17 @@ def read_word_list(path):
 OCCUPATIONS = importlib.resources.files("w2v") / "data" / "occupations.txt"
 
 
-class _Lookup:
-    """Word -> index: the exact key first, then a case-insensitive match (first, most frequent)."""
+class WordLookup:
+    """Word -> index: the exact key first, then a case-insensitive match (first, most frequent).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from w2v.keyedvectors import KeyedVectors
+    >>> lookup = WordLookup(KeyedVectors(["Paris", "paris"], np.eye(2, dtype=np.float32)))
+    >>> lookup("paris"), lookup("PARIS"), lookup("Rome")
+    (1, 0, None)
+    """
 
     def __init__(self, kv):
         self.kv = kv
@@ -83,8 +92,9 @@ class _Lookup:
         return self._folded.get(word.casefold())
 
 
-def _finite(x):
-    """float, or None for NaN/inf (so the result is strict JSON)."""
+def json_float(x):
+    """``x`` as a float, or None for NaN/inf, so the result is strict JSON (a value, not a check:
+    compare :func:`w2v.native.all_finite`)."""
     x = float(x)
     return x if math.isfinite(x) else None
 
@@ -101,7 +111,7 @@ def _analogies(kv, unit, lookup):
             pred, score = answer_analogies(unit, np.arange(n), *([i] for i in idx))
             if pred[0] >= 0:
                 entry["answer"] = kv.index_to_key[pred[0]]
-                entry["cosine"] = _finite(score[0])
+                entry["cosine"] = json_float(score[0])
                 entry["correct"] = entry["answer"].casefold() == expected.casefold()
         out.append(entry)
     return out
@@ -130,7 +140,7 @@ def _neighbours(kv, unit, lookup, words, topn):
             continue
         best = np.argpartition(sims, len(sims) - k)[len(sims) - k:]
         best = best[np.argsort(-sims[best], kind="stable")]
-        result[w] = [[kv.index_to_key[j], _finite(sims[j])] for j in best]
+        result[w] = [[kv.index_to_key[j], json_float(sims[j])] for j in best]
     return result, missing
 
 
@@ -152,7 +162,7 @@ def _symmetry(kv, unit, n_pairs, seed):
     ok = bool(np.all(diff <= SYMMETRY_TOL))   # NaN compares False: not ok
     worst = int(np.argmax(np.where(np.isnan(diff), np.inf, diff)))
     # max_abs_diff is None (JSON null) when a similarity is NaN.
-    return {"pairs": int(n_pairs), "max_abs_diff": _finite(diff.max()), "ok": ok,
+    return {"pairs": int(n_pairs), "max_abs_diff": json_float(diff.max()), "ok": ok,
             "worst_pair": [keys[i[worst]], keys[j[worst]]]}
 
 
@@ -173,8 +183,8 @@ def _degenerate(kv, examples=10):
         "nan_or_inf": int(nonfinite.sum()), "nan_or_inf_words": names(nonfinite),
         "norm_below_min": int(small.sum()), "norm_below_min_words": names(small),
         "norm_above_max": int(large.sum()), "norm_above_max_words": names(large),
-        "min_norm": _finite(finite_norms.min()) if len(finite_norms) else None,
-        "max_norm": _finite(finite_norms.max()) if len(finite_norms) else None,
+        "min_norm": json_float(finite_norms.min()) if len(finite_norms) else None,
+        "max_norm": json_float(finite_norms.max()) if len(finite_norms) else None,
         "limits": [MIN_NORM, MAX_NORM],
         "ok": not (nonfinite.any() or small.any() or large.any()),
     }
@@ -257,7 +267,7 @@ def axis_projections(kv, x, y=None, words=None):
     >>> [(p["word"], round(p["x"], 2), round(p["y"], 2)) for p in r["points"]], r["missing"]
     ([('nurse', -0.6, 0.8), ('pilot', 0.6, 0.0)], ['ghost'])
     """
-    lookup = _Lookup(kv)
+    lookup = WordLookup(kv)
     if x is None:
         raise ValueError("axis_projections needs an x axis")
     axes, directions, own = [], [], set()
@@ -289,7 +299,7 @@ def axis_projections(kv, x, y=None, words=None):
     xs = unit @ directions[0] if idx else np.zeros(0)
     ys = unit @ directions[1] if idx and directions[1] is not None else np.zeros(len(idx))
     counts = getattr(kv, "counts", None)     # gensim's KeyedVectors has none
-    points = [{"word": kv.index_to_key[i], "x": _finite(a), "y": _finite(b),
+    points = [{"word": kv.index_to_key[i], "x": json_float(a), "y": json_float(b),
                "count": int(counts[i]) if counts is not None else 0} for i, a, b in zip(idx, xs, ys)]
     return {"x": axes[0], "y": axes[1], "points": points, "missing": missing}
 
@@ -325,7 +335,7 @@ def bias_projections(kv, axes, words=None):
     >>> [w for w, _ in r["ranking"]], r["missing"]
     (['nurse', 'doctor', 'tree'], ['ghost'])
     """
-    lookup = _Lookup(kv)
+    lookup = WordLookup(kv)
     words = read_word_list(OCCUPATIONS) if words is None else list(words)
     out = []
     for axis in axes:
@@ -346,8 +356,8 @@ def bias_projections(kv, axes, words=None):
                     kept.append(w)
             proj = _unit_of(kv, idx) @ direction if idx else np.zeros(0)
             order = np.argsort(-np.abs(proj), kind="stable")
-            entry["ranking"] = [[kept[k], _finite(proj[k])] for k in order]
-            entry["mean_abs_projection"] = _finite(np.abs(proj).mean()) if len(proj) else None
+            entry["ranking"] = [[kept[k], json_float(proj[k])] for k in order]
+            entry["mean_abs_projection"] = json_float(np.abs(proj).mean()) if len(proj) else None
         out.append(entry)
     return out
 
@@ -389,8 +399,8 @@ def probe(kv, words=None, bias_axes=(), bias_words=None, topn=5, n_pairs=100, se
     >>> r["analogies"][0]["answer"], r["analogies"][1]["missing"], r["verdict"]["training_bug"]
     ('woman', ['paris', 'france', 'tokyo', 'japan'], False)
     """
-    lookup = _Lookup(kv)
-    unit = _unit_rows(kv, len(kv.index_to_key))
+    lookup = WordLookup(kv)
+    unit = unit_rows(kv, len(kv.index_to_key))
     words = _default_words(kv, lookup) if words is None else list(words)
     neighbours, missing = _neighbours(kv, unit, lookup, words, topn)
     result = {

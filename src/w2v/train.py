@@ -1,18 +1,15 @@
-"""The training driver: cuts the encoded corpus into jobs, runs the kernels on threads over shared
-weights (Hogwild), schedules the learning rate, and reports progress, loss and callbacks.
+"""Local training: cuts the encoded corpus into jobs and runs the kernels on threads over shared
+weights (Hogwild). The epochs, learning rate, progress, loss and callbacks are
+:func:`w2v.epochs.run_epochs`'s, which drives :class:`LocalEngine`.
 
 Nothing here does per-word work: each kernel call trains a whole job of sentences.
 """
 import collections
-import dataclasses
 import logging
 import mmap
 import threading
-import time
 
 import numpy as np
-from tqdm.auto import tqdm
-
 from .kernels import (KERNELS, Both, FullSoftmax, HierarchicalSoftmax, NegativeSampling, shared_work,
                       own_lines, with_own_rows)
 
@@ -20,24 +17,6 @@ logger = logging.getLogger(__name__)
 
 
 WorkerState = collections.namedtuple("WorkerState", "scratch out")
-
-
-class TrainingDiverged(ValueError):
-    """The weights became NaN or infinite: the learning rate is too high."""
-
-
-@dataclasses.dataclass
-class EpochStats:
-    """What one epoch did; kept in ``Word2Vec.training_log`` as a dict."""
-
-    epoch: int
-    loss: float           # mean loss per training example (a pair for skip-gram, a word for CBOW)
-    examples: int
-    words: int            # in-vocabulary tokens read (before subsampling)
-    tokens: int           # all tokens read
-    seconds: float
-    words_per_sec: float  # tokens / seconds
-    alpha: float          # learning rate at the end of the epoch
 
 
 def build_objective(config, vocab, syn1, syn1neg):
@@ -130,85 +109,16 @@ class Trainer:
                            self.config.shrink_windows, self.syn0, state.out, rate(offsets[s0]),
                            rate(offsets[s1]), rng, state.scratch, *self.extra)
 
-    def run(self, corpus, epochs, alpha, min_alpha, first_epoch=0, progress=True,
-            on_epoch_begin=None, on_epoch_end=None, position=None, checkpoint=None,
-            checkpoint_every=None):
-        """Train ``epochs`` epochs; the rate falls linearly from ``alpha`` to ``min_alpha`` over all
-        of them. Calls ``on_epoch_end(stats)`` after each; returns the list of EpochStats.
-
-        ``checkpoint(position)`` is called with every worker idle after each epoch and, with
-        ``checkpoint_every`` (tokens), within epochs; passing that ``position`` back as
-        ``position`` continues exactly where it was taken.
-        """
-        offsets, ids = corpus.offsets, corpus.ids
-        if offsets.dtype != np.int64 or not offsets.flags.c_contiguous:
-            offsets = np.ascontiguousarray(offsets, dtype=np.int64)
-        bounds = job_bounds(offsets, self.config.batch_words)
-        n_tokens = int(offsets[-1])
-        if n_tokens == 0:
-            raise ValueError("the corpus to train on is empty")
-        if position is not None and position.get("tokens_per_epoch", n_tokens) != n_tokens:
-            raise ValueError(f"the corpus has {n_tokens} tokens, the checkpoint was taken on "
-                             f"{position['tokens_per_epoch']}: it is not the same corpus")
-        longest = longest_sentence(offsets)
-        release_pages(offsets, 0, len(offsets))
-        works = [self.make_work(longest) for _ in self.rngs]
-        total = epochs * n_tokens
-        start_epoch, start_job = (position["epoch"], position["job"]) if position else (0, 0)
-        partial = position.get("totals") if position else None
-        n_jobs = len(bounds) - 1
-        cuts = segment_cuts(offsets, bounds, checkpoint_every)
-        bar = tqdm(total=total, initial=start_epoch * n_tokens + int(offsets[bounds[start_job]]),
-                   unit="word", unit_scale=True, disable=not progress, leave=False,
-                   desc="training", dynamic_ncols=True, smoothing=0.1)
-        log = []
-        try:
-            for e in range(start_epoch, epochs):
-                if on_epoch_begin and start_job == 0:
-                    on_epoch_begin(first_epoch + e)
-
-                def rate(token_pos, _e=e):
-                    frac = (_e * n_tokens + token_pos) / total
-                    return max(min_alpha, alpha - (alpha - min_alpha) * frac)
-
-                totals = dict(partial) if partial else {"words": 0, "examples": 0, "loss": 0.0,
-                                                        "tokens": 0, "seconds": 0.0}
-                for j0, j1 in zip([start_job] + [c for c in cuts if c > start_job],
-                                  [c for c in cuts if c > start_job] + [n_jobs]):
-                    self._run_jobs(ids, offsets, bounds, j0, j1, rate, works, bar, totals)
-                    self._check_finite(first_epoch + e, totals, alpha)
-                    if checkpoint and j1 < n_jobs:
-                        checkpoint({"epoch": e, "job": j1, "totals": dict(totals),
-                                    "tokens_per_epoch": n_tokens})
-                start_job, partial = 0, None
-                stats = EpochStats(epoch=first_epoch + e,
-                                   loss=totals["loss"] / max(totals["examples"], 1),
-                                   examples=totals["examples"], words=totals["words"],
-                                   tokens=totals["tokens"], seconds=totals["seconds"],
-                                   words_per_sec=totals["tokens"] / max(totals["seconds"], 1e-9),
-                                   alpha=rate(n_tokens))
-                logger.info("epoch %d: loss %.4f, %d words in %.1fs (%.0f words/s), alpha %.5f",
-                            stats.epoch + 1, stats.loss, stats.words, stats.seconds,
-                            stats.words_per_sec, stats.alpha)
-                log.append(stats)
-                if on_epoch_end:
-                    on_epoch_end(stats)
-                if checkpoint:
-                    checkpoint({"epoch": e + 1, "job": 0, "totals": None,
-                                "tokens_per_epoch": n_tokens})
-        finally:
-            bar.close()
-        return log
-
-    def _check_finite(self, epoch, totals, alpha):
-        if not np.isfinite(self.syn0).all() or not np.isfinite(totals["loss"]):
-            raise TrainingDiverged(
-                f"training diverged in epoch {epoch + 1}: the weights became NaN or infinite; "
-                f"lower alpha (now {alpha})")
+    def engine(self, corpus, checkpoint_every=None):
+        """The steps of an epoch over ``corpus`` for :func:`w2v.epochs.run_epochs`; with
+        ``checkpoint_every`` (tokens) an epoch is cut into several steps, so that a checkpoint
+        can be taken between them."""
+        return LocalEngine(self, corpus, checkpoint_every)
 
     def start_workers(self, ids, offsets, bounds, j0, j1, rate, works, totals, done=None):
         """Start one thread per worker state on jobs j0..j1-1, taken in corpus order. Each adds
-        words, examples, loss and tokens into ``totals`` under the returned lock and marks
+        words, examples, loss and tokens into ``totals`` (a :class:`w2v.epochs.Totals`) under the
+        returned lock and marks
         ``done[j - j0]`` (if given). Returns (threads, lock, errors): a worker's exception is
         appended to ``errors`` and stops the others at their next job."""
         lock = threading.Lock()
@@ -225,10 +135,7 @@ class Trainer:
                     s0, s1 = bounds[j], bounds[j + 1]
                     words, examples, loss = self.train_job(ids, offsets, s0, s1, rate, rng, work)
                     with lock:
-                        totals["words"] += words
-                        totals["examples"] += examples
-                        totals["loss"] += loss
-                        totals["tokens"] += int(offsets[s1] - offsets[s0])
+                        totals.add(words, examples, loss, int(offsets[s1] - offsets[s0]))
                         if done is not None:
                             done[j - j0] = True
             except BaseException as exc:  # surfaced in the calling thread
@@ -240,35 +147,75 @@ class Trainer:
             t.start()
         return threads, lock, errors
 
-    def _run_jobs(self, ids, offsets, bounds, j0, j1, rate, works, bar, totals):
+class LocalEngine:
+    """One run of local training over an encoded corpus, for :func:`w2v.epochs.run_epochs`: a step
+    is a range of jobs ``(j0, j1)``, the whole epoch unless checkpoints cut it.
+
+    Parameters
+    ----------
+    trainer : Trainer
+    corpus : w2v.encoded.EncodedCorpus
+    checkpoint_every : int or None
+        Tokens between checkpoints within an epoch (None: steps are whole epochs).
+    """
+
+    desc = "training"
+    hint = "alpha"
+
+    def __init__(self, trainer, corpus, checkpoint_every=None):
+        self.trainer = trainer
+        self.ids, offsets = corpus.ids, corpus.offsets
+        if offsets.dtype != np.int64 or not offsets.flags.c_contiguous:
+            offsets = np.ascontiguousarray(offsets, dtype=np.int64)
+        self.offsets = offsets
+        self.bounds = job_bounds(offsets, trainer.config.batch_words)
+        self.n_tokens = int(offsets[-1])
+        if self.n_tokens == 0:
+            raise ValueError("the corpus to train on is empty")
+        longest = longest_sentence(offsets)
+        release_pages(offsets, 0, len(offsets))
+        self.works = [trainer.make_work(longest) for _ in trainer.rngs]
+        self.n_jobs = len(self.bounds) - 1
+        self.cuts = segment_cuts(offsets, self.bounds, checkpoint_every)
+
+    def steps(self, start):
+        """The job ranges of an epoch from job ``start``."""
+        later = [c for c in self.cuts if c > start]
+        return list(zip([start] + later, later + [self.n_jobs]))
+
+    def end_step(self, step):
+        """The job a checkpoint after ``step`` continues at; None at the epoch's end."""
+        return step[1] if step[1] < self.n_jobs else None
+
+    def epoch_extra(self, totals):
+        return {}
+
+    def train_step(self, epoch, step, rate, totals, progress):
         """Jobs j0..j1-1 on the worker threads, taken in corpus order, adding into ``totals``;
         this thread reports progress and gives back the pages of the id file that every worker
-        has finished with."""
+        has finished with. Returns whether the input vectors are still finite."""
+        j0, j1 = step
+        ids, offsets, bounds = self.ids, self.offsets, self.bounds
         done = np.zeros(j1 - j0 + 1, dtype=bool)   # the last entry stays False: a sentinel
-        start = time.perf_counter()
-        threads, lock, errors = self.start_workers(ids, offsets, bounds, j0, j1, rate, works,
-                                                   totals, done)
+        threads, lock, errors = self.trainer.start_workers(ids, offsets, bounds, j0, j1, rate,
+                                                           self.works, totals, done)
         first = int(offsets[bounds[j0]])
-        shown, released, released_offsets = first, first, int(bounds[j0])
+        shown, released_ids, released_offsets = first, first, int(bounds[j0])
         while threads:
             threads[0].join(timeout=0.2)
             threads = [t for t in threads if t.is_alive()]
             with lock:
-                loss, examples = totals["loss"], totals["examples"]
                 finished = j0 + int(np.argmin(done))      # jobs [j0, finished) are all done
             reached = int(offsets[bounds[finished]])
-            bar.update(reached - shown)
+            progress.advance(reached - shown, totals, reached)
             shown = reached
-            if examples:
-                bar.set_postfix(loss=f"{loss / examples:.3f}", alpha=f"{rate(reached):.5f}",
-                                refresh=False)
-            released = release_pages(ids, released, reached)
+            released_ids = release_pages(ids, released_ids, reached)
             released_offsets = release_pages(offsets, released_offsets, int(bounds[finished]))
         release_pages(ids, 0, len(ids))
         release_pages(offsets, 0, len(offsets))
-        totals["seconds"] += time.perf_counter() - start
         if errors:
             raise errors[0]
+        return bool(np.isfinite(self.trainer.syn0).all())
 
 
 def segment_cuts(offsets, bounds, every):
@@ -288,18 +235,19 @@ def longest_sentence(offsets, chunk=1 << 20):
     return longest
 
 
-def release_pages(ids, start, end):
-    """Tell the OS that ``ids[start:end]`` of a memory-mapped id file will not be read again soon,
-    so its pages leave this process's memory (they are read back from the file when needed).
-    Keeps memory flat whatever the corpus size. Returns ``end``; does nothing for arrays in RAM.
+def release_pages(array, start, end):
+    """Tell the OS that ``array[start:end]`` of a memory-mapped array (ids or offsets) will not be
+    read again soon, so its pages leave this process's memory (they are read back from the file
+    when needed). Keeps memory flat whatever the corpus size. Returns ``end``; does nothing for
+    arrays in RAM.
     """
-    mm = getattr(ids, "base", None)
-    if not isinstance(ids, np.memmap) or not isinstance(mm, mmap.mmap) or end <= start:
+    mm = getattr(array, "base", None)
+    if not isinstance(array, np.memmap) or not isinstance(mm, mmap.mmap) or end <= start:
         return max(start, end)
     page = mmap.PAGESIZE
-    delta = ids.offset % mmap.ALLOCATIONGRANULARITY   # where the array starts inside the map
-    a = -(-(delta + start * ids.itemsize) // page) * page
-    b = (delta + end * ids.itemsize) // page * page
+    delta = array.offset % mmap.ALLOCATIONGRANULARITY   # where the array starts inside the map
+    a = -(-(delta + start * array.itemsize) // page) * page
+    b = (delta + end * array.itemsize) // page * page
     if b > a:
         mm.madvise(mmap.MADV_DONTNEED, a, b - a)
     return end

@@ -59,7 +59,17 @@ def _merge(words, counts):
     return list(merged), np.fromiter(merged.values(), dtype=np.int64, count=len(merged))
 
 
-def _keep_mask(words, counts, min_count, trim_rule):
+def keep_mask(words, counts, min_count, trim_rule):
+    """Which words to keep: ``count >= min_count``, unless ``trim_rule(word, count, min_count)``
+    says ``RULE_KEEP`` or ``RULE_DISCARD`` (gensim's rule; ``RULE_DEFAULT`` leaves the count to
+    decide).
+
+    Examples
+    --------
+    >>> keep_mask(["a", "b", "c"], np.array([5, 1, 9]), 2,
+    ...           lambda w, c, m: RULE_DISCARD if w == "c" else RULE_DEFAULT).tolist()
+    [True, False, False]
+    """
     keep = counts >= min_count
     if trim_rule is not None:
         for i, (w, c) in enumerate(zip(words, counts.tolist())):
@@ -144,13 +154,13 @@ class Vocab:
         >>> Vocab.build(["x"], [3])
         Traceback (most recent call last):
         ...
-        ValueError: no word reaches min_count=5 (the most frequent word occurs 3 times); lower min_count
+        w2v.vocab.EmptyVocabularyError: no word reaches min_count=5 (the most frequent word occurs 3 times); lower min_count
         """
         words, counts = _merge(words, counts)
         if not words or counts.sum() == 0:
             raise EmptyVocabularyError("the corpus is empty")
         effective = effective_min_count(counts, min_count, max_final_vocab)
-        keep = np.flatnonzero(_keep_mask(words, counts, effective, trim_rule))
+        keep = np.flatnonzero(keep_mask(words, counts, effective, trim_rule))
         if keep.size == 0:
             raise EmptyVocabularyError(f"no word reaches min_count={effective} (the most frequent word "
                                        f"occurs {int(counts.max())} times); lower min_count")
@@ -367,7 +377,7 @@ class Vocab:
         is_known = known >= 0
         np.add.at(old, known[is_known], counts[is_known])
         fresh = np.flatnonzero(~is_known)
-        keep = _keep_mask([words[i] for i in fresh.tolist()], counts[fresh], int(min_count), trim_rule)
+        keep = keep_mask([words[i] for i in fresh.tolist()], counts[fresh], int(min_count), trim_rule)
         fresh = fresh[keep]
         fresh = fresh[np.argsort(-counts[fresh], kind="stable")]
         vocab = Vocab(self.words + [words[i] for i in fresh.tolist()], np.concatenate([old, counts[fresh]]))
@@ -414,8 +424,8 @@ def _huffman(counts):
 
     On equal counts a leaf is merged before an inner node; the C tool takes the inner node
     (gensim's heap compares counts only, so its ties fall by heap position). Both trees are
-    optimal, but on en-dict CBOW-HS the leaf-first tree gave WS-353 0.597-0.619 over 4 seeds
-    against 0.572-0.589 over 6 for the C tool's.
+    optimal; docs/speed.md ("Where w2v follows gensim rather than the C tool") measures why w2v
+    takes the leaf first.
     """
     v = counts.shape[0]
     count = np.empty(2 * v, dtype=np.int64)

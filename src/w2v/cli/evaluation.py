@@ -68,7 +68,7 @@ def register(subparsers):
     p.set_defaults(func=run_plot)
 
     p = subparsers.add_parser(
-        "plot-training", help="loss and words/s per epoch of a trained model, as an image",
+        "plot-training", help="loss and tokens/s per epoch of a trained model, as an image",
         description="Draw the training log of a native w2v model file.")
     p.add_argument("model", metavar="MODEL", help="native w2v model file (saved by w2v train)")
     p.add_argument("--title", help="figure title")

@@ -1,5 +1,6 @@
 """Commands that train: ``w2v train`` (also with the C tool's flags), ``w2v vocab``, ``w2v demo``."""
 import argparse
+import dataclasses
 import os
 import re
 import sys
@@ -9,6 +10,9 @@ import unicodedata
 from .. import extensions
 from . import positive_int
 from .outputs import check_output_folder, check_outputs, file_format, vectors_bytes
+
+from ..config import Config
+from ..corpus import READER_OPTIONS
 
 DEMO_CORPUS = "wordnet-glosses.txt.gz"
 DEMO_WORDS = ("music", "river", "doctor", "green", "king")
@@ -184,9 +188,8 @@ def model_kwargs(args):
     """Keyword arguments for Word2Vec from the parsed flags (C flags fill what ours leave unset)."""
     c_style = args.c_train is not None
     kw = {}
-    for name in ("sg", "vector_size", "window", "negative", "hs", "softmax", "ns_exponent",
-                 "cbow_mean", "sample", "min_count", "max_vocab_size", "max_final_vocab", "epochs",
-                 "alpha", "min_alpha", "workers", "seed", "tokenizer", "encoding", "errors"):
+    # A flag whose dest is a Config field (or a reader option) reaches Word2Vec by that name.
+    for name in [f.name for f in dataclasses.fields(Config)] + list(READER_OPTIONS):
         value = getattr(args, name, None)
         if value is not None:
             kw[name] = value
@@ -398,8 +401,8 @@ class EpochLines:
 
     def on_epoch_end(self, model):
         e = model.training_log[-1]
-        print(f"epoch {e['epoch'] + 1}/{self.epochs}: loss {e['loss']:.4f}, {e['tokens']:,} words in "
-              f"{e['seconds']:.1f}s ({e['words_per_sec']:,.0f} words/s), alpha {e['alpha']:.5f}",
+        print(f"epoch {e['epoch'] + 1}/{self.epochs}: loss {e['loss']:.4f}, {e['tokens']:,} tokens in "
+              f"{e['seconds']:.1f}s ({e['tokens_per_sec']:,.0f} tokens/s), alpha {e['alpha']:.5f}",
               file=sys.stderr, flush=True)
 
 
@@ -497,7 +500,7 @@ def cmd_vocab(args):
         result.close()
     if args.output:
         vocab.save_c(args.output)
-        print(f"{len(vocab)} words ({result.total_words} tokens) saved to {args.output}",
+        print(f"{len(vocab)} words ({result.n_tokens} tokens) saved to {args.output}",
               file=sys.stderr)
     else:
         limit = len(vocab) if args.top is None else args.top

@@ -86,9 +86,7 @@ def _corpus_location(corpus_iterable, corpus_file):
 def syncs_per_epoch(options, sg):
     """S: the option, or by default 1 for CBOW up to K=4 and K // 2 beyond, 4K for skip-gram.
 
-    Measured on en-dict (docs/distributed.md): CBOW kept its quality with one sync per epoch up
-    to K=4 (more syncs made it better than one machine: +1 analogy point with 2 at K=4) and
-    needed 4 at K=8; skip-gram needed 8 at K=2 and 16 at K=4.
+    The fewest syncs that kept single-machine quality in the runs of docs/distributed.md.
 
     Examples
     --------
@@ -120,7 +118,7 @@ def train(model, corpus_iterable, corpus_file, epochs, alpha, min_alpha, callbac
 
     When the model has no vocabulary yet, it is first counted on the workers. Each training
     log entry also holds ``bytes_per_sync`` (row ids and values sent per synchronisation, to
-    and from the workers) and ``worker_words_per_sec`` (tokens per second of kernel time,
+    and from the workers) and ``worker_tokens_per_sec`` (tokens per second of kernel time,
     per worker).
     """
     from . import ray_engine

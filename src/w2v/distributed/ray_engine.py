@@ -7,18 +7,17 @@ import logging
 import os
 import shutil
 import tempfile
-import time
 import uuid
 
 import numpy as np
 import ray
 from ray.exceptions import ObjectLostError, RayActorError
-from tqdm.auto import tqdm
 
 from ..encoded import scan
-from ..train import EpochStats, TrainingDiverged, seed_states
+from ..epochs import Schedule, run_epochs
+from ..train import seed_states
 from . import check_options, syncs_per_epoch
-from .shard import Schedule, ShardTrainer, merge, update_nbytes, worker_config
+from .shard import ShardTrainer, merge, update_nbytes, worker_config
 from .split import ShardSentences, plan_shards
 
 logger = logging.getLogger(__name__)
@@ -44,7 +43,7 @@ class ShardWorker:
     def count(self, max_vocab_size):
         """Count the shard's words: (words in order of first appearance, counts, tokens, sentences)."""
         self.scan = self._scan(max_vocab_size)
-        return self.scan.words, self.scan.counts, self.scan.total_words, self.scan.n_sentences
+        return self.scan.words, self.scan.counts, self.scan.n_tokens, self.scan.n_sentences
 
     def encode(self, vocab):
         """Encode the shard with the shared vocabulary; return its (tokens, sentences)."""
@@ -52,7 +51,7 @@ class ShardWorker:
             self.scan = self._scan()
         self.corpus = self.scan.encode(vocab, in_place=True)
         self.scan = None
-        return self.corpus.n_words, self.corpus.n_sentences
+        return self.corpus.n_tokens, self.corpus.n_sentences
 
     def setup(self, config, vocab, weights, rngs, schedule, syncs):
         self.trainer = ShardTrainer(self.corpus, config, vocab, weights, rngs, schedule, syncs)
@@ -220,95 +219,94 @@ def train(model, source, epochs, alpha, min_alpha, callbacks=(), progress=True):
             rngs = model.rng_states
             if rngs is None or len(rngs) != k * threads:
                 rngs = seed_states(cfg.seed + len(model.training_log), k * threads)
-            state = {"rngs": [rngs[j * threads:(j + 1) * threads] for j in range(k)], "ref": None}
-
-            def weights_ref():
-                if state["ref"] is None:
-                    state["ref"] = ray.put(weights)
-                return state["ref"]
-
             schedule = Schedule(alpha, min_alpha, epochs, float(k if options["lr_scale"] is None
                                                                 else options["lr_scale"]))
             worker_cfg = worker_config(cfg, schedule.scale)
             if worker_cfg is not cfg:
                 logger.info("skip-gram workers use the classic kernel at %g times the rate",
                             schedule.scale)
-            pool.setup_args = lambda j: (worker_cfg, pool.vocab_ref, weights_ref(), state["rngs"][j],
-                                         schedule, syncs)
+            rounds = Rounds(pool, weights, [rngs[j * threads:(j + 1) * threads] for j in range(k)],
+                            total, syncs, options["merge"])
+            pool.setup_args = lambda j: (worker_cfg, pool.vocab_ref, rounds.weights_ref(),
+                                         rounds.rngs[j], schedule, syncs)
             pool.call("setup", lambda j, replaced: pool.setup_args(j))
-            return _rounds(model, pool, weights, state, epochs, syncs, total, options, callbacks,
-                           progress)
+            try:
+                return run_epochs(model, rounds, schedule, callbacks, progress)
+            finally:
+                model.rng_states = [r for rs in rounds.rngs for r in rs]
         finally:
             pool.close()
             model.wv.clear_norms()
 
 
-def _rounds(model, pool, weights, state, epochs, syncs, total, options, callbacks, progress):
-    k = options["num_workers"]
-    first = len(model.training_log)
-    merged_ref = None
-    bar = tqdm(total=epochs * total, unit="word", unit_scale=True, disable=not progress,
-               leave=False, desc=f"training on {k} workers", dynamic_ncols=True, smoothing=0.1)
-    for cb in callbacks:
-        if hasattr(cb, "on_train_begin"):
-            cb.on_train_begin(model)
-    words_sum = tokens_sum = 0
-    try:
-        for e in range(epochs):
-            for cb in callbacks:
-                if hasattr(cb, "on_epoch_begin"):
-                    cb.on_epoch_begin(model)
-            start = time.perf_counter()
-            acc = {"words": 0, "examples": 0, "loss": 0.0, "tokens": 0, "seconds": 0.0}
-            sent = 0
-            alpha = 0.0
-            for s in range(syncs):
-                results = pool.call("train_round",
-                                    lambda j, replaced: (None if replaced else merged_ref, e, s))
-                updates = [r[0] for r in results]
-                merged = merge(weights, updates, k, options["merge"])
-                if not all(np.isfinite(u.values).all() for u in merged.values()):
-                    raise TrainingDiverged(
-                        f"training diverged in epoch {first + e + 1}: the weights became NaN or "
-                        f"infinite; lower alpha or the engine option lr_scale")
-                merged_ref = ray.put(merged)
-                state["ref"] = None
-                state["rngs"] = [r[2] for r in results]
-                sent += sum(update_nbytes(u) for u in updates) + k * update_nbytes(merged)
-                round_tokens = 0
-                for _, st, _ in results:
-                    for key in acc:
-                        acc[key] += st[key]
-                    round_tokens += st["tokens"]
-                alpha = float(max(st["alpha"] for _, st, _ in results))
-                bar.update(round_tokens)
-                bar.set_postfix(loss=f"{acc['loss'] / max(acc['examples'], 1):.3f}",
-                                alpha=f"{alpha:.5f}", refresh=False)
-            seconds = time.perf_counter() - start
-            stats = EpochStats(epoch=first + e, loss=acc["loss"] / max(acc["examples"], 1),
-                               examples=acc["examples"], words=acc["words"], tokens=acc["tokens"],
-                               seconds=seconds, words_per_sec=acc["tokens"] / max(seconds, 1e-9),
-                               alpha=alpha)
-            if not np.isfinite(stats.loss):
-                raise TrainingDiverged(f"training diverged in epoch {first + e + 1}: the loss is "
-                                       f"not finite; lower alpha or the engine option lr_scale")
-            entry = dict(vars(stats), bytes_per_sync=sent / syncs,
-                         worker_words_per_sec=acc["tokens"] / max(acc["seconds"], 1e-9))
-            logger.info("epoch %d: loss %.4f, %d words in %.1fs (%.0f words/s, %.0f per worker), "
-                        "%.1f MB per sync, alpha %.5f", stats.epoch + 1, stats.loss, stats.words,
-                        seconds, stats.words_per_sec, entry["worker_words_per_sec"],
-                        entry["bytes_per_sync"] / 1e6, alpha)
-            words_sum += stats.words
-            tokens_sum += stats.tokens
-            model.training_log.append(entry)
-            model.wv.clear_norms()
-            for cb in callbacks:
-                if hasattr(cb, "on_epoch_end"):
-                    cb.on_epoch_end(model)
-    finally:
-        bar.close()
-        model.rng_states = [r for rs in state["rngs"] for r in rs]
-    for cb in callbacks:
-        if hasattr(cb, "on_train_end"):
-            cb.on_train_end(model)
-    return words_sum, tokens_sum
+class Rounds:
+    """Ray training for :func:`w2v.epochs.run_epochs`: a step is a round, in which every worker
+    trains its slice of its shard, then the driver merges their row updates (sent back to them
+    with the next round).
+
+    Parameters
+    ----------
+    pool : _Pool
+        The workers, set up with the model.
+    weights : dict of str to float32[V, D]
+        The model's arrays, updated in place by each merge.
+    rngs : list of list of uint64[1]
+        Each worker's generator states; replaced by the states after each round.
+    n_tokens : int
+        Tokens per epoch, over all shards.
+    syncs : int
+        Rounds per epoch.
+    merge_rule : str
+        See :func:`w2v.distributed.shard.merge`.
+    """
+
+    hint = "alpha or the engine option lr_scale"
+
+    def __init__(self, pool, weights, rngs, n_tokens, syncs, merge_rule):
+        self.pool, self.weights, self.rngs = pool, weights, rngs
+        self.n_tokens, self.syncs, self.merge_rule = n_tokens, syncs, merge_rule
+        self.desc = f"training on {len(pool.workers)} workers"
+        self.merged_ref = None      # the last merge, sent to the workers with the next round
+        self.ref = None             # the whole model in Ray's object store, for a replacement
+        self.sent = 0               # bytes sent both ways in this epoch
+        self.kernel_seconds = 0.0   # the workers' time in the kernels in this epoch
+
+    def weights_ref(self):
+        if self.ref is None:
+            self.ref = ray.put(self.weights)
+        return self.ref
+
+    def steps(self, start):
+        return range(start, self.syncs)
+
+    def end_step(self, step):
+        return step + 1 if step + 1 < self.syncs else None
+
+    def train_step(self, epoch, step, rate, totals, progress):
+        """Round ``step`` of ``epoch`` on every worker and the merge; returns whether the merged
+        rows are finite."""
+        k = len(self.pool.workers)
+        results = self.pool.call("train_round", lambda j, replaced: (
+            None if replaced else self.merged_ref, epoch, step))
+        updates = [r[0] for r in results]
+        merged = merge(self.weights, updates, k, self.merge_rule)
+        self.merged_ref = ray.put(merged)
+        self.ref = None
+        self.rngs = [r[2] for r in results]
+        self.sent += sum(update_nbytes(u) for u in updates) + k * update_nbytes(merged)
+        before = totals.tokens
+        for _, done, _ in results:
+            totals.add(done.known, done.examples, done.loss, done.tokens)
+            self.kernel_seconds += done.seconds
+        progress.advance(totals.tokens - before, totals, totals.tokens)
+        return all(np.isfinite(u.values).all() for u in merged.values())
+
+    def epoch_extra(self, totals):
+        """The epoch's bytes per sync and tokens per second of kernel time per worker (and a new
+        count for the next epoch)."""
+        extra = {"bytes_per_sync": self.sent / self.syncs,
+                 "worker_tokens_per_sec": totals.tokens / max(self.kernel_seconds, 1e-9)}
+        logger.info("%.0f tokens/s per worker, %.1f MB per sync", extra["worker_tokens_per_sec"],
+                    extra["bytes_per_sync"] / 1e6)
+        self.sent, self.kernel_seconds = 0, 0.0
+        return extra

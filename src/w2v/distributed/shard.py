@@ -12,6 +12,7 @@ from collections import namedtuple
 
 import numpy as np
 
+from ..epochs import Totals
 from ..train import Trainer, build_objective, job_bounds, longest_sentence, release_pages
 
 RowUpdate = namedtuple("RowUpdate", "rows values")   # int32[m] row ids, float32[m, D] new values
@@ -19,45 +20,12 @@ MERGE_RULES = ("average", "sum")
 _COMPARE_ROWS = 1 << 15
 
 
-@dataclasses.dataclass(frozen=True)
-class Schedule:
-    """The learning rate: local training's linear decay on global progress, times ``scale``.
-
-    A worker whose shard holds ``n_tokens`` tokens is at global progress
-    ``(epoch * n_tokens + pos) / (epochs * n_tokens)`` at token ``pos`` of the shard, the
-    same fraction every worker reaches at the same time when shards are about equal.
-
-    Examples
-    --------
-    >>> rate = Schedule(alpha=0.025, min_alpha=0.0001, epochs=5, scale=4).rate(1, 1000)
-    >>> round(rate(500), 6)
-    0.07012
-    """
-
-    alpha: float
-    min_alpha: float
-    epochs: int
-    scale: float = 1.0
-
-    def rate(self, epoch, n_tokens):
-        """``rate(token_pos)`` for one epoch (the expression of local training, times scale)."""
-        alpha, min_alpha, total, scale = self.alpha, self.min_alpha, self.epochs * n_tokens, self.scale
-
-        def rate(token_pos):
-            frac = (epoch * n_tokens + token_pos) / total
-            a = max(min_alpha, alpha - (alpha - min_alpha) * frac)
-            return a if scale == 1 else a * scale
-
-        return rate
-
-
 def worker_config(config, scale):
     """The configuration the workers train with: the model's, except that skip-gram takes the
     classic per-pair kernel when the rate is scaled above 2.
 
     The batched skip-gram kernel adds a whole window's steps to the shared noise rows at once;
-    at K times the rate those block steps overshoot (en-dict, K=4, 16 syncs per epoch: 1.3
-    analogy points lost with it, 0.2 with the classic kernel; docs/distributed.md).
+    at K times the rate those block steps overshoot (docs/distributed.md measures the loss).
     """
     if config.sg and config.shared_negatives and scale > 2:
         return dataclasses.replace(config, shared_negatives=False)
@@ -162,7 +130,7 @@ class ShardTrainer:
         The model to start from (copied): ``syn0`` and the output matrices.
     rngs : list of uint64[1]
         One generator state per thread of this worker (copied; ``self.rngs`` advance).
-    schedule : Schedule
+    schedule : w2v.epochs.Schedule
     syncs : int
         Rounds per epoch.
     """
@@ -189,29 +157,20 @@ class ShardTrainer:
             self.base[name][rows] = values
 
     def train(self, epoch, sync):
-        """Train round ``sync`` of ``epoch``; return (dict of RowUpdate, stats dict).
-
-        The stats: words, examples, loss (summed), tokens, seconds (spent in the kernels), alpha
-        (the rate at the end of the slice).
-        """
+        """Train round ``sync`` of ``epoch``; return (dict of RowUpdate, :class:`w2v.epochs.Totals`
+        of the round, its ``seconds`` spent in the kernels)."""
         j0, j1 = self.slices[sync]
-        rate = self.schedule.rate(epoch, self.n_tokens) if self.n_tokens else (lambda pos: 0.0)
-        stats = {"words": 0, "examples": 0, "loss": 0.0, "tokens": 0, "seconds": 0.0,
-                 "alpha": rate(self.offsets[self.bounds[j1]])}
+        totals = Totals()
         if j1 > j0:
+            rate = self.schedule.rate(epoch, self.n_tokens)
             start = time.perf_counter()
-            self._run_jobs(j0, j1, rate, stats)
-            stats["seconds"] = time.perf_counter() - start
+            threads, _, errors = self.trainer.start_workers(self.ids, self.offsets, self.bounds,
+                                                            j0, j1, rate, self.works, totals)
+            for thread in threads:
+                thread.join()
+            if errors:
+                raise errors[0]
+            totals.seconds = time.perf_counter() - start
             release_pages(self.ids, 0, len(self.ids))
         updates = {name: changed_rows(self.base[name], w) for name, w in self.weights.items()}
-        return updates, stats
-
-    def _run_jobs(self, j0, j1, rate, totals):
-        """Jobs j0..j1-1 on this worker's threads (Hogwild), taken in corpus order, calling the
-        kernel exactly as local training does; adds words, examples, loss, tokens to ``totals``."""
-        threads, _, errors = self.trainer.start_workers(self.ids, self.offsets, self.bounds, j0, j1,
-                                                        rate, self.works, totals)
-        for thread in threads:
-            thread.join()
-        if errors:
-            raise errors[0]
+        return updates, totals

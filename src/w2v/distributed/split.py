@@ -13,7 +13,7 @@ import io
 import lzma
 import os
 
-from ..corpus import _LineReader, _Source, _ascii_compatible
+from ..corpus import LineReader, Source, ascii_compatible
 
 _MAGICS = ((b"\x1f\x8b", gzip.GzipFile), (b"BZh", bz2.BZ2File), (b"\xfd7zXZ\x00", lzma.LZMAFile))
 _SKIP_BYTES = 1 << 20
@@ -196,7 +196,7 @@ def plan_shards(source, k, encoding="utf-8"):
     if int(k) < 1:
         raise ValueError(f"need at least one shard, got {k}")
     files = list_files(source)
-    cuttable = _ascii_compatible(encoding)
+    cuttable = ascii_compatible(encoding)
     sizes = [f.size for f in files]
     splittable = [cuttable and not f.compressed for f in files]
     cuts = _cut(sizes, splittable, k)
@@ -333,7 +333,7 @@ class ByteRange(io.RawIOBase):
         super().close()
 
 
-class ShardSentences(_LineReader):
+class ShardSentences(LineReader):
     """The sentences of one shard (a list of pieces), read as :class:`w2v.LineSentence` reads a
     file, so the compiled whitespace path and every tokenizer behave as in local training.
 
@@ -351,11 +351,11 @@ class ShardSentences(_LineReader):
         super().__init__(max_sentence_length, None, tokenizer, encoding, errors)
         self.pieces = [tuple(p) for p in pieces]
 
-    def _sources(self):
+    def sources(self):
         out = []
         for location, start, end in self.pieces:
             whole_local = not is_uri(location) and start == 0 and end is None
-            out.append(_Source(location if whole_local else ByteRange(location, start, end)))
+            out.append(Source(location if whole_local else ByteRange(location, start, end)))
         return out
 
     def __repr__(self):

@@ -4,8 +4,8 @@ Ji et al. (2016, "Parallelizing Word2Vec in Shared and Distributed Memory") obse
 K noise words can be drawn once per centre word and used for all of its context words instead of
 once per (context, centre) pair. The K + 1 output rows then stay in the L1 cache across the
 window, which is what limits the classic kernel (random rows of a matrix larger than the
-caches). Unlike their HogBatch, the updates are applied pair by pair, as in the classic kernel:
-delaying them to the end of the window (tried first) cost about 1 analogy point on en-dict.
+caches). Unlike their HogBatch, the updates are applied pair by pair, as in the classic kernel
+(docs/speed.md, "Where the time goes", measures what delaying them to the window's end costs).
 """
 import numpy as np
 from numba import njit

@@ -1,0 +1,116 @@
+"""The house rules that a reader of the tree relies on: no module reaches into another's private
+names, and the hyperparameters are listed once (in Config)."""
+import ast
+import dataclasses
+import importlib
+import inspect
+import pathlib
+import types
+
+import pytest
+
+import w2v
+from w2v.config import Config
+
+SRC = pathlib.Path(w2v.__file__).parent
+
+
+def module_name(path):
+    parts = path.relative_to(SRC.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def private(name):
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
+def cross_module_private_uses(path):
+    """``(line, text)`` for each private name this module takes from another w2v module: imported
+    by name (``from .x import _y``), or read as an attribute of an imported module (``x._y``)."""
+    name = module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found, modules = [], set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            source = importlib.util.resolve_name("." * node.level + (node.module or ""), package)
+            if not source.startswith("w2v"):
+                continue
+            for alias in node.names:
+                if private(alias.name):
+                    found.append((node.lineno, f"from {source} import {alias.name}"))
+                elif isinstance(getattr(importlib.import_module(source), alias.name, None),
+                                types.ModuleType):
+                    modules.add(alias.asname or alias.name)
+        elif isinstance(node, ast.Import):
+            modules.update((a.asname or a.name).split(".")[0] for a in node.names
+                           if a.name.startswith("w2v"))
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Attribute) and private(node.attr)
+                and isinstance(node.value, ast.Name) and node.value.id in modules):
+            found.append((node.lineno, f"{node.value.id}.{node.attr}"))
+    return found
+
+
+SOURCES = sorted(SRC.rglob("*.py"))
+
+
+def test_the_check_sees_a_private_import(tmp_path, monkeypatch):
+    """The check below is only as good as its detector: it must flag both forms."""
+    fake = tmp_path / "w2v" / "corpus" / "lines.py"
+    fake.parent.mkdir(parents=True)
+    fake.write_text("from .blocks import _UTF8_BOM, open_text\nfrom w2v import corpus\n"
+                    "x = corpus._hidden, corpus.open_text, open_text._y\n")
+    monkeypatch.setitem(globals(), "SRC", tmp_path / "w2v")
+    assert [t for _, t in cross_module_private_uses(fake)] == [
+        "from w2v.corpus.blocks import _UTF8_BOM", "corpus._hidden"]
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(SRC)))
+def test_no_module_uses_another_modules_private_names(path):
+    assert cross_module_private_uses(path) == []
+
+
+def test_word2vec_signature_is_derived_from_config():
+    """Every Config field is a Word2Vec parameter with Config's default, and gensim's parameters
+    come first, in gensim's order."""
+    from w2v.model import GENSIM_ORDER, RUN_OPTIONS
+
+    params = inspect.signature(w2v.Word2Vec).parameters
+    for field in dataclasses.fields(Config):
+        assert params[field.name].default == field.default, field.name
+    assert set(params) == {f.name for f in dataclasses.fields(Config)} | set(RUN_OPTIONS)
+    positional = [n for n, p in params.items() if p.kind is p.POSITIONAL_OR_KEYWORD]
+    assert positional == [n for n in GENSIM_ORDER if n in params]
+    assert positional[:6] == ["sentences", "corpus_file", "vector_size", "alpha", "window",
+                              "min_count"]
+    assert all(p.kind is p.KEYWORD_ONLY for n, p in params.items() if n not in GENSIM_ORDER)
+
+
+def test_a_new_config_field_reaches_word2vec_and_the_cli(monkeypatch):
+    """Adding a hyperparameter is one edit: a field of Config."""
+    import argparse
+
+    from w2v import model
+    from w2v.cli.train import model_kwargs
+
+    Extended = dataclasses.make_dataclass("Config", [("new_option", int, 7)], bases=(Config,))
+    monkeypatch.setattr(model, "Config", Extended)
+    monkeypatch.setattr("w2v.cli.train.Config", Extended)
+    monkeypatch.setattr(model, "_SIGNATURE", model._signature())
+    m = model.Word2Vec(new_option=9)
+    assert m.config.new_option == 9 and m.new_option == 9
+    args = argparse.Namespace(c_train=None, new_option=3, quiet=True, tokenizer=None)
+    assert model_kwargs(args)["new_option"] == 3
+
+
+def test_unknown_keywords_are_type_errors_naming_them():
+    with pytest.raises(TypeError, match=r"Word2Vec\(\): .*'windw' \(did you mean 'window'\?\)"):
+        w2v.Word2Vec(windw=5)
+    model = w2v.Word2Vec([["a", "b"]] * 10, min_count=1, vector_size=4, epochs=1, workers=1,
+                         progress=False)
+    with pytest.raises(TypeError, match="'epoch'"):
+        model.train([["a", "b"]] * 10, epoch=3)
+    # gensim's own train() arguments are accepted (and documented as unused)
+    assert model.train([["a", "b"]] * 10, total_examples=10, epochs=1, word_count=0,
+                       queue_factor=2, report_delay=1.0, compute_loss=True) == (20, 20)
