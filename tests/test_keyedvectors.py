@@ -191,8 +191,8 @@ def test_analogy_centered_matches_numpy(kv):
 
 
 def test_batch_equals_single_queries(kv, monkeypatch):
-    import w2v.keyedvectors
-    monkeypatch.setattr(w2v.keyedvectors, "_BATCH_CELLS", 3 * V)     # several matrix products
+    import w2v.similarity
+    monkeypatch.setattr(w2v.similarity, "_BATCH_CELLS", 3 * V)     # several matrix products
     words = ["king", "w7", "中文", "w7", "w300", "queen", "w1"]
     batch = kv.most_similar_batch(words, topn=6, restrict_vocab=350)
     assert len(batch) == len(words)

@@ -1,6 +1,8 @@
-"""KeyedVectors: look up trained word vectors and query them (similarity, analogies), gensim-style.
+"""KeyedVectors: words and their vectors (storage, lookup, per-word attributes), gensim-style.
 
-It knows nothing of training; file formats live in :mod:`w2v.formats` and :mod:`w2v.native`.
+The class is composed of three parts, one job each: this module holds the vectors and the
+vocabulary; :mod:`w2v.similarity` answers queries over them (most_similar, analogies, ...);
+:mod:`w2v.vectorfiles` reads and writes them. It knows nothing of training.
 """
 import difflib
 import logging
@@ -8,15 +10,13 @@ from numbers import Integral
 
 import numpy as np
 
-from . import extensions, formats, native
-from ._atomic import atomic_write
+from . import native
+from .similarity import SimilarityQueries
+from .vectorfiles import VectorFiles
 
 __all__ = ["KeyedVectors", "load_any"]
 
 logger = logging.getLogger(__name__)
-
-_BATCH_CELLS = 1 << 25      # similarity cells computed per matrix product in batched queries (128 MB)
-_COSMUL_EPS = 0.000001      # gensim's epsilon in the 3CosMul denominator
 
 
 class UnknownKeyError(KeyError):
@@ -51,7 +51,7 @@ class UnknownKeyError(KeyError):
         return KeyError, (str(self),)
 
 
-class KeyedVectors:
+class KeyedVectors(SimilarityQueries, VectorFiles):
     """Words and their vectors, with gensim's lookup and similarity API.
 
     Parameters
@@ -63,6 +63,12 @@ class KeyedVectors:
         so a trainer can update it in place and call :meth:`clear_norms`.
     counts : numpy.ndarray, optional
         int64 corpus counts per word; zeros when unknown.
+
+    Notes
+    -----
+    The query methods (``most_similar``, ``analogy``, ``doesnt_match``, ...) are those of
+    :class:`w2v.similarity.SimilarityQueries`, the file methods (``save``, ``load``,
+    ``load_word2vec_format``, ...) those of :class:`w2v.vectorfiles.VectorFiles`.
 
     Examples
     --------
@@ -170,6 +176,26 @@ class KeyedVectors:
             self._norms = norms
         return self._norms
 
+    def centering(self):
+        """Mean vector ``[D]`` and the lengths ``[V]`` of the mean-centred vectors, cached like
+        :attr:`norms` (and forgotten by :meth:`clear_norms`); centred queries (``analogy(center=True)``) use them.
+
+        Examples
+        --------
+        >>> kv = KeyedVectors(["a", "b"], np.array([[1.0, 0.0], [3.0, 0.0]], dtype=np.float32))
+        >>> mean, lengths = kv.centering(); mean.tolist(), lengths.tolist()
+        ([2.0, 0.0], [1.0, 1.0])
+        """
+        if self._centre is None:
+            mean = self._vectors.mean(axis=0, dtype=np.float64).astype(np.float32)
+            lengths = np.empty(len(self), dtype=np.float32)
+            step = 1 << 16                 # rows centred at a time, to bound the temporary copy
+            for start in range(0, len(self), step):
+                lengths[start:start + step] = np.linalg.norm(self._vectors[start:start + step] - mean, axis=1)
+            lengths[lengths == 0] = 1.0
+            self._centre = (mean, lengths)
+        return self._centre
+
     def __len__(self):
         return len(self._vectors)
 
@@ -207,8 +233,19 @@ class KeyedVectors:
         self._key_to_index = value
 
     @classmethod
-    def _mapped(cls, words, vectors, counts, path):
-        """KeyedVectors over mapped arrays whose word list ``words()`` is decoded on first use."""
+    def from_mapped(cls, words, vectors, counts, path):
+        """KeyedVectors over mapped arrays (``load(mmap="r")``) whose word list is decoded on first use.
+
+        ``words`` is a function returning the list of words; ``vectors`` ``[V, D]`` and ``counts``
+        ``[V]`` are used as they are; ``path`` names the file in error messages.
+
+        Examples
+        --------
+        >>> kv = KeyedVectors.from_mapped(lambda: ["a", "b"], np.eye(2, dtype=np.float32),
+        ...                               np.array([3, 1]), "v.w2v")
+        >>> kv.index_to_key, kv.get_vecattr("a", "count")
+        (['a', 'b'], 3)
+        """
         kv = cls([], np.zeros((0, vectors.shape[1]), np.float32))
         kv._index_to_key, kv._key_to_index, kv._pending_words = None, None, words
         kv._source = f"{path}: "
@@ -423,6 +460,8 @@ class KeyedVectors:
                     kv._expandos[name] = values[rows]
         return kv
 
+    # ---- unit vectors and means ------------------------------------------------------------
+
     def get_normed_vectors(self):
         """A new ``[V, D]`` array of the unit-length vectors."""
         return self._vectors / self.norms[:, None]
@@ -439,294 +478,6 @@ class KeyedVectors:
         self._vectors /= self.norms[:, None].astype(self._vectors.dtype)
         self.clear_norms()
         self._norms = np.ones(len(self), dtype=np.float32)
-
-    def _suggest(self, word, n=3):
-        """Close in-vocabulary spellings of ``word``, cheap on a million words.
-
-        Candidates share the first letter (or the first two) and have a length within 2; each
-        such group is capped at its 1,000 most frequent (first) words, then ranked by difflib.
-        """
-        if not isinstance(word, str) or not word:
-            return []
-        exact = [w for w in dict.fromkeys((word.lower(), word.capitalize(), word.upper())) if w in self]
-        if self._by_prefix is None:
-            groups = {}
-            for w in self.index_to_key:
-                groups.setdefault((w[:1].lower(), len(w)), []).append(w)
-                if len(w) > 1:
-                    groups.setdefault((w[:2].lower(), len(w)), []).append(w)
-            self._by_prefix = groups
-        pool = {w: None for prefix in {word[:1].lower(), word[:2].lower()}
-                for length in range(len(word) - 2, len(word) + 3)
-                for w in self._by_prefix.get((prefix, length), ())[:1000]}
-        close = difflib.get_close_matches(word, pool, n=n, cutoff=0.7)
-        return list(dict.fromkeys(exact + close))[:n]
-
-    # ---- similarity queries -----------------------------------------------------------------
-
-    def _unit(self, key, center=False):
-        """Unit vector of a word, in mean-centred space when ``center``; a given vector as is (gensim)."""
-        if isinstance(key, np.ndarray):
-            return np.asarray(key, dtype=np.float32) - (self._centering()[0] if center else 0)
-        index = self.get_index(key)
-        if center:
-            mean, centred_norms = self._centering()
-            return (self._vectors[index] - mean) / centred_norms[index]
-        return self._vectors[index] / self.norms[index]
-
-    def _centering(self):
-        """Mean vector and the lengths of the mean-centred vectors (cached)."""
-        if self._centre is None:
-            mean = self._vectors.mean(axis=0, dtype=np.float64).astype(np.float32)
-            lengths = np.empty(len(self), dtype=np.float32)
-            step = 1 << 16                 # rows centred at a time, to bound the temporary copy
-            for start in range(0, len(self), step):
-                lengths[start:start + step] = np.linalg.norm(self._vectors[start:start + step] - mean, axis=1)
-            lengths[lengths == 0] = 1.0
-            self._centre = (mean, lengths)
-        return self._centre
-
-    def _cosines(self, unit_query, end, center=False):
-        """Cosine of one unit query vector with rows ``[:end]``."""
-        dots = self._vectors[:end] @ unit_query
-        if center:
-            mean, centred_norms = self._centering()
-            return (dots - mean @ unit_query) / centred_norms[:end]
-        return dots / self.norms[:end]
-
-    def _weighted(self, positive, negative):
-        """gensim's ``[(key, weight)]`` from positive/negative lists of keys, vectors or pairs."""
-        terms = []
-        for items, sign in ((_as_list(positive), 1.0), (_as_list(negative), -1.0)):
-            for item in items:
-                if isinstance(item, tuple):
-                    terms.append((item[0], float(item[1])))
-                else:
-                    terms.append((item, sign))
-        if not terms:
-            raise ValueError("cannot compute similarity with no input")
-        return terms
-
-    def _query_indices(self, keys):
-        return {self.key_to_index[k] for k in keys if isinstance(k, str) and k in self.key_to_index}
-
-    def most_similar(self, positive=None, negative=None, topn=10, restrict_vocab=None, indexer=None):
-        """Words closest (cosine) to the mean of the unit ``positive`` minus ``negative`` vectors.
-
-        With several words this is 3CosAdd; the input words are left out of the answer, as in
-        gensim.
-
-        Parameters
-        ----------
-        positive, negative : str, ndarray, or list of str / ndarray / (key, weight)
-            Words (or vectors) pulled towards and pushed away from.
-        topn : int or None
-            How many answers; ``None`` returns the similarity of every word as an array.
-        restrict_vocab : int, optional
-            Search only the first this many words.
-        indexer : object, optional
-            An approximate index (:meth:`build_index`, or gensim's ``AnnoyIndexer`` protocol): the
-            answer is ``indexer.most_similar(unit_query, topn)``, which, as in gensim, does not leave
-            out the input words and ignores ``restrict_vocab``.
-
-        Returns
-        -------
-        list of (str, float), or numpy.ndarray when ``topn`` is None
-
-        Examples
-        --------
-        >>> kv = KeyedVectors(["a", "b", "c"], np.array([[1, 0], [1, 0.1], [0, 1]], dtype=np.float32))
-        >>> [(w, round(s, 4)) for w, s in kv.most_similar("a", topn=1)]
-        [('b', 0.995)]
-        """
-        return self._most_similar(positive, negative, topn, restrict_vocab, center=False, indexer=indexer)
-
-    def _most_similar(self, positive, negative, topn, restrict_vocab, center, indexer=None):
-        if isinstance(topn, Integral) and topn < 1:
-            return []
-        terms = self._weighted(positive, negative)
-        mean = np.zeros(self.vector_size, dtype=np.float64)
-        for key, weight in terms:
-            mean += weight * self._unit(key, center)
-        total = sum(abs(w) for _, w in terms)
-        mean = mean / total if total > 0 else mean
-        length = np.linalg.norm(mean)
-        query = (mean / length if length else mean).astype(np.float32)
-        if indexer is not None and isinstance(topn, Integral):
-            return indexer.most_similar(query, topn)
-        end = self._end(restrict_vocab)
-        sims = self._cosines(query, end, center)
-        if not topn:
-            return sims
-        return self._top(sims, topn, self._query_indices(k for k, _ in terms))
-
-    def most_similar_cosmul(self, positive=None, negative=None, topn=10, restrict_vocab=None):
-        """Words maximising 3CosMul (Levy & Goldberg 2014), with gensim's formula.
-
-        Score: ``prod((1 + cos(w, p)) / 2) / (prod((1 + cos(w, n)) / 2) + 1e-6)`` over positive
-        words ``p`` and negative words ``n``.
-
-        Examples
-        --------
-        >>> kv = KeyedVectors(["a", "b", "c"], np.array([[1, 0], [1, 0.1], [0, 1]], dtype=np.float32))
-        >>> kv.most_similar_cosmul(positive=["a"], negative=["c"], topn=1)[0][0]
-        'b'
-        """
-        return self._cosmul(positive, negative, topn, restrict_vocab, center=False)
-
-    def _cosmul(self, positive, negative, topn, restrict_vocab, center):
-        if isinstance(topn, Integral) and topn < 1:
-            return []
-        positive, negative = _as_list(positive), _as_list(negative)
-        if not positive:
-            raise ValueError("cannot compute similarity with no input")
-        end = self._end(restrict_vocab)
-
-        def shifted(key):
-            return (1 + self._cosines(self._unit(key, center).astype(np.float32), end, center)) / 2
-
-        numerator = np.prod([shifted(k) for k in positive], axis=0)
-        denominator = np.prod([shifted(k) for k in negative], axis=0) if negative else 1.0
-        sims = numerator / (denominator + _COSMUL_EPS)
-        if not topn:
-            return sims
-        return self._top(sims, topn, self._query_indices(positive + negative))
-
-    def analogy(self, a, b, c, topn=5, method="add", center=False, restrict_vocab=None):
-        """Answer ``a : b :: c : ?`` (e.g. man : king :: woman : queen), leaving out a, b and c.
-
-        Parameters
-        ----------
-        a, b, c : str
-        topn : int
-        method : {"add", "mul"}
-            3CosAdd (``b - a + c``, as :meth:`most_similar`) or 3CosMul (as
-            :meth:`most_similar_cosmul`).
-        center : bool
-            Subtract the mean of all vectors before normalising (often helps analogies).
-        restrict_vocab : int, optional
-            Search only the first this many words.
-
-        Examples
-        --------
-        >>> kv = KeyedVectors(["man", "king", "woman", "queen", "apple"], np.array(
-        ...     [[1, 0, 0], [1, 1, 0], [0, 0, 1], [0, 1, 1], [0.5, -1, 0.5]], dtype=np.float32))
-        >>> kv.analogy("man", "king", "woman", topn=1)[0][0]
-        'queen'
-        """
-        if method == "add":
-            return self._most_similar([b, c], [a], topn, restrict_vocab, center)
-        if method == "mul":
-            return self._cosmul([b, c], [a], topn, restrict_vocab, center)
-        raise ValueError(f"method must be 'add' or 'mul', not {method!r}")
-
-    def most_similar_batch(self, words, topn=10, restrict_vocab=None):
-        """:meth:`most_similar` for many single words at once, through one matrix product per batch.
-
-        Returns
-        -------
-        list of list of (str, float)
-            One answer list per word, in order; each word is left out of its own answer.
-
-        Examples
-        --------
-        >>> kv = KeyedVectors(["a", "b", "c"], np.array([[1, 0], [1, 0.1], [0, 1]], dtype=np.float32))
-        >>> [[w for w, _ in answer] for answer in kv.most_similar_batch(["a", "c"], topn=1)]
-        [['b'], ['b']]
-        """
-        indices = [self.get_index(w) for w in words]
-        end = self._end(restrict_vocab)
-        norms = self.norms
-        step = max(1, _BATCH_CELLS // max(end, 1))
-        results = []
-        for start in range(0, len(indices), step):
-            rows = indices[start:start + step]
-            queries = self._vectors[rows] / norms[rows, None]
-            sims = queries @ self._vectors[:end].T
-            sims /= norms[:end]
-            results.extend(self._top(s, topn, {i}) for s, i in zip(sims, rows))
-        return results
-
-    def similar_by_word(self, word, topn=10, restrict_vocab=None):
-        """Words closest to ``word``; ``most_similar([word])``."""
-        return self.most_similar(positive=[word], topn=topn, restrict_vocab=restrict_vocab)
-
-    similar_by_key = similar_by_word
-
-    def similar_by_vector(self, vector, topn=10, restrict_vocab=None):
-        """Words closest to an arbitrary ``vector``."""
-        return self.most_similar(positive=[np.asarray(vector)], topn=topn, restrict_vocab=restrict_vocab)
-
-    def similarity(self, w1, w2):
-        """Cosine similarity of two words (exactly 1 for a word with itself).
-
-        Examples
-        --------
-        >>> kv = KeyedVectors(["a", "b"], np.array([[1, 0], [1, 1]], dtype=np.float32))
-        >>> round(kv.similarity("a", "b"), 4), kv.similarity("a", "a")
-        (0.7071, 1.0)
-        """
-        if isinstance(w1, str) and w1 == w2 and w1 in self.key_to_index:
-            return 1.0
-        return float(np.dot(self._unit(w1), self._unit(w2)))
-
-    def distance(self, w1, w2):
-        """Cosine distance, ``1 - similarity`` (exactly 0 for a word with itself)."""
-        return 1.0 - self.similarity(w1, w2)
-
-    def distances(self, word_or_vector, other_words=()):
-        """Cosine distances from a word or vector to ``other_words`` (default: every word), gensim's.
-
-        Examples
-        --------
-        >>> kv = KeyedVectors(["a", "b"], np.array([[1, 0], [0, 1]], dtype=np.float32))
-        >>> kv.distances("a").tolist()
-        [0.0, 1.0]
-        """
-        vector = word_or_vector if isinstance(word_or_vector, np.ndarray) else self.get_vector(word_or_vector)
-        others = self._vectors if not len(other_words) else self[list(other_words)]
-        return 1 - self.cosine_similarities(vector, others)
-
-    def closer_than(self, key1, key2):
-        """Words closer to ``key1`` than ``key2`` is (gensim's; ``key1`` itself left out).
-
-        Examples
-        --------
-        >>> kv = KeyedVectors(["a", "b", "c"], np.array([[1, 0], [1, 0.1], [0, 1]], dtype=np.float32))
-        >>> kv.closer_than("a", "c")
-        ['b']
-        """
-        distances = self.distances(key1)
-        i1, i2 = self.get_index(key1), self.get_index(key2)
-        return [self.index_to_key[i] for i in np.flatnonzero(distances < distances[i2]).tolist() if i != i1]
-
-    words_closer_than = closer_than
-
-    def most_similar_to_given(self, key1, keys_list):
-        """The word of ``keys_list`` most similar to ``key1``.
-
-        Examples
-        --------
-        >>> kv = KeyedVectors(["a", "b", "c"], np.array([[1, 0], [1, 0.1], [0, 1]], dtype=np.float32))
-        >>> kv.most_similar_to_given("a", ["b", "c"])
-        'b'
-        """
-        return keys_list[int(np.argmax([self.similarity(key1, k) for k in keys_list]))]
-
-    def relative_cosine_similarity(self, wa, wb, topn=10):
-        """similarity(wa, wb) over the summed similarities of ``wa``'s ``topn`` neighbours
-        (Leeuwenberg et al. 2016, as gensim computes it).
-
-        Examples
-        --------
-        >>> kv = KeyedVectors(["a", "b", "c"], np.array([[1, 0], [1, 1], [0, 1]], dtype=np.float32))
-        >>> round(kv.relative_cosine_similarity("a", "b", topn=2), 4)
-        0.7071
-        """
-        sims = self.similar_by_word(wa, topn)
-        if not sims:
-            raise ValueError(f"{wa!r} has no neighbours to compare with")
-        return float(self.similarity(wa, wb)) / sum(sim for _, sim in sims)
 
     def get_mean_vector(self, keys, weights=None, pre_normalize=True, post_normalize=False,
                         ignore_missing=True):
@@ -776,155 +527,29 @@ class KeyedVectors:
             mean = (mean / length if length else mean).astype(np.float32)
         return mean
 
-    def rank_by_centrality(self, words, use_norm=True):
-        """``(cosine to the mean, word)`` pairs of the known ``words``, most central first (gensim).
+    # ---- spelling suggestions for unknown words (read by UnknownKeyError) ------------------
 
-        Examples
-        --------
-        >>> kv = KeyedVectors(["a", "b", "c"], np.array([[1, 0], [1, 0.2], [0, 1]], dtype=np.float32))
-        >>> [w for _, w in kv.rank_by_centrality(["a", "b", "c"])]
-        ['b', 'a', 'c']
+    def _suggest(self, word, n=3):
+        """Close in-vocabulary spellings of ``word``, cheap on a million words.
+
+        Candidates share the first letter (or the first two) and have a length within 2; each
+        such group is capped at its 1,000 most frequent (first) words, then ranked by difflib.
         """
-        used = [w for w in words if w in self.key_to_index]
-        if not used:
-            raise ValueError("cannot rank an empty list of known words")
-        vectors = np.vstack([self.get_vector(w, norm=use_norm) for w in used]).astype(np.float32)
-        mean = self.get_mean_vector(vectors, post_normalize=True)
-        return sorted(zip((vectors @ mean).tolist(), used), reverse=True)
-
-    def wmdistance(self, document1, document2, norm=True):
-        """Word Mover's Distance between two token lists (Kusner et al. 2015), as gensim computes
-        it; unknown words are dropped, ``inf`` when a side has none left. Needs POT
-        (``pip install 'w2v[wmd]'``).
-
-        Examples
-        --------
-        >>> kv = KeyedVectors(["a", "b"], np.array([[1, 0], [0, 1]], dtype=np.float32))
-        >>> kv.wmdistance(["a"], ["a"])
-        0.0
-        """
-        try:
-            from ot import emd2
-        except ImportError:
-            raise ImportError("wmdistance needs the POT package: pip install 'w2v[wmd]' "
-                              "(or pip install POT)") from None
-        doc1 = [t for t in document1 if t in self.key_to_index]
-        doc2 = [t for t in document2 if t in self.key_to_index]
-        if not doc1 or not doc2:
-            return float("inf")
-        vocabulary = list(dict.fromkeys(doc1 + doc2))
-        if len(vocabulary) == 1:
-            return 0.0
-        position = {w: i for i, w in enumerate(vocabulary)}
-        words1, words2 = list(dict.fromkeys(doc1)), list(dict.fromkeys(doc2))
-        v1 = np.array([self.get_vector(w, norm=norm) for w in words1], dtype=np.float64)
-        v2 = np.array([self.get_vector(w, norm=norm) for w in words2], dtype=np.float64)
-        cost = np.zeros((len(vocabulary), len(vocabulary)))
-        cost[np.ix_([position[w] for w in words1], [position[w] for w in words2])] = \
-            np.sqrt(np.maximum(((v1[:, None, :] - v2[None, :, :]) ** 2).sum(-1), 0))
-        if abs(cost.sum()) < 1e-8:
-            return 0.0
-
-        def bag(doc):
-            weights = np.zeros(len(vocabulary))
-            for w in doc:
-                weights[position[w]] += 1.0 / len(doc)
-            return weights
-
-        return float(emd2(bag(doc1), bag(doc2), cost))
-
-    def n_similarity(self, ws1, ws2):
-        """Cosine similarity of the mean vectors of two word lists (e.g. two sentences).
-
-        Unlike gensim, unknown words raise KeyError instead of being dropped silently.
-
-        Examples
-        --------
-        >>> kv = KeyedVectors(["a", "b", "c"], np.array([[1, 0], [0, 1], [1, 1]], dtype=np.float32))
-        >>> round(kv.n_similarity(["a", "b"], ["c"]), 4)
-        1.0
-        """
-        if not len(ws1) or not len(ws2):
-            raise ZeroDivisionError("at least one of the word lists is empty")
-        means = [self[list(ws)].mean(axis=0) for ws in (ws1, ws2)]
-        return float(np.dot(*(m / np.linalg.norm(m) for m in means)))
-
-    def doesnt_match(self, words):
-        """The word farthest from the mean of the unit vectors of ``words``.
-
-        Examples
-        --------
-        >>> kv = KeyedVectors(["cat", "dog", "car"], np.array([[1, 0.1], [1, 0], [0, 1]], dtype=np.float32))
-        >>> kv.doesnt_match(["cat", "dog", "car"])
-        'car'
-        """
-        words = list(words)
-        if not words:
-            raise ValueError("cannot select a word from an empty list")
-        units = np.vstack([self._unit(w) for w in words])
-        mean = units.mean(axis=0)
-        mean /= np.linalg.norm(mean)
-        return words[int(np.argmin(units @ mean))]
-
-    def rank(self, key1, key2):
-        """Rank of ``key2`` among all words by closeness to ``key1`` (1 = closest).
-
-        Examples
-        --------
-        >>> kv = KeyedVectors(["a", "b", "c"], np.array([[1, 0], [1, 0.1], [0, 1]], dtype=np.float32))
-        >>> kv.rank("a", "b"), kv.rank("a", "c")
-        (1, 2)
-        """
-        i1, i2 = self.get_index(key1), self.get_index(key2)
-        distances = 1 - self.cosine_similarities(self._vectors[i1], self._vectors)
-        closer = distances < distances[i2]
-        closer[i1] = False
-        return int(closer.sum()) + 1
-
-    @staticmethod
-    def cosine_similarities(vector_1, vectors_all):
-        """Cosine similarity between ``vector_1`` ``[D]`` and each row of ``vectors_all`` ``[N, D]``.
-
-        Examples
-        --------
-        >>> KeyedVectors.cosine_similarities(np.array([1.0, 0.0]), np.array([[2.0, 0.0], [0.0, 1.0]]))
-        array([1., 0.])
-        """
-        norm = np.linalg.norm(vector_1)
-        all_norms = np.linalg.norm(vectors_all, axis=1)
-        return (vectors_all @ vector_1) / (norm * all_norms)
-
-    def _end(self, restrict_vocab):
-        return len(self) if restrict_vocab is None else max(0, min(int(restrict_vocab), len(self)))
-
-    def _top(self, sims, topn, exclude):
-        """The ``topn`` best (word, similarity) pairs, skipping rows in ``exclude``; partial sort."""
-        want = min(topn + len(exclude), len(sims))
-        if want <= 0:
+        if not isinstance(word, str) or not word:
             return []
-        if want < len(sims):
-            best = np.argpartition(sims, len(sims) - want)[len(sims) - want:]
-        else:
-            best = np.arange(len(sims))
-        best = best[np.argsort(-sims[best], kind="stable")]
-        keys = self.index_to_key
-        return [(keys[i], float(sims[i])) for i in best.tolist() if i not in exclude][:topn]
-
-    def build_index(self, method="ivf", recall=None, **options):
-        """An approximate nearest-neighbour index over these vectors; see :func:`w2v.index.build_index`.
-
-        Needs the ``ann`` extra (faiss). Use it as ``kv.most_similar(word, indexer=index)``; save it
-        with ``index.save(path)`` and read it back with ``w2v.index.load_index(path, kv)``.
-
-        Examples
-        --------
-        >>> kv = KeyedVectors(["a", "b", "c"], np.array([[1, 0], [1, 0.1], [0, 1]], dtype=np.float32))
-        >>> index = kv.build_index()                                  # doctest: +SKIP
-        >>> [w for w, _ in kv.most_similar("a", topn=2, indexer=index)]  # doctest: +SKIP
-        ['a', 'b']
-        """
-        from .index import build_index
-        return build_index(self, method=method, recall=recall, **options)
+        exact = [w for w in dict.fromkeys((word.lower(), word.capitalize(), word.upper())) if w in self]
+        if self._by_prefix is None:
+            groups = {}
+            for w in self.index_to_key:
+                groups.setdefault((w[:1].lower(), len(w)), []).append(w)
+                if len(w) > 1:
+                    groups.setdefault((w[:2].lower(), len(w)), []).append(w)
+            self._by_prefix = groups
+        pool = {w: None for prefix in {word[:1].lower(), word[:2].lower()}
+                for length in range(len(word) - 2, len(word) + 3)
+                for w in self._by_prefix.get((prefix, length), ())[:1000]}
+        close = difflib.get_close_matches(word, pool, n=n, cutoff=0.7)
+        return list(dict.fromkeys(exact + close))[:n]
 
     # ---- evaluation (implemented in w2v.evaluate) --------------------------------------------
 
@@ -956,201 +581,6 @@ class KeyedVectors:
         return evaluate_word_pairs(self, pairs, delimiter=delimiter, restrict_vocab=restrict_vocab,
                                    case_insensitive=case_insensitive, dummy4unknown=dummy4unknown)
 
-    # ---- files -----------------------------------------------------------------------------
-
-    def save_word2vec_format(self, fname, fvocab=None, binary=None, total_vec=None, write_header=True,
-                             prefix="", append=False, sort_attr="count"):
-        """Write the word2vec C format, byte-identical to gensim's; see :func:`w2v.formats.save_word2vec_format`.
-
-        Parameters are gensim's, in its order: ``fvocab`` also writes a ``word count`` vocabulary
-        file; rows are written by descending ``sort_attr`` (ties in row order), as gensim does.
-        ``binary=None`` (gensim: False) lets the name decide (``.bin`` binary, anything else
-        text); a ``binary`` that contradicts a ``.bin``, ``.txt`` or ``.vec`` name, or a ``.w2v``
-        name, is a ValueError.
-
-        Examples
-        --------
-        >>> import os, tempfile
-        >>> kv = KeyedVectors(["a", "b"], np.eye(2, dtype=np.float32))
-        >>> p = os.path.join(tempfile.mkdtemp(), "v.bin")
-        >>> kv.save_word2vec_format(p, binary=True)
-        >>> KeyedVectors.load_word2vec_format(p, binary=True).index_to_key
-        ['a', 'b']
-        """
-        binary = formats.vector_format(fname, binary) == "binary"     # a bad name fails before any write
-        values = self.expandos.get(sort_attr) if sort_attr else None
-        if values is not None and values.dtype.kind in "iuf" and len(self):
-            order = np.argsort(-values, kind="stable")
-        else:
-            order = np.arange(len(self))
-        keys = [self.index_to_key[i] for i in order.tolist()]
-        vectors = self._vectors if (order == np.arange(len(self))).all() else self._vectors[order]
-        if fvocab is not None:
-            with atomic_write(fvocab, "w") as f:
-                f.writelines(f"{prefix}{k} {int(self.counts[i])}\n" for k, i in zip(keys, order.tolist()))
-        formats.save_word2vec_format(fname, keys, vectors, binary=binary, write_header=write_header,
-                                     prefix=prefix, append=append, total_vec=total_vec)
-
-    @classmethod
-    def load_word2vec_format(cls, fname, fvocab=None, binary=False, encoding="utf8", unicode_errors="strict",
-                             limit=None, datatype=np.float32, no_header=False):
-        """Read a word2vec text or binary file; see :func:`w2v.formats.load_word2vec_format`.
-
-        Parameters are gensim's, in its order. ``binary=False`` (the default) tells text from
-        binary by the first row, so binary files load too; ``binary=True`` insists on binary.
-        ``fvocab`` reads the counts from a ``word count`` file; without it each word's count is
-        ``V - row`` as in gensim (the file's order stands for frequency). ``datatype`` is the
-        vectors' dtype (e.g. ``np.float16`` halves the memory).
-
-        Examples
-        --------
-        >>> import os, tempfile
-        >>> p = os.path.join(tempfile.mkdtemp(), "v.txt")
-        >>> KeyedVectors(["a", "b"], np.eye(2, dtype=np.float32)).save_word2vec_format(p)
-        >>> KeyedVectors.load_word2vec_format(p).get_vecattr("a", "count")
-        2
-        """
-        words, vectors = formats.load_word2vec_format(fname, binary=True if binary else None, limit=limit,
-                                                      unicode_errors=unicode_errors, no_header=no_header,
-                                                      encoding=encoding)
-        if fvocab is not None:
-            known = formats.read_vocab_counts(fvocab, encoding=encoding, unicode_errors=unicode_errors)
-            counts = [known.get(w, 0) for w in words]
-        else:
-            counts = np.arange(len(words), 0, -1)
-        if np.dtype(datatype) != np.float32:
-            vectors = vectors.astype(datatype)
-        return cls(words, vectors, counts)
-
-    def intersect_word2vec_format(self, fname, lockf=0.0, binary=False, encoding="utf8",
-                                  unicode_errors="strict"):
-        """Replace the vectors of the words also found in a word2vec file by the file's, and set
-        their ``vectors_lockf`` to ``lockf`` (0.0: training leaves them as they are), gensim's way
-        of starting from pretrained vectors. Words of the file not in the vocabulary are ignored.
-
-        Examples
-        --------
-        >>> import os, tempfile
-        >>> kv = KeyedVectors(["a", "b"], np.zeros((2, 2), dtype=np.float32))
-        >>> p = os.path.join(tempfile.mkdtemp(), "v.txt")
-        >>> KeyedVectors(["b", "z"], np.ones((2, 2), dtype=np.float32)).save_word2vec_format(p)
-        >>> kv.intersect_word2vec_format(p)      # words found in both
-        1
-        >>> kv["b"].tolist(), kv.vectors_lockf.tolist()
-        ([1.0, 1.0], [1.0, 0.0])
-        """
-        words, vectors = formats.load_word2vec_format(fname, binary=True if binary else None,
-                                                      unicode_errors=unicode_errors, encoding=encoding)
-        if vectors.shape[1] != self.vector_size:
-            raise ValueError(f"{fname}: vectors of {vectors.shape[1]} dimensions, the model's have "
-                             f"{self.vector_size}")
-        pairs = [(self.key_to_index[w], row) for row, w in enumerate(words) if w in self.key_to_index]
-        if len(self.vectors_lockf) != len(self):
-            self.vectors_lockf = np.full(len(self), float(self.vectors_lockf[0]), dtype=np.float32)
-        if pairs:
-            mine, theirs = (np.array(x) for x in zip(*pairs))
-            self._vectors[mine] = vectors[theirs]
-            self.vectors_lockf[mine] = lockf
-            self.clear_norms()
-        return len(pairs)
-
-    def save(self, fname_or_handle, separately=None, sep_limit=10 * 1024 ** 2, ignore=frozenset(),
-             pickle_protocol=None):
-        """Write the native format (words, counts, vectors, their norms; no pickle), atomically.
-
-        The arrays are stored uncompressed and aligned, so :meth:`load` with ``mmap="r"`` maps
-        them. gensim's ``separately``, ``sep_limit``, ``ignore`` and ``pickle_protocol`` are
-        accepted and have no effect: there is one file, with no pickle in it.
-
-        Examples
-        --------
-        >>> import os, tempfile
-        >>> kv = KeyedVectors(["a", "b"], np.eye(2, dtype=np.float32), counts=[5, 3])
-        >>> p = os.path.join(tempfile.mkdtemp(), "kv.w2v")
-        >>> kv.save(p)
-        >>> KeyedVectors.load(p, mmap="r").get_vecattr("a", "count")
-        5
-        """
-        extensions.choose_format(fname_or_handle, "native", how=extensions.SAVE_CALLS)    # not a .bin/.txt/.vec name
-        if None in self.key_to_index or len(self.key_to_index) != len(self):
-            raise ValueError("some preallocated rows have no word yet (add_vector them first)")
-        blob, offsets = native.encode_words(self.index_to_key)
-        arrays = {"words_blob": blob, "words_offsets": offsets, "counts": self.counts,
-                  "vectors": self._vectors, "norms": np.asarray(self.norms, dtype=np.float32)}
-        if len(self.vectors_lockf) == len(self) and len(self) != 1:
-            arrays["vectors_lockf"] = self.vectors_lockf
-        native.save_native(fname_or_handle, "keyedvectors",
-                           {"words": len(self), "vector_size": self.vector_size}, arrays)
-
-    @classmethod
-    def load(cls, fname, mmap=None):
-        """Read vectors saved by :meth:`save` or by ``Word2Vec.save`` (extra arrays are ignored).
-
-        ``mmap="r"`` maps the vectors (and their stored norms) read-only instead of reading them:
-        a file of any size opens in the time it takes to read its word list. Files of gensim's
-        own ``save()`` are pickles and are refused: convert them once with
-        ``w2v convert --from-gensim`` or :meth:`from_gensim`.
-        """
-        path = fname
-        _, arrays = native.load_native(path, mmap=mmap)
-        missing = [n for n in ("words_blob", "words_offsets", "vectors") if n not in arrays]
-        if missing:
-            raise ValueError(f"{path}: native file without {', '.join(missing)}; it holds no word vectors")
-        blob, offsets = arrays["words_blob"], arrays["words_offsets"]
-
-        def words():
-            try:
-                return native.decode_words(blob, offsets)
-            except (UnicodeDecodeError, IndexError) as e:
-                raise ValueError(f"{path}: corrupt word list ({e})") from None
-
-        n = len(offsets) - 1           # load_native checked that the offsets cut the blob
-        vectors, counts = arrays["vectors"], arrays.get("counts")
-        bad_counts = counts is not None and counts.shape != (n,)
-        if vectors.ndim != 2 or vectors.shape[0] != n or bad_counts:
-            raise ValueError(f"{path}: {n} words but vectors of shape {vectors.shape}"
-                             + (f" and counts of shape {counts.shape}" if counts is not None else ""))
-        try:
-            if mmap:      # the word list is decoded on first use
-                kv = cls._mapped(words, np.asarray(vectors, dtype=np.float32),
-                                 np.zeros(n, np.int64) if counts is None else np.asarray(counts, np.int64), path)
-            else:
-                kv = cls(words(), np.ascontiguousarray(vectors), counts)
-            if arrays.get("norms") is not None:
-                kv.set_norms(arrays["norms"])
-            lockf = arrays.get("vectors_lockf")
-            if lockf is not None and lockf.shape == (n,):
-                kv.vectors_lockf = np.array(lockf, dtype=np.float32)
-        except ValueError as e:
-            raise ValueError(f"{path}: {e}") from None
-        return kv
-
-    @classmethod
-    def from_gensim(cls, kv):
-        """A w2v KeyedVectors from an already loaded gensim ``KeyedVectors`` (or a model's ``wv``):
-        the words, vectors (copied) and counts. Nothing of gensim is imported.
-
-        Examples
-        --------
-        >>> class Gensimish:     # what gensim's KeyedVectors offers
-        ...     index_to_key = ["a", "b"]
-        ...     vectors = np.eye(2, dtype=np.float32)
-        ...     expandos = {"count": np.array([7, 2])}
-        >>> KeyedVectors.from_gensim(Gensimish()).get_vecattr("a", "count")
-        7
-        """
-        try:
-            words, vectors = list(kv.index_to_key), np.array(kv.vectors, dtype=np.float32)
-        except AttributeError:
-            raise TypeError(f"expected a gensim KeyedVectors (with index_to_key and vectors), got "
-                            f"{type(kv).__name__}") from None
-        counts = getattr(kv, "expandos", {}).get("count")
-        out = cls(words, vectors, None if counts is None else np.asarray(counts, dtype=np.int64))
-        lockf = getattr(kv, "vectors_lockf", None)
-        if lockf is not None and np.shape(lockf) == (len(words),):
-            out.vectors_lockf = np.array(lockf, dtype=np.float32)
-        return out
-
 
 def load_any(path):
     """Load vectors from a native file (model or keyed vectors) or a word2vec text/binary file.
@@ -1176,16 +606,6 @@ def _is_zip(path):
             return f.read(4) == b"PK\x03\x04"
     except OSError:
         return False
-
-
-def _as_list(items):
-    if items is None:
-        return []
-    if isinstance(items, np.ndarray) and items.ndim == 2:     # several vectors (gensim)
-        return list(items)
-    if isinstance(items, (str, np.ndarray)) or (isinstance(items, Integral) and not isinstance(items, bool)):
-        return [items]
-    return list(items)
 
 
 def _first_duplicate(words):
