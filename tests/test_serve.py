@@ -67,8 +67,8 @@ def pairs(results):
 
 
 def test_models(client):
-    assert ok(client, "/api/models") == [{"name": "a.w2v", "words": 200, "dimensions": 16},
-                                         {"name": "b.w2v", "words": 151, "dimensions": 16}]
+    assert ok(client, "/api/models") == [{"name": "a.w2v", "words": 200, "dimensions": 16, "index": None},
+                                         {"name": "b.w2v", "words": 151, "dimensions": 16, "index": None}]
 
 
 @pytest.mark.parametrize("model, word, topn", [(0, "king", 10), (0, "w5", 1), (1, "woman", 25), (0, "Paris", 199)])
@@ -483,3 +483,80 @@ def test_cli_serves_and_prints_its_address(tmp_path, kvs, host, warns):
         proc.terminate()
         _, err = proc.communicate(timeout=20)
     assert ("anyone who can reach this machine" in err) == warns
+
+
+# ---- an approximate-neighbour index (w2v index) -------------------------------------------------
+
+
+@pytest.fixture
+def faiss():
+    return pytest.importorskip("faiss", reason="the ann extra (faiss-cpu) is not installed")
+
+
+class Counting:
+    """An indexer that counts its searches, to show the answers come through it."""
+
+    def __init__(self, index):
+        self.index, self.method, self.calls = index, index.method, 0
+
+    def most_similar(self, vector, num_neighbors):
+        self.calls += 1
+        return self.index.most_similar(vector, num_neighbors)
+
+
+def test_neighbours_come_through_the_index(kvs, faiss):
+    kv = kvs[0]
+    index = kv.build_index(method="ivf", nlist=20, threads=1)
+    index.set_search(nprobe=1)                  # one list of 20: answers differ from the exact ones
+    spy = Counting(index)
+    with TestClient(create_app([ServedModel("a.w2v", kv, indexer=spy), ServedModel("b.w2v", kvs[1])])) as c:
+        assert [m["index"] for m in ok(c, "/api/models")] == ["ivf", None]
+        differs = False
+        for word in ("king", "w5", "Paris", "w150"):
+            body = ok(c, "/api/neighbors", word=word, topn=8)
+            through = [(w, s) for w, s in kv.most_similar(word, topn=9, indexer=index) if w != word][:8]
+            assert body["neighbors"] == pairs(through)        # the index's answer, the word itself left out
+            assert word not in [n["word"] for n in body["neighbors"]]
+            differs |= [w for w, _ in through] != [w for w, _ in kv.most_similar(word, topn=8)]
+        assert spy.calls == 4 and differs
+        body = ok(c, "/api/neighbors", word="king", topn=8, model=1)        # the other model: exact
+        assert body["neighbors"] == pairs(kvs[1].most_similar("king", topn=8))
+
+
+def test_cli_index_per_model(tmp_path, kvs, monkeypatch, faiss, capsys):
+    import w2v.serve
+
+    paths = [tmp_path / "a.txt", tmp_path / "b.txt"]
+    for kv, path in zip(kvs, paths):
+        kv.save_word2vec_format(path)
+    kvs[0].build_index(threads=1).save(tmp_path / "a.index")
+    served = []
+    real_create_app = w2v.serve.create_app
+    monkeypatch.setattr(w2v.serve, "create_app", lambda models, **kw: served.extend(models) or real_create_app(models, **kw))
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets: None)    # do not serve forever
+    assert main(["serve", *map(str, paths), "--index", str(tmp_path / "a.index"), "--index", "-", "--port", "0"]) == 0
+    assert [m.describe()["index"] for m in served] == ["ivf", None]
+    assert "a.txt (200 words x 16, ivf index), b.txt (151 words x 16)" in capsys.readouterr().out
+    word = "king"
+    assert served[0].neighbours(word, 5) == [(w, s) for w, s in kvs[0].most_similar(word, topn=6, indexer=served[0].indexer)
+                                             if w != word][:5]
+
+
+@pytest.mark.parametrize("which, message", [
+    ("other", "built for other vectors"),            # a's index for c: the same words, other vectors
+    ("shape", "this index was built for 200 words"),   # a's index for b
+    ("count", "give one --index per MODEL"),
+    ("missing", "no such file"),
+])
+def test_cli_bad_index_is_one_line_exit_2(tmp_path, kvs, faiss, capsys, which, message):
+    paths = [tmp_path / "a.txt", tmp_path / "b.txt", tmp_path / "c.txt"]
+    for kv, path in zip(kvs + [KeyedVectors(kvs[0].index_to_key, kvs[0].vectors + 1)], paths):
+        kv.save_word2vec_format(path)
+    kvs[0].build_index(threads=1).save(tmp_path / "a.index")
+    a = str(tmp_path / "a.index")
+    index = {"other": [a, "-", a], "shape": [a, a, "-"], "count": [a],
+             "missing": [str(tmp_path / "none.index"), "-", "-"]}[which]
+    argv = ["serve", *map(str, paths), *[a for i in index for a in ("--index", i)], "--port", "0"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err, err

@@ -5,6 +5,7 @@ import sys
 import threading
 
 from . import non_negative_int
+from .index import open_index
 
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 
@@ -18,6 +19,9 @@ def register(subparsers):
                     "two models side by side. Stop it with Ctrl+C.")
     p.add_argument("models", metavar="MODEL", nargs="+",
                    help="native model/vectors or word2vec text/binary file; give two or more to compare")
+    p.add_argument("--index", metavar="FILE", action="append",
+                   help="answer neighbour queries through this index (w2v index; needs w2v[ann]); give one "
+                        "--index per MODEL, in the same order, and '-' for a model to search exactly")
     p.add_argument("--host", default="127.0.0.1",
                    help="address to listen on (127.0.0.1: this machine only; anything else lets the "
                         "network query the models)")
@@ -63,8 +67,14 @@ def run_serve(args):
 
     from ..serve import create_app, load_models
 
+    if args.index is not None and len(args.index) != len(args.models):
+        raise ValueError(f"give one --index per MODEL, in order ('-' for none): {len(args.models)} model(s), "
+                         f"{len(args.index)} --index")
     sock = listen(args.host, args.port)          # before loading: a busy port fails fast
     models = load_models(args.models)
+    for model, path in zip(models, args.index or ()):
+        if path != "-":
+            model.indexer = open_index(path, model.kv)    # checks the index was built for these vectors
     local = is_loopback(args.host)
     # On this machine only, refuse Host headers that are not local names (DNS rebinding). Starlette's
     # check cuts the port at the first ':', so an IPv6 address cannot be listed: no check there.
@@ -77,7 +87,8 @@ def run_serve(args):
     if not local:
         print(f"w2v: warning: listening on {args.host}: anyone who can reach this machine on the "
               f"network can query these models", file=sys.stderr)
-    names = ", ".join(f"{m.name} ({len(m.kv):,} words x {m.kv.vector_size})" for m in models)
+    names = ", ".join(f"{m.name} ({len(m.kv):,} words x {m.kv.vector_size}"
+                      f"{', ' + m.indexer.method + ' index' if m.indexer is not None else ''})" for m in models)
     print(f"serving {names} at {url} (Ctrl+C to stop)", flush=True)
     if args.open:
         import webbrowser

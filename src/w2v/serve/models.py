@@ -112,7 +112,7 @@ class ServedModel:
     >>> from w2v.keyedvectors import KeyedVectors
     >>> m = ServedModel("toy", KeyedVectors(["the", "then", "cat", "The"], np.eye(4, dtype=np.float32)))
     >>> m.complete("th", 5), m.describe()
-    (['the', 'then', 'The'], {'name': 'toy', 'words': 4, 'dimensions': 4})
+    (['the', 'then', 'The'], {'name': 'toy', 'words': 4, 'dimensions': 4, 'index': None})
     """
 
     def __init__(self, name, kv, indexer=None):
@@ -128,13 +128,22 @@ class ServedModel:
         self._maps_lock = threading.Lock()
 
     def describe(self):
-        return {"name": self.name, "words": len(self.kv), "dimensions": self.kv.vector_size}
+        """What ``/api/models`` lists: the name, the shape, and the index's method (None: exact search)."""
+        index = None if self.indexer is None else getattr(self.indexer, "method", type(self.indexer).__name__)
+        return {"name": self.name, "words": len(self.kv), "dimensions": self.kv.vector_size, "index": index}
 
     def neighbours(self, word, topn):
         """``kv.most_similar(word, topn=topn)``: through this model's index when it has one, else
-        exact and batched with concurrent queries (:class:`NeighbourBatcher`)."""
+        exact and batched with concurrent queries (:class:`NeighbourBatcher`).
+
+        Through an index, the word itself is left out as on the exact path. An indexed query does not go
+        through the batcher: a batch exists to share one exact pass over all the vectors, and an index
+        search reads only a few of its lists, so there is nothing to share.
+        """
         if self.indexer is not None:
-            return self.kv.most_similar(word, topn=topn, indexer=self.indexer)
+            # An indexer does not leave the query's own word out (gensim's protocol): ask for one more.
+            found = self.kv.most_similar(word, topn=topn + 1, indexer=self.indexer)
+            return [(w, s) for w, s in found if w != word][:topn]
         return self._batcher.most_similar(word, topn)
 
     def complete(self, prefix, limit):
