@@ -2,11 +2,18 @@
 
     python benchmarks/serve.py                       # 1,000,000 words x 300, 8 clients x 50 queries
     python benchmarks/serve.py --words 100000 --clients 4 --queries 20
+    python benchmarks/serve.py --words 200000 --index     # also through an IVF index (needs w2v[ann])
 
 The server runs in a process of its own (uvicorn, as ``w2v serve`` runs it) on 127.0.0.1 and a free port,
 serving generated vectors (a seeded normal draw; the figures depend on the shape, not on the values).
 Each client is a thread with its own keep-alive connection asking ``/api/neighbors?word=W&topn=10`` for
 random words, one request after another. All traffic stays on 127.0.0.1; every loop is bounded.
+
+With ``--index`` the server also serves the same vectors through an IVF index (``kv.build_index``, tuned to
+recall@10 0.95 as ``w2v index`` does) as a second model, and each round asks both, one after the other, so
+the two are timed under the same load. In generated normal vectors every word is about equally far from every
+other, so an index tuned to recall 0.95 scans all its lists; ``--clustered`` draws vectors with the structure
+of real embeddings instead (``benchmarks/ann.py``'s generator).
 
 The page's first load is timed with Playwright and Chromium when both are installed (from navigation to
 the page's ``data-ready`` mark: the page, its script and style, the model list and the first map of the
@@ -27,31 +34,50 @@ import time
 import numpy as np
 
 
-def generated(words, dim, seed):
-    """The benchmark's model: seeded normal vectors, counts falling with the rank."""
+def generated(words, dim, seed, clustered=False):
+    """The benchmark's model: seeded normal vectors (or ``benchmarks/ann.py``'s clustered ones), counts
+    falling with the rank."""
     from w2v.keyedvectors import KeyedVectors
 
     rng = np.random.default_rng(seed)
-    vectors = rng.standard_normal((words, dim), dtype=np.float32)
+    if clustered:
+        import tempfile
+
+        from ann import generate                 # benchmarks/ann.py, beside this script
+
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "vectors.npy")
+            generate(path, words, dim, seed=seed)
+            vectors = np.load(path)
+    else:
+        vectors = rng.standard_normal((words, dim), dtype=np.float32)
     counts = np.arange(words, 0, -1, dtype=np.int64)
     kv = KeyedVectors([f"w{i}" for i in range(words)], vectors, counts=counts)
     kv.norms                                  # as after the first query
     return kv
 
 
-def _serve(words, dim, seed, ready):
+def _serve(words, dim, seed, ready, index, clustered):
     import uvicorn
 
     from w2v.serve import ServedModel, create_app
 
-    kv = generated(words, dim, seed)
+    kv = generated(words, dim, seed, clustered)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # TCP_NODELAY
     sock.bind(("127.0.0.1", 0))
     sock.listen(256)
-    ready.put(sock.getsockname()[1])
-    model = ServedModel(f"generated-{words}x{dim}", kv)
-    threading.Thread(target=model.prepare, daemon=True).start()      # as w2v serve does
-    config = uvicorn.Config(create_app([model]), log_level="warning", lifespan="off")
+    models = [ServedModel(f"generated-{words}x{dim}", kv)]
+    built = None
+    if index:
+        start = time.perf_counter()
+        ann = kv.build_index(method="ivf")
+        recall = ann.tune(0.95, sample=200)
+        built = (time.perf_counter() - start, recall, ann.describe_search(), ann.params)
+        models.append(ServedModel(f"generated-{words}x{dim}+ivf", kv, indexer=ann))
+    ready.put((sock.getsockname()[1], built))
+    for model in models:
+        threading.Thread(target=model.prepare, daemon=True).start()      # as w2v serve does
+    config = uvicorn.Config(create_app(models), log_level="warning", lifespan="off")
     uvicorn.Server(config).run(sockets=[sock])
 
 
@@ -64,7 +90,7 @@ def _get(conn, path):
     return body
 
 
-def neighbour_latencies(port, words, clients, queries, seed):
+def neighbour_latencies(port, words, clients, queries, seed, model=0):
     """Per-request seconds for ``clients`` threads each sending ``queries`` requests."""
     latencies, errors = [], []
     lock = threading.Lock()
@@ -78,7 +104,7 @@ def neighbour_latencies(port, words, clients, queries, seed):
             barrier.wait()
             for w in rng.integers(0, words, queries):
                 start = time.perf_counter()
-                json.loads(_get(conn, f"/api/neighbors?word=w{w}&topn=10"))
+                json.loads(_get(conn, f"/api/neighbors?word=w{w}&topn=10&model={model}"))
                 mine.append(time.perf_counter() - start)
         except Exception as e:     # reported below, not swallowed
             errors.append(repr(e))
@@ -144,9 +170,9 @@ def files_load(port, repeats=5):
     return times
 
 
-def anchor(words, dim, seed, clients, repeats=7):
+def anchor(words, dim, seed, clients, clustered, repeats=7):
     """In this process, without HTTP: ms per kv.most_similar, and per most_similar_batch of ``clients`` words."""
-    kv = generated(words, dim, seed)
+    kv = generated(words, dim, seed, clustered)
     rng = np.random.default_rng(seed + 7)
     single, batch = [], []
     for _ in range(repeats):
@@ -177,6 +203,12 @@ def main():
                         help="OPENBLAS/OMP/MKL_NUM_THREADS for the server process (default: the library's own); "
                              "on a machine busier than its cores, BLAS threads that spin-wait make each matrix "
                              "product many times slower")
+    parser.add_argument("--clustered", action="store_true",
+                        help="clustered low-rank vectors (benchmarks/ann.py's) instead of normal noise, in which "
+                             "no index can beat a scan; use it with --index")
+    parser.add_argument("--no-page", action="store_true", help="skip the page's timings (Chromium)")
+    parser.add_argument("--index", action="store_true",
+                        help="also serve the vectors through an IVF index (built and tuned at start) and time both")
     args = parser.parse_args()
     if args.blas_threads:
         for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -187,11 +219,11 @@ def main():
           f"server BLAS threads: {args.blas_threads or 'default'}")
     ctx = multiprocessing.get_context("spawn")
     ready = ctx.Queue()
-    server = ctx.Process(target=_serve, args=(args.words, args.dim, args.seed, ready), daemon=True)
+    server = ctx.Process(target=_serve, args=(args.words, args.dim, args.seed, ready, args.index, args.clustered), daemon=True)
     start = time.perf_counter()
     server.start()
     try:
-        port = ready.get(timeout=600)
+        port, built = ready.get(timeout=1800)
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         for _ in range(200):                          # until uvicorn answers (bounded)
             try:
@@ -201,10 +233,14 @@ def main():
                 conn.close()
                 time.sleep(0.1)
         conn.close()
-        print(f"model: {args.words:,} words x {args.dim} (generated), server ready in "
+        print(f"model: {args.words:,} words x {args.dim} (generated{', clustered' if args.clustered else ''}), server ready in "
               f"{time.perf_counter() - start:.1f} s")
+        if built:
+            seconds, recall, search, params = built
+            print(f"IVF index {params}: built and tuned in {seconds:.1f} s, recall@10 {recall:.3f} at {search} "
+                  f"(200 sample words)")
 
-        single_ms, batch_ms = anchor(args.words, args.dim, args.seed, args.clients)
+        single_ms, batch_ms = anchor(args.words, args.dim, args.seed, args.clients, args.clustered)
         print(f"anchor, in this process without HTTP: most_similar {single_ms:.1f} ms, most_similar_batch of "
               f"{args.clients} words {batch_ms:.1f} ms (medians of 7; the machine's speed right now)")
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
@@ -217,14 +253,20 @@ def main():
         print(f"a request that computes nothing (/api/models): median {1000 * statistics.median(overhead):.1f} ms")
         one, _ = neighbour_latencies(port, args.words, 1, max(10, args.queries // 2), args.seed + 1000)
         print(f"1 client:   {summary(one)}")
-        p95s = []
+        ways = ["exact", "index"] if built else ["exact"]
+        p95s = {way: [] for way in ways}
         for r in range(args.rounds):
-            lat, wall = neighbour_latencies(port, args.words, args.clients, args.queries, args.seed + 100 * r)
-            p95s.append(np.percentile(lat, 95) * 1000)
-            print(f"{args.clients} clients, round {r + 1}: {summary(lat)}; {len(lat) / wall:.1f} requests/s")
-        print(f"p95 over the rounds: {', '.join(f'{p:.1f}' for p in p95s)} ms "
-              f"(median {statistics.median(p95s):.1f} ms; target < 100 ms)")
+            for model, way in enumerate(ways):        # the same words, one after the other
+                lat, wall = neighbour_latencies(port, args.words, args.clients, args.queries, args.seed + 100 * r,
+                                                model)
+                p95s[way].append(np.percentile(lat, 95) * 1000)
+                print(f"{args.clients} clients, round {r + 1}, {way}: {summary(lat)}; {len(lat) / wall:.1f} requests/s")
+        for way, p in p95s.items():
+            print(f"p95 over the rounds, {way}: {', '.join(f'{x:.1f}' for x in p)} ms "
+                  f"(median {statistics.median(p):.1f} ms; target < 100 ms)")
 
+        if args.no_page:
+            return
         files = files_load(port)
         print(f"page files (/, app.js, app.css) over one connection: median {1000 * statistics.median(files):.1f} ms")
         measured, why = page_load(port)
