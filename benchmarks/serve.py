@@ -47,7 +47,7 @@ def generated(words, dim, seed, clustered=False):
 
         with tempfile.TemporaryDirectory() as folder:
             path = os.path.join(folder, "vectors.npy")
-            generate(path, words, dim, seed=seed)
+            generate(path, words, dim, rank=min(48, dim), seed=seed)
             vectors = np.load(path)
     else:
         vectors = rng.standard_normal((words, dim), dtype=np.float32)
@@ -219,7 +219,8 @@ def main():
           f"server BLAS threads: {args.blas_threads or 'default'}")
     ctx = multiprocessing.get_context("spawn")
     ready = ctx.Queue()
-    server = ctx.Process(target=_serve, args=(args.words, args.dim, args.seed, ready, args.index, args.clustered), daemon=True)
+    server = ctx.Process(target=_serve, args=(args.words, args.dim, args.seed, ready, args.index, args.clustered),
+                         daemon=True)
     start = time.perf_counter()
     server.start()
     try:
@@ -233,7 +234,8 @@ def main():
                 conn.close()
                 time.sleep(0.1)
         conn.close()
-        print(f"model: {args.words:,} words x {args.dim} (generated{', clustered' if args.clustered else ''}), server ready in "
+        kind = "generated, clustered" if args.clustered else "generated"
+        print(f"model: {args.words:,} words x {args.dim} ({kind}), server ready in "
               f"{time.perf_counter() - start:.1f} s")
         if built:
             seconds, recall, search, params = built

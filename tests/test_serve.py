@@ -532,14 +532,15 @@ def test_cli_index_per_model(tmp_path, kvs, monkeypatch, faiss, capsys):
     kvs[0].build_index(threads=1).save(tmp_path / "a.index")
     served = []
     real_create_app = w2v.serve.create_app
-    monkeypatch.setattr(w2v.serve, "create_app", lambda models, **kw: served.extend(models) or real_create_app(models, **kw))
+    monkeypatch.setattr(w2v.serve, "create_app",
+                        lambda models, **kw: served.extend(models) or real_create_app(models, **kw))
     monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets: None)    # do not serve forever
     assert main(["serve", *map(str, paths), "--index", str(tmp_path / "a.index"), "--index", "-", "--port", "0"]) == 0
     assert [m.describe()["index"] for m in served] == ["ivf", None]
     assert "a.txt (200 words x 16, ivf index), b.txt (151 words x 16)" in capsys.readouterr().out
     word = "king"
-    assert served[0].neighbours(word, 5) == [(w, s) for w, s in kvs[0].most_similar(word, topn=6, indexer=served[0].indexer)
-                                             if w != word][:5]
+    through = kvs[0].most_similar(word, topn=6, indexer=served[0].indexer)
+    assert served[0].neighbours(word, 5) == [(w, s) for w, s in through if w != word][:5]
 
 
 @pytest.mark.parametrize("which, message", [
