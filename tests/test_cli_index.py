@@ -125,4 +125,4 @@ def test_read_only_folder_exits_2(capsys, model, tmp_path):
 def test_without_faiss_exit_2_names_the_extra(capsys, model, tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "faiss", None)
     code, _, err = run(capsys, "index", model, "-o", tmp_path / "x.index")
-    assert code == 2 and "pip install 'w2v[ann]'" in err and err.count("\n") == 1
+    assert code == 2 and "pip install '.[ann]'" in err and err.count("\n") == 1

@@ -138,7 +138,7 @@ def test_bad_arguments(faiss, kv):
 def test_without_faiss_the_error_names_the_extra(monkeypatch, kv, tmp_path):
     from w2v.index import load_index
     monkeypatch.setitem(sys.modules, "faiss", None)
-    with pytest.raises(ImportError, match=r"pip install 'w2v\[ann\]'"):
+    with pytest.raises(ImportError, match=r"pip install '\.\[ann\]'"):
         kv.build_index()
     path = tmp_path / "x.index"
     path.write_bytes(b"w2v-index\n")

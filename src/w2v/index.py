@@ -16,7 +16,7 @@ from .neighbours import exact_neighbours, unit_norms
 
 __all__ = ["NeighbourIndex", "build_index", "load_index", "fingerprint", "require", "METHODS"]
 
-EXTRA = "approximate neighbours need the 'ann' extra: pip install 'w2v[ann]' (it installs faiss-cpu)"
+EXTRA = "approximate neighbours need the 'ann' extra: python3 -m pip install '.[ann]' in the w2v clone (it installs faiss-cpu)"
 MAGIC = b"w2v-index\n"
 FORMAT_VERSION = 1
 METHODS = ("hnsw", "ivf")

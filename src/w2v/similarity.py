@@ -297,7 +297,7 @@ class SimilarityQueries:
     def wmdistance(self, document1, document2, norm=True):
         """Word Mover's Distance between two token lists (Kusner et al. 2015), as gensim computes
         it; unknown words are dropped, ``inf`` when a side has none left. Needs POT
-        (``pip install 'w2v[wmd]'``).
+        (``python3 -m pip install '.[wmd]' in the w2v clone``).
 
         Examples
         --------
@@ -309,7 +309,7 @@ class SimilarityQueries:
         try:
             from ot import emd2
         except ImportError:
-            raise ImportError("wmdistance needs the POT package: pip install 'w2v[wmd]' "
+            raise ImportError("wmdistance needs the POT package: python3 -m pip install '.[wmd]' in the w2v clone "
                               "(or pip install POT)") from None
         doc1 = [t for t in document1 if t in self.key_to_index]
         doc2 = [t for t in document2 if t in self.key_to_index]

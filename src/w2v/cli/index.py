@@ -107,7 +107,8 @@ def run_neighbours(args):
     index = open_index(args.index, kv) if args.index else None
     keys = kv.index_to_key
     with atomic_write(args.output, "w") as out, \
-            tqdm(total=len(kv), unit="word", unit_scale=True, disable=args.quiet, leave=False) as bar:
+            tqdm(total=len(kv), unit="word", unit_scale=True, leave=False,
+                 disable=args.quiet or not sys.stderr.isatty()) as bar:   # no frames in pipes and logs
         out.write("word\trank\tneighbour\tsimilarity\n")
         for start, ids, sims in _blocks(kv, index, args):
             lines = []

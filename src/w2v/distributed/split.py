@@ -28,7 +28,7 @@ def _filesystem(uri):
     try:
         from pyarrow import fs
     except ImportError:
-        raise ImportError(f"{uri}: reading URIs needs pyarrow (pip install 'w2v[ray]')") from None
+        raise ImportError(f"{uri}: reading URIs needs pyarrow (python3 -m pip install '.[ray]' in the w2v clone)") from None
     return fs.FileSystem.from_uri(uri)
 
 
