@@ -15,10 +15,9 @@ import logging
 import lzma
 import multiprocessing
 import os
-import queue
-import threading
 import xml.etree.ElementTree as ET
 
+from .blocks import prefetch
 from .wikitext import WikiCleaner, is_redirect
 
 logger = logging.getLogger(__name__)
@@ -263,49 +262,11 @@ def _decompressed_chunks(path, opened):
             return
 
 
-def _read_ahead(chunks, depth=4):
-    """Iterate ``chunks`` in a thread, up to ``depth`` ahead: bz2, zlib and lzma release the GIL,
-    so decompressing the next chunk overlaps with parsing this one. Errors reach the consumer."""
-    q = queue.Queue(depth)
-    stop = threading.Event()
-
-    def put(item):
-        while not stop.is_set():
-            try:
-                q.put(item, timeout=0.05)
-                return True
-            except queue.Full:
-                pass
-        return False
-
-    def produce():
-        try:
-            for item in chunks:
-                if not put((None, item)):
-                    return
-        except BaseException as exc:     # handed to the consumer
-            put((exc, None))
-
-    thread = threading.Thread(target=produce, name="w2v-wiki-reader", daemon=True)
-    thread.start()
-    try:
-        while True:
-            error, item = q.get()
-            if error is not None:
-                raise error
-            yield item
-            if not item[0]:
-                return
-    finally:
-        stop.set()
-        thread.join()
-
-
 def _read_pages(path, errors, stats):
     """Yield the events of a whole dump, read in this process; updates ``stats.bytes_read``."""
     opened = _Opened(path)
     reader = _PageReader(os.fspath(path), errors)
-    chunks = _read_ahead(_decompressed_chunks(path, opened))
+    chunks = prefetch(_decompressed_chunks(path, opened))   # decompression overlaps parsing
     try:
         for data, position in chunks:
             stats.bytes_read = position
