@@ -26,6 +26,7 @@ from w2v.keyedvectors import KeyedVectors  # noqa: E402
 from w2v.plot import project_unit  # noqa: E402
 from w2v.probe import axis_projections, probe  # noqa: E402
 from w2v.serve import ServedModel, create_app  # noqa: E402
+from serving import running  # noqa: E402
 from w2v.serve.app import MAX_POINTS, MAX_TOPN  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*httpx2")
@@ -368,19 +369,8 @@ def test_internal_error_is_json_500_without_traceback(kvs, caplog):
 def live(kvs):
     """A uvicorn server on a free port of 127.0.0.1, in a thread; yields (host, port, models)."""
     models = [ServedModel("a.w2v", kvs[0])]
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # TCP_NODELAY
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    server = uvicorn.Server(uvicorn.Config(create_app(models), log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    yield "127.0.0.1", sock.getsockname()[1], models
-    server.should_exit = True
-    thread.join(10)
-    sock.close()
+    with running(models) as port:
+        yield "127.0.0.1", port, models
 
 
 def raw_get(host, port, path):

@@ -5,9 +5,6 @@ installs it); without them these tests skip, saying which is missing.
 """
 import os
 import shutil
-import socket
-import threading
-import time
 
 import numpy as np
 import pytest
@@ -16,7 +13,8 @@ uvicorn = pytest.importorskip("uvicorn", reason="w2v serve needs uvicorn")
 sync_api = pytest.importorskip("playwright.sync_api", reason="the browser tests need playwright (pip install playwright)")
 
 from w2v.keyedvectors import KeyedVectors  # noqa: E402
-from w2v.serve import ServedModel, create_app  # noqa: E402
+from w2v.serve import ServedModel  # noqa: E402
+from serving import running  # noqa: E402
 
 CHROMIUM = os.environ.get("W2V_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 if not os.path.exists(CHROMIUM):
@@ -43,19 +41,8 @@ def kvs():
 def server(kvs):
     """Two models served by uvicorn on a free port of 127.0.0.1, in a thread; yields the page's address."""
     models = [ServedModel("one.w2v", kvs[0]), ServedModel("two.w2v", kvs[1])]
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # TCP_NODELAY
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    server = uvicorn.Server(uvicorn.Config(create_app(models), log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}/"
-    server.should_exit = True
-    thread.join(10)
-    sock.close()
+    with running(models) as port:
+        yield f"http://127.0.0.1:{port}/"
 
 
 @pytest.fixture(scope="module")
