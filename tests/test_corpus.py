@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from w2v import corpus
+from w2v import corpus, interning
 from w2v.corpus import blocks
 from w2v.corpus import (LineSentence, PathLineSentences, as_sentences, get_tokenizer, open_text,
                         register_tokenizer)
@@ -368,10 +368,12 @@ def test_tiny_blocks_and_table_growth_give_the_same_result(tmp_path, monkeypatch
     p = write(tmp_path / "c.txt", "\n".join(lines))                  # no final newline
     expected = [line.split() for line in lines if line.split()]
     words, counts, _, ids = naive_scan(expected)
-    for block in (1 << 20, 5):
+    for block, workers, large in ((1 << 20, None, interning.LARGE_BLOCK), (5, 1, interning.LARGE_BLOCK),
+                                  (5, 3, interning.LARGE_BLOCK), (5, 2, 8)):
         monkeypatch.setattr(blocks, "BLOCK_BYTES", block)
+        monkeypatch.setattr(interning, "LARGE_BLOCK", large)      # 8: every block takes int64 positions
         for reader in (LineSentence(p), LineSentence(p, errors="replace")):    # compiled, Python
-            with scan(reader) as s:
+            with scan(reader, workers=workers) as s:
                 assert s.words == words and s.counts.tolist() == counts
                 got_ids, offsets = read_all(s)
                 assert got_ids.tolist() == ids and offsets.tolist() == offsets_of(expected).tolist()

@@ -18,6 +18,7 @@ from ._atomic import atomic_write
 from .corpus import (LineReader, as_sentences, byte_blocks, check_no_nul, chunk_lengths,
                      decode_error, prefetch)
 from .interning import BlockInterner, PruningInterner
+from .threads import thread_count, thread_pool
 
 logger = logging.getLogger(__name__)
 
@@ -287,7 +288,7 @@ def _sentence_lists(sentences):
         yield batch
 
 
-def scan(sentences, max_vocab_size=None, cache_dir=None, progress=None, trim_rule=None):
+def scan(sentences, max_vocab_size=None, cache_dir=None, progress=None, trim_rule=None, workers=None):
     """Count the words and write the corpus as provisional int32 ids, in one pass.
 
     Memory stays bounded by the number of distinct words: ids and sentence offsets go
@@ -309,6 +310,9 @@ def scan(sentences, max_vocab_size=None, cache_dir=None, progress=None, trim_rul
     trim_rule : callable or None
         Applied when pruning for ``max_vocab_size``, as gensim does (see
         :meth:`w2v.vocab.Vocab.build`); ignored otherwise.
+    workers : int or None
+        Threads that look up blocks of a pre-tokenized file at once (default: the cores, at
+        most :data:`w2v.threads.MAX_THREADS`); the result does not depend on it.
 
     Returns
     -------
@@ -340,17 +344,21 @@ def scan(sentences, max_vocab_size=None, cache_dir=None, progress=None, trim_rul
 
             if isinstance(sentences, LineReader) and sentences.compiled_path() and max_vocab_size is None:
                 interner = BlockInterner()
-                for src in sentences.sources():
-                    for block, line in prefetch(byte_blocks(src, sentences.limit)):
-                        try:
-                            block.decode("utf-8")
-                        except UnicodeDecodeError as exc:
-                            raise decode_error(src.name, block, line, exc, "utf-8") from exc
-                        check_no_nul(src.name, block, line)
-                        ids, lengths = interner.feed(block)
-                        write(ids, chunk_lengths(lengths, sentences.max_sentence_length))
-                        if progress is not None:
-                            progress(len(ids))
+                n_threads = thread_count(workers)
+                with thread_pool(n_threads, "w2v-scan") as pool:
+                    for src in sentences.sources():
+                        blocks = prefetch(byte_blocks(src, sentences.limit))
+                        while group := list(itertools.islice(blocks, n_threads)):
+                            for block, line in group:
+                                try:
+                                    block.decode("utf-8")
+                                except UnicodeDecodeError as exc:
+                                    raise decode_error(src.name, block, line, exc, "utf-8") from exc
+                                check_no_nul(src.name, block, line)
+                            for ids, lengths in interner.feed_many([block for block, _ in group], pool):
+                                write(ids, chunk_lengths(lengths, sentences.max_sentence_length))
+                                if progress is not None:
+                                    progress(len(ids))
                 words, counts = interner.words()
                 live = np.ones(len(words), dtype=bool)
             else:

@@ -15,125 +15,169 @@ from .vocab import keep_mask
 
 logger = logging.getLogger(__name__)
 
-@njit(cache=True, nogil=True)
-def _space(b, c, d):
-    """Byte length of the ``str.isspace`` character whose UTF-8 bytes start ``b, c, d``; 0 if none.
+LARGE_BLOCK = 1 << 31           # bytes of a block (one line) whose positions need int64 ids
 
-    Takes scalars, not the buffer: a jitted call with an array argument costs a reference
-    count update, which per byte would dominate the tokenizer.
-    """
-    if b < 0x80:
-        return 1 if (b == 32 or (9 <= b and b <= 13) or (28 <= b and b <= 31)) else 0
+# Byte classes of UTF-8 text: 0 part of a word, 1 an ASCII space (str.isspace), 2 the first byte
+# of a character that may be a Unicode space (looked at with the bytes after it).
+_BYTE_CLASS = np.zeros(256, dtype=np.uint8)
+_BYTE_CLASS[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = 1
+_BYTE_CLASS[[0xC2, 0xE1, 0xE2, 0xE3]] = 2
+
+# Columns of the word table: a row per slot, empty while its TAG is 0.
+HASH, TAG, PREFIX, START = 0, 1, 2, 3       # TAG: (word id + 1) | byte length << 32
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _space(buf, i, n):
+    """Byte length of the ``str.isspace`` character at ``buf[i]``; 0 if it is not one."""
+    b = buf[i]
+    k = _BYTE_CLASS[b]
+    if k < 2:
+        return np.int64(k)
+    c = buf[i + 1] if i + 1 < n else 0
+    d = buf[i + 2] if i + 2 < n else 0
     if b == 0xC2:
-        return 2 if (c == 0x85 or c == 0xA0) else 0
+        return np.int64(2) if (c == 0x85 or c == 0xA0) else np.int64(0)
     if b == 0xE1:
-        return 3 if c == 0x9A and d == 0x80 else 0
+        return np.int64(3) if c == 0x9A and d == 0x80 else np.int64(0)
     if b == 0xE2:
         if c == 0x80 and (d <= 0x8A or d == 0xA8 or d == 0xA9 or d == 0xAF):
-            return 3
-        return 3 if c == 0x81 and d == 0x9F else 0
-    if b == 0xE3:
-        return 3 if c == 0x80 and d == 0x80 else 0
-    return 0
+            return np.int64(3)
+        return np.int64(3) if c == 0x81 and d == 0x9F else np.int64(0)
+    return np.int64(3) if c == 0x80 and d == 0x80 else np.int64(0)      # 0xE3
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _word(buf, i, n):
+    """``(end, hash, prefix)`` of the token that starts at ``buf[i]`` (not a space): its
+    64-bit hash and its first 8 bytes as a little-endian integer (zeros after a shorter word)."""
+    s = i
+    h = np.uint64(14695981039346656037)
+    prefix = np.uint64(0)
+    while i < n and not _space(buf, i, n):
+        b = np.uint64(buf[i])
+        h = (h ^ b) * np.uint64(1099511628211)
+        if i - s < 8:
+            prefix |= b << np.uint64(8 * (i - s))
+        i += 1
+    h ^= h >> np.uint64(33)
+    h *= np.uint64(0xFF51AFD7ED558CCD)
+    h ^= h >> np.uint64(33)
+    return i, np.int64(h), np.int64(prefix)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _find(buf, s, e, h, prefix, table, arena):
+    """``(word id, slot)`` of the token ``buf[s:e]`` (hash ``h``, first bytes ``prefix``): id -1
+    when it is not in the table, the slot then being the empty one where it would go. A word of
+    8 bytes or fewer is compared in its row alone; a longer one in ``arena`` too."""
+    mask = table.shape[0] - 1
+    length = np.int64(e - s)
+    slot = h & mask
+    while True:
+        tag = table[slot, TAG]
+        if tag == 0:
+            return np.int64(-1), slot
+        if table[slot, HASH] == h and (tag >> 32) == length and table[slot, PREFIX] == prefix:
+            same = True
+            st = table[slot, START]
+            for k in range(8, length):
+                if arena[st + k] != buf[s + k]:
+                    same = False
+                    break
+            if same:
+                return (tag & 0xFFFFFFFF) - 1, slot
+        slot = (slot + 1) & mask
 
 
 @njit(cache=True, nogil=True)
-def _intern_block(buf, start, table, arena, word_start, word_len, word_hash, counts, state, out_ids, out_lens):
-    """Split UTF-8 ``buf[start:]`` on whitespace and lines on ``\\n``; intern each token.
+def _lookup_block(buf, table, arena, out_ids, out_lens):
+    """Split UTF-8 ``buf`` on whitespace and lines on ``\\n``; look each token up, reading the
+    tables only (so that several blocks can be looked up at once).
 
-    ``table`` (int32, power-of-two size, -1 = empty) is an open-addressing hash table of
-    word ids; word ``k`` is ``arena[word_start[k]:word_start[k] + word_len[k]]``, and new
-    words get the next id. Mutates the tables, ``counts`` (+1 per token) and ``state``
-    (``[n_words, arena_used, n_tokens, n_lines, tokens in the current line]``); appends
-    token ids to ``out_ids`` and tokens per line to ``out_lens``.
-
-    Returns the position reached: ``len(buf)``, or the start of a new word that did not
-    fit (table half full, word arrays or arena full); grow them and call again from there.
+    ``table`` (int64, shape ``(size, 4)``, size a power of two, at most half full) is an
+    open-addressing hash table of words, a row per slot: ``HASH``, ``TAG`` (word id + 1 and
+    byte length; 0: empty), ``PREFIX`` (first 8 bytes) and ``START`` (where the word's bytes
+    are in ``arena``). Writes each token's id to ``out_ids``, or ``-1 - start`` for a token
+    not in the table (``start``: its position in ``buf``), and the tokens of each line to
+    ``out_lens`` (a last line without ``\\n`` counts too). Returns ``(tokens, lines)``.
     """
     n = buf.shape[0]
-    mask = np.uint64(table.shape[0] - 1)
-    max_words = min(word_hash.shape[0], table.shape[0] // 2)
-    n_words, used, n_tok, n_lines, line_tok = state[0], state[1], state[2], state[3], state[4]
-    i = start
-    stop = n
+    n_tok = 0
+    n_lines = 0
+    line_tok = 0
+    i = 0
     while i < n:
-        b = buf[i]
-        if b < 0xC2:
-            w = _space(b, 0, 0)
-        else:
-            w = _space(b, buf[i + 1] if i + 1 < n else 0, buf[i + 2] if i + 2 < n else 0)
+        w = _space(buf, i, n)
         if w:
-            if b == 10:
+            if buf[i] == 10:
                 out_lens[n_lines] = line_tok
                 n_lines += 1
                 line_tok = 0
             i += w
             continue
         s = i
-        h = np.uint64(14695981039346656037)
-        while i < n:
-            b = buf[i]
-            if b < 0xC2:
-                w = _space(b, 0, 0)
-            else:
-                w = _space(b, buf[i + 1] if i + 1 < n else 0, buf[i + 2] if i + 2 < n else 0)
-            if w:
-                break
-            h = (h ^ np.uint64(b)) * np.uint64(1099511628211)
-            i += 1
-        h ^= h >> np.uint64(33)
-        h *= np.uint64(0xFF51AFD7ED558CCD)
-        h ^= h >> np.uint64(33)
-        length = i - s
-        slot = h & mask
-        while True:
-            wid = table[slot]
-            if wid < 0:
-                if n_words >= max_words or used + length > arena.shape[0]:
-                    wid = -1
-                    break
-                wid = n_words
-                table[slot] = wid
-                word_start[wid] = used
-                word_len[wid] = length
-                word_hash[wid] = h
-                arena[used:used + length] = buf[s:i]
-                used += length
-                n_words += 1
-                break
-            if word_hash[wid] == h and word_len[wid] == length:
-                st = word_start[wid]
-                same = True
-                for k in range(length):
-                    if arena[st + k] != buf[s + k]:
-                        same = False
-                        break
-                if same:
-                    break
-            slot = (slot + np.uint64(1)) & mask
-        if wid < 0:
-            stop = s
-            break
-        counts[wid] += 1
-        out_ids[n_tok] = wid
+        i, h, prefix = _word(buf, i, n)
+        wid, _ = _find(buf, s, i, h, prefix, table, arena)
+        out_ids[n_tok] = wid if wid >= 0 else -1 - s
         n_tok += 1
         line_tok += 1
-    if stop == n and n > 0 and buf[n - 1] != 10:
+    if n > 0 and buf[n - 1] != 10:
         out_lens[n_lines] = line_tok
         n_lines += 1
-        line_tok = 0
-    state[0], state[1], state[2], state[3], state[4] = n_words, used, n_tok, n_lines, line_tok
-    return stop
+    return n_tok, n_lines
 
 
 @njit(cache=True, nogil=True)
-def _rehash(table, word_hash, n_words):
-    mask = np.uint64(table.shape[0] - 1)
-    for wid in range(n_words):
-        slot = word_hash[wid] & mask
-        while table[slot] >= 0:
-            slot = (slot + np.uint64(1)) & mask
-        table[slot] = wid
+def _resolve_block(buf, ids, first, table, arena, counts, state):
+    """Give the tokens that :func:`_lookup_block` did not find (``ids[t] < 0``) their ids,
+    adding new words in order of appearance, and count every token, from ``ids[first]`` on.
+
+    ``state`` (int64) is ``[words, arena bytes used]``. Returns the index of the first token
+    not done: ``len(ids)``, or a new word that did not fit (table half full, ``counts`` or
+    arena full); grow them and call again from there.
+    """
+    n = buf.shape[0]
+    max_words = min(counts.shape[0], table.shape[0] // 2)
+    n_words = state[0]
+    used = state[1]
+    t = first
+    while t < ids.shape[0]:
+        wid = np.int64(ids[t])
+        if wid < 0:
+            s = -1 - wid
+            e, h, prefix = _word(buf, s, n)
+            wid, slot = _find(buf, s, e, h, prefix, table, arena)
+            if wid < 0:
+                length = e - s
+                if n_words >= max_words or used + length > arena.shape[0]:
+                    break
+                wid = n_words
+                table[slot, HASH] = h
+                table[slot, TAG] = (wid + 1) | (np.int64(length) << 32)
+                table[slot, PREFIX] = prefix
+                table[slot, START] = used
+                arena[used:used + length] = buf[s:e]
+                used += length
+                n_words += 1
+            ids[t] = wid
+        counts[wid] += 1
+        t += 1
+    state[0] = n_words
+    state[1] = used
+    return t
+
+
+@njit(cache=True, nogil=True)
+def _rehash(table, out):
+    """Put the rows of one word table into an empty larger one."""
+    mask = out.shape[0] - 1
+    for r in range(table.shape[0]):
+        if table[r, TAG] != 0:
+            slot = table[r, HASH] & mask
+            while out[slot, TAG] != 0:
+                slot = (slot + 1) & mask
+            out[slot] = table[r]
 
 
 def _grown(a, size, fill=None):
@@ -145,53 +189,97 @@ def _grown(a, size, fill=None):
 class BlockInterner:
     """Compiled interning of whitespace-separated UTF-8 tokens, block by block.
 
-    The hash table is kept at most half full and sized by the words seen, not by the
-    block, so that it stays in cache.
+    Each block is first looked up in the word table, which is only read then, so that
+    several blocks can be looked up at once by threads; the words not found are then added
+    block by block, in order, so that ids are in order of first appearance whatever the
+    number of threads. A word's row holds its hash, length and first 8 bytes, so that most
+    tokens are found by reading one row; the table is kept at most half full.
+
+    Examples
+    --------
+    >>> interner = BlockInterner()
+    >>> [(ids.tolist(), lens.tolist()) for ids, lens in interner.feed_many([b"a b\\nb", b"c a\\n"])]
+    [([0, 1, 1], [2, 1]), ([2, 0], [2])]
+    >>> interner.words()
+    (['a', 'b', 'c'], array([2, 2, 1]))
     """
 
     def __init__(self):
-        self.table = np.full(1 << 12, -1, dtype=np.int32)
+        self.table = np.zeros((1 << 12, 4), dtype=np.int64)
         self.arena = np.empty(1 << 16, dtype=np.uint8)
-        self.word_start = np.empty(1 << 11, dtype=np.int64)
-        self.word_len = np.empty(1 << 11, dtype=np.int32)
-        self.word_hash = np.empty(1 << 11, dtype=np.uint64)
         self.counts = np.zeros(1 << 11, dtype=np.int64)
-        self.state = np.zeros(5, dtype=np.int64)
+        self.state = np.zeros(2, dtype=np.int64)
+        self._out = []
 
     def _grow(self, need_bytes):
         n_words, used = int(self.state[0]), int(self.state[1])
         if used + need_bytes > len(self.arena):
             self.arena = _grown(self.arena, max(2 * len(self.arena), used + need_bytes))
-        if n_words >= len(self.word_hash):
-            size = 2 * len(self.word_hash)
-            self.word_start = _grown(self.word_start, size)
-            self.word_len = _grown(self.word_len, size)
-            self.word_hash = _grown(self.word_hash, size)
-            self.counts = _grown(self.counts, size, fill=0)
         if n_words >= len(self.table) // 2:
-            self.table = np.full(2 * len(self.table), -1, dtype=np.int32)
-            _rehash(self.table, self.word_hash, n_words)
+            table = np.zeros((2 * len(self.table), 4), dtype=np.int64)
+            _rehash(self.table, table)
+            self.table = table
+        if len(self.counts) < len(self.table) // 2:
+            self.counts = _grown(self.counts, len(self.table) // 2, fill=0)
+
+    def _buffers(self, k, n_bytes, n_lines, dtype):
+        """Output arrays for the ``k``-th block of a group, kept from call to call: allocating
+        them afresh for every block in several threads leaves the allocator holding tens of MB."""
+        while len(self._out) <= k:
+            self._out.append((np.empty(0, dtype=np.int32), np.empty(0, dtype=np.int64)))
+        ids, lens = self._out[k]
+        need = n_bytes // 2 + 1                 # at most a token every two bytes
+        if len(ids) < need or ids.dtype != dtype:
+            ids = np.empty(need + need // 4, dtype=dtype)       # room for the next, longer block
+        if len(lens) < n_lines + 1:
+            lens = np.empty(n_lines + 1 + (n_lines + 1) // 4, dtype=np.int64)
+        self._out[k] = ids, lens
+        return ids, lens
+
+    def _lookup(self, k, block):
+        buf = np.frombuffer(block, dtype=np.uint8)
+        # a token's position is kept in its id until it is resolved: int64 for a large block
+        out_ids, out_lens = self._buffers(k, len(buf), block.count(b"\n"),
+                                          np.int32 if len(buf) < LARGE_BLOCK else np.int64)
+        n_tok, n_lines = _lookup_block(buf, self.table, self.arena, out_ids, out_lens)
+        return out_ids[:n_tok], out_lens[:n_lines]
+
+    def _resolve(self, buf, ids):
+        t = 0
+        while True:
+            t = _resolve_block(buf, ids, t, self.table, self.arena, self.counts, self.state)
+            if t == len(ids):
+                return
+            self._grow(len(buf))
+
+    def feed_many(self, blocks, pool=None):
+        """Intern blocks of whole lines, in order; return (ids int32, tokens per line int64) for
+        each, valid until the next call (their memory is reused). With ``pool`` (a
+        ``concurrent.futures`` executor) the blocks are looked up in it concurrently; the result
+        is the same."""
+        if pool is not None and len(blocks) > 1:
+            looked = list(pool.map(self._lookup, range(len(blocks)), blocks))
+        else:
+            looked = [self._lookup(k, block) for k, block in enumerate(blocks)]
+        out = []
+        for block, (ids, lens) in zip(blocks, looked):
+            self._resolve(np.frombuffer(block, dtype=np.uint8), ids)
+            out.append((ids.astype(np.int32, copy=False), lens))
+        return out
 
     def feed(self, block):
-        """Intern one block of whole lines; return (ids int32, tokens per line int64)."""
-        buf = np.frombuffer(block, dtype=np.uint8)
-        out_ids = np.empty(len(buf) // 2 + 1, dtype=np.int32)
-        out_lens = np.empty(block.count(b"\n") + 1, dtype=np.int64)
-        self.state[2:] = 0
-        pos = 0
-        while True:
-            pos = _intern_block(buf, pos, self.table, self.arena, self.word_start, self.word_len,
-                                self.word_hash, self.counts, self.state, out_ids, out_lens)
-            if pos == len(buf):
-                break
-            self._grow(len(buf) - pos)
-        return out_ids[: self.state[2]], out_lens[: self.state[3]]
+        """Intern one block of whole lines; return (ids int32, tokens per line int64), valid
+        until the next call."""
+        return self.feed_many([block])[0]
 
     def words(self):
-        n = int(self.state[0])
+        """(the words in order of first appearance, their counts)."""
+        rows = self.table[self.table[:, TAG] != 0]
+        order = np.argsort((rows[:, TAG] & 0xFFFFFFFF) - 1)
+        starts = rows[order, START].tolist()
+        ends = (rows[order, START] + (rows[order, TAG] >> 32)).tolist()
         arena = self.arena[: int(self.state[1])].tobytes()
-        starts = self.word_start[:n].tolist()
-        ends = (self.word_start[:n] + self.word_len[:n]).tolist()
+        n = int(self.state[0])
         return [arena[s:e].decode("utf-8") for s, e in zip(starts, ends)], self.counts[:n].copy()
 
 
