@@ -8,7 +8,7 @@ import pytest
 
 from w2v import ENGLISH_CONNECTOR_WORDS, FrozenPhrases, Phrases
 from w2v.cli import main
-from w2v.phrases import phrase_file
+from w2v.phrases import files, phrase_file, transform
 
 # a: 4, b: 4, c: 2, d: 1; within sentences a_b 4, b_c 1, b_d 1, c_a 1 -> len(vocab) 8, 11 tokens.
 HAND = [["a", "b", "c"], ["a", "b"], ["a", "b", "d"], ["c", "a", "b"]]
@@ -297,6 +297,24 @@ def test_cli_matches_python_api(tmp_path):
                  "--connector-words", "english", "-q"]) == 0
     p = Phrases(corpus, min_count=2, threshold=1, connector_words=ENGLISH_CONNECTOR_WORDS).freeze()
     assert out.read_text().splitlines() == [" ".join(p[s]) for s in corpus]
+
+
+@pytest.mark.parametrize("scoring,connectors", [("default", None), ("word2phrase", None),
+                                               ("npmi", "english")])
+def test_threads_and_pieces_do_not_change_the_output(tmp_path, monkeypatch, scoring, connectors):
+    # pieces of a few tokens, joined and written by 1 or 3 threads: the same bytes as in one piece
+    corpus = random_corpus(11, n_sentences=600)
+    src = write_lines(tmp_path / "in.txt", corpus)
+    options = dict(min_count=2, threshold=0.5 if scoring == "npmi" else 1.0, scoring=scoring,
+                   connector_words=ENGLISH_CONNECTOR_WORDS if connectors else frozenset())
+    whole = tmp_path / "whole.txt"
+    phrase_file(src, str(whole), passes=2, workers=1, **options)
+    monkeypatch.setattr(transform, "_JOIN_TOKENS", 7)
+    monkeypatch.setattr(files, "_RENDER_TOKENS", 5)
+    for workers in (1, 3):
+        out = tmp_path / f"out{workers}.txt"
+        phrase_file(src, str(out), passes=2, workers=workers, **options)
+        assert out.read_bytes() == whole.read_bytes()
 
 
 # ------------------------------------------------------------------ bad input

@@ -40,7 +40,7 @@ def cmd_phrases(args):
                "max_vocab_size": args.max_vocab_size or (C_TOOL_MAX_VOCAB if scoring == "word2phrase"
                                                          else 40_000_000)}
     start = time.perf_counter()
-    stats = phrase_file(source, output, passes=args.passes, c_style=c_style, **options)
+    stats = phrase_file(source, output, passes=args.passes, c_style=c_style, workers=args.threads, **options)
     if not args.quiet:
         for i, s in enumerate(stats, 1):
             print(f"pass {i}: {s['tokens']:,} tokens, {s['candidates']:,} words and candidates, "
@@ -72,6 +72,7 @@ def register(sub):
     p.add_argument("--delimiter", default="_", help="glue between joined words (_)")
     p.add_argument("--max-vocab-size", type=positive_int,
                    help="prune rare words and pairs when more are held (40M; word2phrase 350M)")
+    p.add_argument("--threads", type=positive_int, help="threads (all cores); the output is the same")
     p.add_argument("--quiet", "-q", action="store_true", help="no summary on stderr")
     c = p.add_argument_group("word2phrase C tool flags (w2v phrases -train IN -output OUT ...)")
     c.add_argument("-train", dest="c_train", metavar="FILE")

@@ -422,7 +422,7 @@ def phrased_corpus(corpus, model, args):
     start = time.perf_counter()
     result = phrase_corpus(corpus, passes=args.phrases, max_sentence_length=model.config.max_sentence_length,
                            cache_dir=model.cache_dir, reader_options=model.reader_options,
-                           scoring=args.phrase_scoring or "default",
+                           workers=model.workers, scoring=args.phrase_scoring or "default",
                            threshold=args.phrase_threshold if args.phrase_threshold is not None
                            else (100.0 if args.phrase_scoring == "word2phrase" else 10.0))
     print(f"joined phrases in {args.phrases} pass(es) in {time.perf_counter() - start:.1f}s", file=sys.stderr)

@@ -8,6 +8,9 @@ hash table ``slots`` (int64, shape ``(size, 2)``, size a power of two, at most h
 ``(a + 1) << 32 | (b + 1)`` (positive); a longer gram's key is a 64-bit hash with the top bit
 set (negative), and ``aux[s]`` is where its ids are kept in ``arena`` (int32:
 ``length, id, id, ...``). ``value`` is a count while counting, an index in lookup tables.
+Counts of bigrams alone may also come *packed*: rows ``(key, count)`` with no empty slot
+(:func:`distinct_pairs`), which the loops that only walk a table (``accept_*``, ``gather``,
+``reinsert``) take as they take a hash table.
 """
 import math
 
@@ -165,72 +168,76 @@ def count_word2phrase(ids, first, uni, slots, aux, arena, state, limit):
 
 
 @njit(cache=True, nogil=True)
-def count_pairs(ids, offsets, first, across_lines, uni, slots, state, keys, order):
-    """Count unigrams and bigrams of sentences ``first, ...`` when no pruning can be due
-    (gensim's counting without connector words, or word2phrase's with ``across_lines``).
+def count_firsts(ids, offsets, across_lines, uni, firsts, state):
+    """Count unigrams, and the bigrams each word starts, when no pruning can be due (gensim's
+    counting without connector words, or word2phrase's with ``across_lines``).
 
-    The result is the same as :func:`count_gensim` / :func:`count_word2phrase`; the bigrams
-    of up to ``len(keys)`` tokens at a time are put in order of their table region first, so
-    that inserting them walks the table once instead of jumping around it (``keys`` and
-    ``order``: int64 scratch arrays of one size, longer than any sentence). Returns
-    ``(next sentence, status)``: 0 done, 1 grow the table and call again.
+    ``uni[w]`` gets one per token of word ``w`` and ``firsts[a]`` one per bigram ``a b``
+    (within sentences; with ``across_lines`` also across them, as the C tool does); ``state``
+    as :func:`count_gensim` (distinct unigrams and tokens). Returns the number of bigrams.
     """
-    n_sent = offsets.shape[0] - 1
-    cap = slots.shape[0] // 2
-    mask = slots.shape[0] - 1
-    bits = 0
-    while (np.int64(1) << (bits + 1)) <= slots.shape[0]:
-        bits += 1
-    shift = max(bits - 8, 0)
-    counts = np.zeros(257, dtype=np.int64)
-    s = first
-    while s < n_sent:
-        # the sentences whose tokens fit in the scratch arrays (the caller makes them longer
-        # than any sentence) and in the table's room (else: grow it)
-        room = min(keys.shape[0], cap - state[0])
-        e = s
-        while e < n_sent and offsets[e + 1] - offsets[s] <= room:
-            e += 1
-        if e == s:
-            return s, 1
-        n_pairs = 0
-        for t in range(s, e):
-            lo = offsets[t]
-            hi = offsets[t + 1]
-            for i in range(lo, hi):
-                w = ids[i]
-                if uni[w] == 0:
-                    state[2] += 1
-                uni[w] += 1
-                if i > lo or (across_lines and i > 0):
-                    keys[n_pairs] = ((np.int64(ids[i - 1]) + 1) << np.int64(32)) | (np.int64(w) + 1)
-                    n_pairs += 1
-            state[3] += hi - lo
-        counts[:] = 0
-        for j in range(n_pairs):
-            counts[(_slot(keys[j], mask) >> shift) + 1] += 1
-        for b in range(256):
-            counts[b + 1] += counts[b]
-        for j in range(n_pairs):
-            b = _slot(keys[j], mask) >> shift
-            order[counts[b]] = keys[j]
+    n_pairs = 0
+    for s in range(offsets.shape[0] - 1):
+        lo = offsets[s]
+        hi = offsets[s + 1]
+        for i in range(lo, hi):
+            w = ids[i]
+            if uni[w] == 0:
+                state[2] += 1
+            uni[w] += 1
+            if i > lo or (across_lines and i > 0):
+                firsts[ids[i - 1]] += 1
+                n_pairs += 1
+        state[3] += hi - lo
+    return n_pairs
+
+
+@njit(cache=True, nogil=True)
+def scatter_seconds(ids, offsets, across_lines, heads, seconds):
+    """Group the bigrams of :func:`count_firsts` by first word: the second word of each bigram
+    ``a b`` goes to ``seconds[heads[a]]`` and ``heads[a]`` moves on (start it at the cumulative
+    ``firsts``), in corpus order."""
+    for s in range(offsets.shape[0] - 1):
+        lo = offsets[s]
+        hi = offsets[s + 1]
+        for i in range(lo, hi):
+            if i > lo or (across_lines and i > 0):
+                a = ids[i - 1]
+                seconds[heads[a]] = ids[i]
+                heads[a] += 1
+
+
+@njit(cache=True, nogil=True)
+def distinct_pairs(starts, seconds, first, mark, counts, out, n):
+    """The distinct bigrams of grouped second words (word ``a``'s are
+    ``seconds[starts[a]:starts[a + 1]]``) as table rows ``(key, count)`` written to ``out`` from
+    row ``n`` on, by first word and then in corpus order, for first words ``first, ...``.
+    ``mark`` (int64, one per word id, zeros) and ``counts`` are scratch.
+
+    Returns ``(next first word, rows written in all)``: the next first word is
+    ``len(starts) - 1`` when done, else the first whose bigrams might not fit in ``out``
+    (grow it and call again from there).
+    """
+    for a in range(first, starts.shape[0] - 1):
+        lo = starts[a]
+        hi = starts[a + 1]
+        if n + (hi - lo) > out.shape[0]:
+            return a, n
+        tag = np.int64(a) + 1
+        for j in range(lo, hi):
+            b = seconds[j]
+            if mark[b] != tag:
+                mark[b] = tag
+                counts[b] = 0
             counts[b] += 1
-        for j in range(n_pairs):
-            key = order[j]
-            q = _slot(key, mask)
-            while True:
-                k = slots[q, 0]
-                if k == 0:
-                    slots[q, 0] = key
-                    slots[q, 1] = 1
-                    state[0] += 1
-                    break
-                if k == key:
-                    slots[q, 1] += 1
-                    break
-                q = (q + 1) & mask
-        s = e
-    return n_sent, 0
+        for j in range(lo, hi):
+            b = seconds[j]
+            if mark[b] == tag:
+                mark[b] = -tag
+                out[n, 0] = (tag << np.int64(32)) | (np.int64(b) + 1)
+                out[n, 1] = counts[b]
+                n += 1
+    return starts.shape[0] - 1, n
 
 
 @njit(cache=True, nogil=True)
@@ -364,14 +371,15 @@ def build_lookup(flat, offsets, values, slots, aux, arena, state):
 
 
 @njit(cache=True, nogil=True)
-def apply_gensim(ids, offsets, connector, slots, aux, arena, join, ends):
+def apply_gensim(ids, offsets, connector, starts, slots, aux, arena, join, ends):
     """Join phrases greedily left to right as gensim's ``analyze_sentence`` does.
 
-    ``slots`` is a lookup table of the accepted phrases (value: phrase index). ``ids`` may
-    hold -1 (a word never counted) and -2 (a connector word never counted). Writes
-    ``join[i] = 1`` when token ``i`` is glued to token ``i - 1``, and ``ends[i]`` = the
-    phrase index at the last token of each joined phrase (-1 elsewhere; ``ends`` of length 0:
-    not written). Returns the number of phrases joined.
+    ``slots`` is a lookup table of the accepted phrases (value: phrase index) and ``starts``
+    (bool, one per word id) says which words begin one, so that the table is only searched
+    from those. ``ids`` may hold -1 (a word never counted) and -2 (a connector word never
+    counted). Writes ``join[i] = 1`` when token ``i`` is glued to token ``i - 1``, and
+    ``ends[i]`` = the phrase index at the last token of each joined phrase (-1 elsewhere;
+    ``ends`` of length 0: not written). Returns the number of phrases joined.
     """
     n_joined = 0
     keep_ends = ends.shape[0] > 0
@@ -384,7 +392,7 @@ def apply_gensim(ids, offsets, connector, slots, aux, arena, join, ends):
             w = ids[i]
             if w == -2 or (w >= 0 and connector[w]):
                 continue
-            if begin >= 0:
+            if begin >= 0 and ids[begin] >= 0 and starts[ids[begin]]:
                 g = find(ids, begin, i + 1, slots, aux, arena)
                 if g >= 0:
                     for k in range(begin + 1, i + 1):
@@ -399,10 +407,10 @@ def apply_gensim(ids, offsets, connector, slots, aux, arena, join, ends):
 
 
 @njit(cache=True, nogil=True)
-def apply_word2phrase(ids, offsets, slots, aux, arena, join, ends):
+def apply_word2phrase(ids, offsets, starts, slots, aux, arena, join, ends):
     """Join bigrams as the C tool's word2phrase ``TrainModel`` does: within a line, token ``i``
     joins token ``i - 1`` when their bigram is accepted, unless ``i - 1`` was itself just
-    joined. Outputs as :func:`apply_gensim`."""
+    joined. Arguments and outputs as :func:`apply_gensim`."""
     n_joined = 0
     keep_ends = ends.shape[0] > 0
     for s in range(offsets.shape[0] - 1):
@@ -411,7 +419,7 @@ def apply_word2phrase(ids, offsets, slots, aux, arena, join, ends):
             join[i] = 0
             if keep_ends:
                 ends[i] = -1
-            if i > lo and join[i - 1] == 0:
+            if i > lo and join[i - 1] == 0 and ids[i - 1] >= 0 and starts[ids[i - 1]]:
                 g = find(ids, i - 1, i + 1, slots, aux, arena)
                 if g >= 0:
                     join[i] = 1
@@ -466,8 +474,11 @@ def render(ids, offsets, join, blob, word_start, delimiter, c_style, out):
             a = word_start[w]
             z = word_start[w + 1]
             if write:
-                out[p:p + z - a] = blob[a:z]
-            p += z - a
+                for j in range(a, z):
+                    out[p] = blob[j]
+                    p += 1
+            else:
+                p += z - a
         if write:
             out[p] = 10
         p += 1

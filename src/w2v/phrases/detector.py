@@ -18,11 +18,13 @@ from .transform import PhrasesTransformation
 logger = logging.getLogger(__name__)
 
 
-def read_ids(sentences, max_sentence_length=None, cache_dir=None, progress=None, **reader_options):
+def read_ids(sentences, max_sentence_length=None, cache_dir=None, progress=None, workers=None,
+             **reader_options):
     """(words, int32 ids, int64 sentence offsets) of a path or iterable of token lists, in one scan.
 
     ``reader_options`` (``tokenizer``, ``encoding``, ``errors``) and ``max_sentence_length`` apply
-    to a path; ``cache_dir`` holds the scan's scratch files, ``progress`` is called per block read.
+    to a path; ``cache_dir`` holds the scan's scratch files, ``progress`` is called per block read,
+    ``workers`` threads read a pre-tokenized file (default: the cores).
 
     Examples
     --------
@@ -38,7 +40,7 @@ def read_ids(sentences, max_sentence_length=None, cache_dir=None, progress=None,
         sentences = as_sentences(sentences, **{k: v for k, v in reader_options.items() if v is not None})
     else:
         sentences = as_sentences(sentences)
-    with scan(sentences, cache_dir=cache_dir, progress=progress) as result:
+    with scan(sentences, cache_dir=cache_dir, progress=progress, workers=workers) as result:
         ids = np.fromfile(result.ids_path, dtype=np.int32)
         offsets = np.fromfile(result.offsets_path, dtype=np.int64)
         return result.provisional_words, ids, offsets
@@ -100,7 +102,6 @@ class Phrases(PhrasesTransformation):
         self.corpus_word_count = 0
         self.min_reduce = 1
         self._words = []
-        self._index = {}
         self._grams = GramCounts()
         self._cache = None
         if sentences is not None and corpus_file is not None:
@@ -123,7 +124,6 @@ class Phrases(PhrasesTransformation):
         """Count a corpus given as word ids (``words[id]``) and sentence offsets."""
         p = cls(**options)
         p._words = list(words)
-        p._index = {w: i for i, w in enumerate(p._words)}
         p._grams, _ = p._count(ids, offsets)
         p.corpus_word_count = p._grams.tokens
         if p.corpus_word_count == 0:
@@ -133,21 +133,23 @@ class Phrases(PhrasesTransformation):
     def _count(self, ids, offsets):
         """Fresh counts of a corpus of word ids, and the pruning level reached (gensim's
         ``_learn_vocab``, which starts each corpus at ``min_reduce`` 1)."""
-        # Distinct pairs are rarely more than a quarter of the tokens: start the table that large
-        # (bounded by the pruning limit) rather than rehashing it a dozen times on the way.
-        expected = min(len(ids) // 4, self.max_vocab_size, 1 << 26)
-        grams = GramCounts(len(self._words), long_grams=bool(self.connector_words), expected=expected)
-        t0 = time.perf_counter()
         # Without pruning (the words and pairs cannot outnumber the limit) and without connector
-        # words, every candidate is a bigram: count them in table order.
+        # words, every candidate is a bigram: count them grouped by first word.
         no_pruning = len(ids) + len(self._words) <= self.max_vocab_size
+        t0 = time.perf_counter()
         if no_pruning and not self.connector_words:
+            grams = GramCounts(len(self._words))
             grams.count_pairs(ids, offsets, across_lines=self._mode == "word2phrase")
             min_reduce = 1
-        elif self._mode == "word2phrase":
-            min_reduce = grams.count_word2phrase(ids, self.max_vocab_size, 1)
         else:
-            min_reduce = grams.count_gensim(ids, offsets, self._connector_flags(), self.max_vocab_size, 1)
+            # Distinct pairs are rarely more than a quarter of the tokens: start the table that
+            # large (bounded by the pruning limit) rather than rehashing it a dozen times.
+            expected = min(len(ids) // 4, self.max_vocab_size, 1 << 26)
+            grams = GramCounts(len(self._words), long_grams=bool(self.connector_words), expected=expected)
+            if self._mode == "word2phrase":
+                min_reduce = grams.count_word2phrase(ids, self.max_vocab_size, 1)
+            else:
+                min_reduce = grams.count_gensim(ids, offsets, self._connector_flags(), self.max_vocab_size, 1)
         logger.info("counted %d words and %d phrase candidates from %d tokens in %.2fs",
                     grams.n_unigrams, grams.n_grams, grams.tokens, time.perf_counter() - t0)
         return grams, min_reduce
@@ -319,7 +321,6 @@ class Phrases(PhrasesTransformation):
         self.min_reduce = int(meta["min_reduce"])
         self.progress_per = meta.get("progress_per", 10000)
         self._words = words
-        self._index = {w: i for i, w in enumerate(words)}
         self._cache = None
         flat, offsets, counts = checked_grams(arrays, "gram", len(words))
         uni = np.asarray(arrays["unigram_counts"], dtype=np.int64)
@@ -334,7 +335,7 @@ class Phrases(PhrasesTransformation):
         g.state[3] = int(meta["tokens"])
 
 
-def phrase_ids(words, ids, offsets, passes=1, merge_last=False, **options):
+def phrase_ids(words, ids, offsets, passes=1, merge_last=False, pool=None, **options):
     """Join phrases in a corpus given as word ids, ``passes`` times (each pass counts the output
     of the one before, so pass 2 can join ``new_york`` and ``city``).
 
@@ -343,6 +344,7 @@ def phrase_ids(words, ids, offsets, passes=1, merge_last=False, **options):
     glued to the one before) and one dict per pass (``tokens`` read, ``candidates`` counted,
     ``phrases`` accepted, ``joined``: phrases joined in the text). With ``merge_last`` the last
     pass's phrases are merged too: ``ids`` and ``offsets`` are the final corpus, ``join`` None.
+    With ``pool`` (a :class:`w2v.threads.Pool`) the joining runs in its threads.
 
     Examples
     --------
@@ -364,7 +366,7 @@ def phrase_ids(words, ids, offsets, passes=1, merge_last=False, **options):
                       "phrases": len(phrase_offsets) - 1})
         model._grams = None          # only the accepted phrases are needed now: free the counts
         last = p == int(passes) - 1
-        join, ends, stats[-1]["joined"] = model._join(ids, offsets, with_ends=merge_last or not last)
+        join, ends, stats[-1]["joined"] = model._join(ids, offsets, merge_last or not last, pool)
         logger.info("pass %d: %d phrases joined %d times in %d tokens", p + 1, stats[-1]["phrases"],
                     stats[-1]["joined"], len(ids))
         if last and not merge_last:

@@ -12,17 +12,20 @@ from .. import native
 from .._atomic import atomic_write
 from ..encoded import Scan
 from ..kernels import phrases as k
+from ..threads import in_order, sentence_pieces, thread_pool
 from .detector import phrase_ids, read_ids
 from .scoring import check_options
 
 _RENDER_TOKENS = 1 << 20        # tokens written per step by write_phrased
 
 
-def write_phrased(path, words, ids, offsets, join, delimiter="_", c_style=False):
+def write_phrased(path, words, ids, offsets, join, delimiter="_", c_style=False, pool=None):
     """Write a corpus with its joined tokens glued by ``delimiter``, one sentence a line, atomically.
 
     ``words``, ``ids``, ``offsets`` and ``join`` are as :func:`~w2v.phrases.phrase_ids` returns them;
-    ``c_style`` writes word2phrase's layout (each token preceded by its separator).
+    ``c_style`` writes word2phrase's layout (each token preceded by its separator). With ``pool``
+    (a ``concurrent.futures`` executor) pieces of the text are rendered in it concurrently and
+    written in order.
 
     Examples
     --------
@@ -37,22 +40,21 @@ def write_phrased(path, words, ids, offsets, join, delimiter="_", c_style=False)
     blob, word_start = native.encode_words(words)
     delim = np.frombuffer(delimiter.encode("utf-8"), dtype=np.uint8)
     empty = np.zeros(0, dtype=np.uint8)
+
+    def render(s, e):
+        part = offsets[s:e + 1]
+        lo, hi = int(part[0]), int(part[-1])
+        args = (ids[lo:hi], part - lo, join[lo:hi], blob, word_start, delim, c_style)
+        out = np.empty(k.render(*args, empty), dtype=np.uint8)
+        k.render(*args, out)
+        return out
+
     with atomic_write(path, "wb") as f:
-        s = 0
-        n_sent = len(offsets) - 1
-        while s < n_sent:
-            e = int(np.searchsorted(offsets, offsets[s] + _RENDER_TOKENS, side="right")) - 1
-            e = min(max(e, s + 1), n_sent)
-            part = offsets[s:e + 1]
-            lo, hi = int(part[0]), int(part[-1])
-            args = (ids[lo:hi], part - lo, join[lo:hi], blob, word_start, delim, c_style)
-            out = np.empty(k.render(*args, empty), dtype=np.uint8)
-            k.render(*args, out)
+        for out in in_order(render, sentence_pieces(offsets, _RENDER_TOKENS), pool):
             f.write(out.data)
-            s = e
 
 
-def phrase_file(source, output, passes=1, c_style=False, **options):
+def phrase_file(source, output, passes=1, c_style=False, workers=None, **options):
     """Detect and join phrases in a text file (one sentence a line), writing ``output`` atomically.
 
     Parameters
@@ -65,6 +67,8 @@ def phrase_file(source, output, passes=1, c_style=False, **options):
         Rounds of detection (2: trigrams and 4-grams too, like the C tool's demo-phrases.sh).
     c_style : bool
         Write word2phrase's layout (each token preceded by its separator).
+    workers : int or None
+        Threads (default: the machine's cores); the output does not depend on them.
     **options
         :class:`Phrases` arguments (``min_count``, ``threshold``, ``scoring``, ``connector_words``,
         ``delimiter``, ``max_vocab_size``).
@@ -89,16 +93,17 @@ def phrase_file(source, output, passes=1, c_style=False, **options):
     check_options(options.get("min_count", 5), threshold, options.get("delimiter", "_"),
                    options.get("scoring", "default"), options.get("connector_words", frozenset()),
                    options.get("max_vocab_size", 40000000))
-    words, ids, offsets = read_ids(source, max_sentence_length=sys.maxsize)
-    if len(ids) == 0:
-        raise ValueError(f"{source}: the corpus is empty")
-    words, ids, offsets, join, stats = phrase_ids(words, ids, offsets, passes=passes, **options)
-    write_phrased(output, words, ids, offsets, join, options.get("delimiter", "_"), c_style)
+    with thread_pool(workers, "w2v-phrases") as pool:
+        words, ids, offsets = read_ids(source, max_sentence_length=sys.maxsize, workers=workers)
+        if len(ids) == 0:
+            raise ValueError(f"{source}: the corpus is empty")
+        words, ids, offsets, join, stats = phrase_ids(words, ids, offsets, passes=passes, pool=pool, **options)
+        write_phrased(output, words, ids, offsets, join, options.get("delimiter", "_"), c_style, pool)
     return stats
 
 
 def phrase_corpus(source, passes=1, max_sentence_length=10000, cache_dir=None, progress=None,
-                  reader_options=None, **options):
+                  reader_options=None, workers=None, **options):
     """Read a corpus once, join its phrases in ``passes`` rounds, and return it counted and
     encoded, ready for :class:`w2v.Word2Vec` (no second reading of the text).
 
@@ -114,6 +119,8 @@ def phrase_corpus(source, passes=1, max_sentence_length=10000, cache_dir=None, p
         Folder for the temporary id files.
     progress : callable or None
         Called with the tokens of each block read.
+    workers : int or None
+        Threads (default: the machine's cores); the result does not depend on them.
     **options
         :class:`Phrases` arguments.
 
@@ -132,11 +139,13 @@ def phrase_corpus(source, passes=1, max_sentence_length=10000, cache_dir=None, p
     >>> "new_york" in model.wv
     True
     """
-    words, ids, offsets = read_ids(source, max_sentence_length, cache_dir, progress,
-                                    **(reader_options or {}))
-    if len(ids) == 0:
-        raise ValueError("the corpus is empty")
-    words, ids, offsets, _, _ = phrase_ids(words, ids, offsets, passes=passes, merge_last=True, **options)
+    with thread_pool(workers, "w2v-phrases") as pool:
+        words, ids, offsets = read_ids(source, max_sentence_length, cache_dir, progress, workers,
+                                        **(reader_options or {}))
+        if len(ids) == 0:
+            raise ValueError("the corpus is empty")
+        words, ids, offsets, _, _ = phrase_ids(words, ids, offsets, passes=passes, merge_last=True, pool=pool,
+                                               **options)
     counts = np.bincount(ids, minlength=len(words)).astype(np.int64)
     paths = []
     try:

@@ -35,7 +35,6 @@ class FrozenPhrases(PhrasesTransformation):
         """Keep only the words the phrases use, renumbered, and a lookup table of the phrases."""
         used, flat = np.unique(flat, return_inverse=True)
         self._words = [words[i] for i in used.tolist()]
-        self._index = {w: i for i, w in enumerate(self._words)}
         self._flat, self._offsets = flat.astype(np.int32).ravel(), offsets
         self._scores = np.asarray(scores)
         self._mode = mode

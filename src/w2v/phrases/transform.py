@@ -1,6 +1,7 @@
 """What :class:`~w2v.phrases.Phrases` and :class:`~w2v.phrases.FrozenPhrases` share: joining the
 phrases of sentences (one, a batch, or a lazy corpus) and saving and loading in the native format.
 """
+import functools
 import itertools
 import os
 
@@ -8,22 +9,29 @@ import numpy as np
 
 from .. import native
 from ..kernels import phrases as k
+from ..threads import in_order, sentence_pieces
 
 _UNKNOWN, _UNKNOWN_CONNECTOR = -1, -2
 _BATCH = 10_000                 # sentences per call of the joining loop for iterables
+_JOIN_TOKENS = 1 << 20          # tokens per piece of a corpus joined by one thread
 
 
 class PhrasesTransformation:
     """What :class:`~w2v.phrases.Phrases` and :class:`~w2v.phrases.FrozenPhrases` share
     (gensim's ``_PhrasesTransformation``): joining phrases in sentences, saving, loading.
 
-    Subclasses hold ``_words`` (word ids -> str), ``_index`` (str -> id), ``_mode``
+    Subclasses hold ``_words`` (word ids -> str; ``_index``, str -> id, follows it), ``_mode``
     (``"gensim"`` or ``"word2phrase"``), ``delimiter`` and ``connector_words``; they provide
     :meth:`_tables` and, to be saved, ``_KIND``, ``_state`` and ``_restore``.
     """
 
     def __init__(self, connector_words=frozenset()):
         self.connector_words = frozenset(connector_words)
+
+    @functools.cached_property
+    def _index(self):
+        """str -> word id, built when first needed (a corpus joined in one pass never needs it)."""
+        return {w: i for i, w in enumerate(self._words)}
 
     def _tables(self):
         """(connector flags per word id, lookup GramTable of the accepted phrases, their scores,
@@ -81,15 +89,24 @@ class PhrasesTransformation:
         np.cumsum([len(s) for s in sentences], out=offsets[1:])
         return flat, ids, offsets
 
-    def _join(self, ids, offsets, with_ends=True):
-        """(join flags, phrase index at each phrase's last token, phrases joined) of a corpus of ids."""
-        connector, lookup = self._tables()[:2]
+    def _join(self, ids, offsets, with_ends=True, pool=None):
+        """(join flags, phrase index at each phrase's last token, phrases joined) of a corpus of
+        ids; with ``pool`` (a :class:`w2v.threads.Pool`) pieces of it are joined concurrently."""
+        connector, lookup, _, flat, phrase_offsets = self._tables()
+        starts = np.zeros(max(len(self._words), 1), dtype=np.bool_)
+        starts[flat[phrase_offsets[:-1]]] = True
         join = np.zeros(len(ids), dtype=np.uint8)
         ends = np.zeros(len(ids) if with_ends else 0, dtype=np.int32)
-        if self._mode == "word2phrase":
-            n = k.apply_word2phrase(ids, offsets, *lookup.args(), join, ends)
-        else:
-            n = k.apply_gensim(ids, offsets, connector, *lookup.args(), join, ends)
+
+        def apply(s, e):
+            lo, hi = int(offsets[s]), int(offsets[e])
+            piece = (ids[lo:hi], offsets[s:e + 1] - lo)
+            out = (join[lo:hi], ends[lo:hi] if with_ends else ends)
+            if self._mode == "word2phrase":
+                return k.apply_word2phrase(*piece, starts, *lookup.args(), *out)
+            return k.apply_gensim(*piece, connector, starts, *lookup.args(), *out)
+
+        n = sum(in_order(apply, sentence_pieces(offsets, _JOIN_TOKENS), pool))
         return join, ends, int(n)
 
     def _analyze_batch(self, sentences):
