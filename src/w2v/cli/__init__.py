@@ -5,6 +5,7 @@ Errors the input can cause (a bad flag, file, word or encoding) print one line a
 other exception is a bug in w2v: its traceback is printed, with a request to report it, exit 1.
 """
 import argparse
+import gc
 import importlib
 import logging
 import sys
@@ -136,5 +137,22 @@ def main(argv=None):
         return 1
 
 
+def run():
+    """The ``w2v`` program (console script and ``python -m w2v``): :func:`main`, with the cyclic
+    garbage collector told that what is alive now lives until the process ends.
+
+    Numba and LLVM leave hundreds of thousands of objects behind; every full collection walks
+    them all (tens of milliseconds each), and interpreter shutdown runs several. Freezing them
+    (``gc.freeze``) after the imports and again before exiting skips that walk: 0.15-0.3 s of a
+    short command's time. Tests and library users call :func:`main`, which leaves the collector
+    alone.
+    """
+    gc.freeze()
+    try:
+        return main()
+    finally:
+        gc.freeze()
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())
