@@ -1,13 +1,41 @@
-"""w2v: word2vec training, querying, evaluation and probing, with gensim's API names."""
-from .callbacks import CallbackAny2Vec
-from .corpus import LineSentence, PathLineSentences, WikiDump
-from .keyedvectors import KeyedVectors
-from .model import Word2Vec
-from .phrases import ENGLISH_CONNECTOR_WORDS, FrozenPhrases, Phrases
-from .vocab import RULE_DEFAULT, RULE_DISCARD, RULE_KEEP, Vocab
+"""w2v: word2vec training, querying, evaluation and probing, with gensim's API names.
+
+The public names are imported on first use (PEP 562), so that ``w2v phrases`` or ``w2v vocab``
+does not pay for loading the trainer and the vector queries.
+"""
+import importlib
+from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
+
+_HOMES = {
+    "Word2Vec": "model", "KeyedVectors": "keyedvectors", "LineSentence": "corpus",
+    "PathLineSentences": "corpus", "WikiDump": "corpus", "Vocab": "vocab", "RULE_DEFAULT": "vocab",
+    "RULE_DISCARD": "vocab", "RULE_KEEP": "vocab", "Phrases": "phrases", "FrozenPhrases": "phrases",
+    "ENGLISH_CONNECTOR_WORDS": "phrases", "CallbackAny2Vec": "callbacks",
+}
 
 __all__ = ["Word2Vec", "KeyedVectors", "LineSentence", "PathLineSentences", "Vocab", "WikiDump",
            "Phrases", "FrozenPhrases", "ENGLISH_CONNECTOR_WORDS", "CallbackAny2Vec", "RULE_DEFAULT",
            "RULE_DISCARD", "RULE_KEEP"]
+
+if TYPE_CHECKING:       # what the names are, for type checkers and editors
+    from .callbacks import CallbackAny2Vec
+    from .corpus import LineSentence, PathLineSentences, WikiDump
+    from .keyedvectors import KeyedVectors
+    from .model import Word2Vec
+    from .phrases import ENGLISH_CONNECTOR_WORDS, FrozenPhrases, Phrases
+    from .vocab import RULE_DEFAULT, RULE_DISCARD, RULE_KEEP, Vocab
+
+
+def __getattr__(name):
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'w2v' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{home}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -6,7 +6,6 @@ import sys
 import time
 
 import numpy as np
-from tqdm.auto import tqdm
 
 from .. import index as ann
 from .._atomic import atomic_write
@@ -100,6 +99,8 @@ def run_index(args):
 
 
 def run_neighbours(args):
+    from tqdm.auto import tqdm      # here, so that building the parser does not load it
+
     check_output(args.output, "-o", example="neighbours.tsv")
     kv = load_vectors(args.model, args.no_header)
     if not 1 <= args.topn < len(kv):

@@ -2,17 +2,18 @@
 
 MODEL is a native w2v file (model or vectors) or any word2vec text/binary file, optionally compressed.
 """
-MODEL_HELP = "native model/vectors (.w2v) or word2vec text/binary file"
 import json
 import os
 
-from .. import extensions, formats, native
-from ..keyedvectors import KeyedVectors, load_any
-from ..model import Word2Vec
+from .. import extensions, native
 from . import positive_int
 from .outputs import check_outputs, file_format, vectors_bytes
 
+MODEL_HELP = "native model/vectors (.w2v) or word2vec text/binary file"
 N_EXAMPLE_WORDS = 10
+
+# The vector classes are imported by the commands that use them, so that building the parser (for
+# every w2v command) does not load them.
 
 
 def register(subparsers):
@@ -73,6 +74,8 @@ def add_no_header(p):
 
 def load_vectors(path, no_header=False):
     """The vectors of a native or word2vec file; ``no_header``: header-less word2vec text."""
+    from ..keyedvectors import KeyedVectors, load_any
+
     if no_header:
         return KeyedVectors.load_word2vec_format(path, no_header=True)
     return load_any(path)
@@ -116,6 +119,8 @@ def run_analogy(args):
 
 
 def run_convert(args):
+    from ..keyedvectors import KeyedVectors
+
     fmt = file_format(args.output, "OUT", args.format, default="text")
     check_outputs([("OUT", args.output, None, "vectors.w2v")])
     if args.from_gensim:
@@ -135,6 +140,9 @@ def run_convert(args):
 
 
 def _convert_from_gensim(path, output, fmt):
+    from ..keyedvectors import KeyedVectors
+    from ..model import Word2Vec
+
     try:
         from gensim.utils import SaveLoad
     except ImportError:
@@ -164,6 +172,8 @@ def _convert_from_gensim(path, output, fmt):
 
 
 def run_info(args):
+    from .. import formats
+
     kv = load_vectors(args.model, args.no_header)
     if native.is_native(args.model):
         fmt = "native"
