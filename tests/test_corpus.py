@@ -16,6 +16,7 @@ from w2v.corpus import blocks
 from w2v.corpus import (LineSentence, PathLineSentences, as_sentences, get_tokenizer, open_text,
                         register_tokenizer)
 from w2v.encoded import EncodedCorpus, encode_with_vocab, scan
+from w2v.interning import BlockInterner
 from w2v.vocab import RULE_DEFAULT, RULE_DISCARD, RULE_KEEP, Vocab
 
 SHARED = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "corpora", "en-dict.txt.gz")
@@ -378,6 +379,20 @@ def test_tiny_blocks_and_table_growth_give_the_same_result(tmp_path, monkeypatch
                 got_ids, offsets = read_all(s)
                 assert got_ids.tolist() == ids and offsets.tolist() == offsets_of(expected).tolist()
         assert list(LineSentence(p, limit=1000)) == [x.split() for x in lines[:1000] if x.split()]
+
+
+def test_interner_grows_its_arena_for_long_and_many_words():
+    # a word longer than the first arena, one that fills its block, and enough words to grow it
+    words = ["x" * 70_000, "y" * 9] + [f"w{i}" for i in range(30_000)] + ["é" * 5]
+    blocks = [("\n".join(words[i:i + 7000]) + "\n").encode() for i in range(0, len(words), 7000)]
+    blocks.insert(1, b"z" * 100_000)
+    interner = BlockInterner()
+    got = [ids.tolist() for ids, _ in interner.feed_many(blocks[:2])] + \
+          [ids.tolist() for block in blocks[2:] for ids, _ in [interner.feed(block)]]
+    expected = words[:7000] + ["z" * 100_000] + words[7000:]
+    assert interner.words()[0] == expected and interner.words()[1].tolist() == [1] * len(expected)
+    position = {w: i for i, w in enumerate(expected)}
+    assert sum(got, []) == [position[w] for b in blocks for w in b.decode().split()]
 
 
 def test_progress_reports_every_token(tmp_path):

@@ -133,7 +133,8 @@ def _resolve_block(buf, ids, first, table, arena, counts, state):
     """Give the tokens that :func:`_lookup_block` did not find (``ids[t] < 0``) their ids,
     adding new words in order of appearance, and count every token, from ``ids[first]`` on.
 
-    ``state`` (int64) is ``[words, arena bytes used]``. Returns the index of the first token
+    ``state`` (int64) is ``[words, arena bytes used]``; each new word is appended to ``arena``
+    followed by a newline. Returns the index of the first token
     not done: ``len(ids)``, or a new word that did not fit (table half full, ``counts`` or
     arena full); grow them and call again from there.
     """
@@ -150,15 +151,17 @@ def _resolve_block(buf, ids, first, table, arena, counts, state):
             wid, slot = _find(buf, s, e, h, prefix, table, arena)
             if wid < 0:
                 length = e - s
-                if n_words >= max_words or used + length > arena.shape[0]:
+                if n_words >= max_words or used + length + 1 > arena.shape[0]:
                     break
                 wid = n_words
                 table[slot, HASH] = h
                 table[slot, TAG] = (wid + 1) | (np.int64(length) << 32)
                 table[slot, PREFIX] = prefix
                 table[slot, START] = used
-                arena[used:used + length] = buf[s:e]
-                used += length
+                for k in range(length):
+                    arena[used + k] = buf[s + k]
+                arena[used + length] = 10           # words end with a newline (see words())
+                used += length + 1
                 n_words += 1
             ids[t] = wid
         counts[wid] += 1
@@ -177,7 +180,8 @@ def _rehash(table, out):
             slot = table[r, HASH] & mask
             while out[slot, TAG] != 0:
                 slot = (slot + 1) & mask
-            out[slot] = table[r]
+            for c in range(4):
+                out[slot, c] = table[r, c]
 
 
 def _grown(a, size, fill=None):
@@ -205,9 +209,9 @@ class BlockInterner:
     """
 
     def __init__(self):
-        self.table = np.zeros((1 << 12, 4), dtype=np.int64)
+        self.table = np.zeros((1 << 14, 4), dtype=np.int64)
         self.arena = np.empty(1 << 16, dtype=np.uint8)
-        self.counts = np.zeros(1 << 11, dtype=np.int64)
+        self.counts = np.zeros(1 << 13, dtype=np.int64)
         self.state = np.zeros(2, dtype=np.int64)
         self._out = []
 
@@ -250,7 +254,7 @@ class BlockInterner:
             t = _resolve_block(buf, ids, t, self.table, self.arena, self.counts, self.state)
             if t == len(ids):
                 return
-            self._grow(len(buf))
+            self._grow(len(buf) + 1)     # room for any word of the block and its newline
 
     def feed_many(self, blocks, pool=None):
         """Intern blocks of whole lines, in order; return (ids int32, tokens per line int64) for
@@ -273,14 +277,14 @@ class BlockInterner:
         return self.feed_many([block])[0]
 
     def words(self):
-        """(the words in order of first appearance, their counts)."""
-        rows = self.table[self.table[:, TAG] != 0]
-        order = np.argsort((rows[:, TAG] & 0xFFFFFFFF) - 1)
-        starts = rows[order, START].tolist()
-        ends = (rows[order, START] + (rows[order, TAG] >> 32)).tolist()
-        arena = self.arena[: int(self.state[1])].tobytes()
+        """(the words in order of first appearance, their counts).
+
+        The arena holds the words in that order, each followed by a newline (which no word
+        contains): one decode and one split make the list.
+        """
         n = int(self.state[0])
-        return [arena[s:e].decode("utf-8") for s, e in zip(starts, ends)], self.counts[:n].copy()
+        text = self.arena[: int(self.state[1])].tobytes().decode("utf-8")
+        return text.split("\n")[:n], self.counts[:n].copy()
 
 
 class PruningInterner:

@@ -450,12 +450,13 @@ def merge(ids, offsets, join, ends, phrase_word, out_ids, out_offsets):
 
 
 @njit(cache=True, nogil=True)
-def render(ids, offsets, join, blob, word_start, delimiter, c_style, out):
+def render(ids, offsets, join, blob, word_start, word_end, delimiter, c_style, out):
     """Write the sentences as UTF-8 text into ``out`` (uint8); returns the bytes written.
 
-    Tokens are separated by a space, joined ones by ``delimiter``; each sentence ends with a
-    newline. ``c_style``: word2phrase's layout, every token preceded by its separator (so a
-    line starts with a space). With ``out`` of length 0 only the size is returned.
+    Word ``w`` is ``blob[word_start[w]:word_end[w]]``. Tokens are separated by a space, joined
+    ones by ``delimiter``; each sentence ends with a newline. ``c_style``: word2phrase's layout,
+    every token preceded by its separator (so a line starts with a space). With ``out`` of
+    length 0 only the size is returned.
     """
     write = out.shape[0] > 0
     p = 0
@@ -472,7 +473,7 @@ def render(ids, offsets, join, blob, word_start, delimiter, c_style, out):
                 p += 1
             w = ids[i]
             a = word_start[w]
-            z = word_start[w + 1]
+            z = word_end[w]
             if write:
                 for j in range(a, z):
                     out[p] = blob[j]

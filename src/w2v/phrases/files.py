@@ -8,7 +8,6 @@ import tempfile
 
 import numpy as np
 
-from .. import native
 from .._atomic import atomic_write
 from ..encoded import Scan
 from ..kernels import phrases as k
@@ -37,14 +36,19 @@ def write_phrased(path, words, ids, offsets, join, delimiter="_", c_style=False,
     >>> open(path).read().splitlines()
     ['in', 'new_york']
     """
-    blob, word_start = native.encode_words(words)
+    # the words, each followed by a newline (no word holds one): one join and one encode
+    blob = np.frombuffer(("\n".join(words) + "\n").encode("utf-8"), dtype=np.uint8)
+    word_end = np.flatnonzero(blob == 10)
+    if len(word_end) != len(words):
+        raise ValueError("a word holds a newline; it cannot be written one sentence a line")
+    word_start = np.concatenate([[0], word_end[:-1] + 1])
     delim = np.frombuffer(delimiter.encode("utf-8"), dtype=np.uint8)
     empty = np.zeros(0, dtype=np.uint8)
 
     def render(s, e):
         part = offsets[s:e + 1]
         lo, hi = int(part[0]), int(part[-1])
-        args = (ids[lo:hi], part - lo, join[lo:hi], blob, word_start, delim, c_style)
+        args = (ids[lo:hi], part - lo, join[lo:hi], blob, word_start, word_end, delim, c_style)
         out = np.empty(k.render(*args, empty), dtype=np.uint8)
         k.render(*args, out)
         return out
