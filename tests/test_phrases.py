@@ -9,6 +9,7 @@ import pytest
 from w2v import ENGLISH_CONNECTOR_WORDS, FrozenPhrases, Phrases
 from w2v.cli import main
 from w2v.phrases import files, phrase_file, transform
+from w2v.phrases.counts import GramCounts
 
 # a: 4, b: 4, c: 2, d: 1; within sentences a_b 4, b_c 1, b_d 1, c_a 1 -> len(vocab) 8, 11 tokens.
 HAND = [["a", "b", "c"], ["a", "b"], ["a", "b", "d"], ["c", "a", "b"]]
@@ -149,6 +150,27 @@ def test_custom_scorer_and_add_vocab_as_gensim():
     assert ours.vocab == theirs.vocab
     assert ours.export_phrases() == theirs.export_phrases()
     assert [ours[s] for s in a] == [theirs[s] for s in a]
+
+
+@pytest.mark.parametrize("n_words", [5, 1000, 100_000])      # 100,000: nearly every pair distinct
+def test_grouped_pair_counts_equal_the_hash_table_counts(n_words):
+    rng = np.random.default_rng(n_words)
+    ids = rng.integers(0, n_words, size=3000).astype(np.int32)
+    offsets = np.concatenate([[0], np.sort(rng.choice(np.arange(1, 3000), 300, replace=False)), [3000]])
+    offsets[5:8] = offsets[4]                                  # empty sentences too
+    for across_lines in (False, True):
+        grouped = GramCounts(n_words)
+        grouped.count_pairs(ids, offsets, across_lines)
+        hashed = GramCounts(n_words)
+        if across_lines:
+            hashed.count_word2phrase(ids, 10**9, 1)
+        else:
+            hashed.count_gensim(ids, offsets, np.zeros(n_words, bool), 10**9, 1)
+        counts = [dict(zip(map(tuple, g.gather(g.occupied())[0].reshape(-1, 2).tolist()),
+                           g.slots[g.occupied(), 1].tolist())) for g in (grouped, hashed)]
+        assert counts[0] == counts[1] and grouped.packed
+        assert grouped.uni.tolist() == hashed.uni.tolist() and grouped.state.tolist() == hashed.state.tolist()
+        assert grouped.find([int(ids[0]), int(ids[1])]) == counts[1][(ids[0], ids[1])] and not grouped.packed
 
 
 def test_pruning_keeps_exact_counts():

@@ -139,16 +139,15 @@ class GramCounts(GramTable):
         k.scatter_seconds(ids, offsets, across_lines, starts[:-1].copy(), seconds)
         mark = np.zeros(len(self.uni), dtype=np.int64)
         scratch = np.empty(len(self.uni), dtype=np.int64)
-        # distinct bigrams are about a third of all on natural text; grow by half when more
-        rows = np.empty((max(n_pairs // 3, 1), 2), dtype=np.int64)
+        # distinct bigrams are a third of all on natural text (en-dict: 31 % within lines, 34 %
+        # across): room for half, of which only the rows written become resident; more rarely
+        rows = np.empty((n_pairs // 2 + 1, 2), dtype=np.int64)
         a, n = k.distinct_pairs(starts, seconds, 0, mark, scratch, rows, 0)
         while a < len(starts) - 1:
             more = max(len(rows) // 2, int(starts[a + 1] - starts[a]))
-            grown = np.empty((len(rows) + more, 2), dtype=np.int64)
-            grown[:n] = rows[:n]
-            rows = grown
+            rows.resize((len(rows) + more, 2), refcheck=False)     # (no view of rows exists yet)
             a, n = k.distinct_pairs(starts, seconds, a, mark, scratch, rows, n)
-        rows = rows[:n]
+        rows.resize((n, 2), refcheck=False)
         self.slots = rows
         self.state[0] = n
         self.packed = True
