@@ -349,6 +349,32 @@ def test_will_compile_reads_numbas_disk_cache(tmp_path):
     assert runs == ["True False\n", "False False\n"]
 
 
+def test_the_program_gives_openblas_one_thread_only_for_commands_without_blas(tmp_path):
+    """run() (the console script) sets OPENBLAS_NUM_THREADS before numpy loads, for the commands
+    that never multiply matrices, and never over the user's own choice."""
+    script = textwrap.dedent("""
+        import os, sys
+        from w2v.cli import run
+        sys.argv = ["w2v"] + sys.argv[1:]
+        try:
+            run()
+        except SystemExit:
+            pass
+        import numpy
+        print(os.environ.get("OPENBLAS_NUM_THREADS"))
+    """)
+    base = {k: v for k, v in os.environ.items()
+            if k not in ("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS")}
+    base["PYTHONPATH"] = SRC
+    def child(*args, **env):
+        return subprocess.run([sys.executable, "-c", script, *args], env=dict(base, **env), capture_output=True,
+                              text=True, check=True).stdout.splitlines()[-1]
+    assert child("-v", "phrases", "--help") == "1" and child("vocab", "--help") == "1"
+    assert child("similar", "--help") == "None" and child("--version") == "None"
+    assert child("phrases", "--help", OMP_NUM_THREADS="3") == "None"
+    assert child("corpus", "--help", OPENBLAS_NUM_THREADS="4") == "4"
+
+
 # ---- help and version --------------------------------------------------------------------------
 
 def test_version(capsys):
