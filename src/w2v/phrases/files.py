@@ -23,8 +23,8 @@ def write_phrased(path, words, ids, offsets, join, delimiter="_", c_style=False,
 
     ``words``, ``ids``, ``offsets`` and ``join`` are as :func:`~w2v.phrases.phrase_ids` returns them;
     ``c_style`` writes word2phrase's layout (each token preceded by its separator). With ``pool``
-    (a ``concurrent.futures`` executor) pieces of the text are rendered in it concurrently and
-    written in order.
+    (a :class:`w2v.threads.Pool`) pieces of the text are rendered in it concurrently and written
+    in order.
 
     Examples
     --------
