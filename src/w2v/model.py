@@ -200,9 +200,9 @@ class Word2Vec:
         """Count the words of a corpus (gensim's first step of :meth:`build_vocab`); return
         ``(total_words, corpus_count)``. The counts wait for :meth:`prepare_vocab`.
 
-        ``progress_per`` and ``workers`` are gensim's and have no effect (progress is a tqdm bar;
-        counting runs in one thread). ``trim_rule`` prunes while counting when ``max_vocab_size``
-        is reached.
+        ``progress_per`` is gensim's and has no effect (progress is a tqdm bar). ``workers``
+        (default: the model's) threads look a text file's blocks up at once; the counts do not
+        depend on them. ``trim_rule`` prunes while counting when ``max_vocab_size`` is reached.
         """
         source, sentences = self._sentences(corpus_iterable, corpus_file)
         self._close_encoded()
@@ -212,7 +212,7 @@ class Word2Vec:
                 raise ValueError("this scanned corpus was used already (by build_vocab); read the text again")
             result = sentences if isinstance(sentences, Scan) else scan(
                 sentences, max_vocab_size=self.config.max_vocab_size, cache_dir=self.cache_dir,
-                progress=bar.update, trim_rule=trim_rule)
+                progress=bar.update, trim_rule=trim_rule, workers=workers or self.workers)
         self._scan = (source, result)
         self.corpus_count, self.corpus_total_words = result.n_sentences, result.n_tokens
         logger.info("read %d tokens in %d sentences, %d distinct words", result.n_tokens,
