@@ -173,6 +173,24 @@ def test_grouped_pair_counts_equal_the_hash_table_counts(n_words):
         assert grouped.find([int(ids[0]), int(ids[1])]) == counts[1][(ids[0], ids[1])] and not grouped.packed
 
 
+def test_grouped_counting_refuses_a_table_that_holds_grams():
+    g = GramCounts(3)
+    g.count_pairs(np.array([0, 1, 2], np.int32), np.array([0, 3]), across_lines=False)
+    with pytest.raises(ValueError, match="empty table"):
+        g.count_pairs(np.array([0, 1], np.int32), np.array([0, 2]), across_lines=False)
+
+
+def test_write_phrased_of_an_empty_corpus_and_a_plain_executor(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+    files.write_phrased(tmp_path / "empty.txt", [], np.zeros(0, np.int32), np.zeros(1, np.int64),
+                        np.zeros(0, np.uint8))
+    assert (tmp_path / "empty.txt").read_bytes() == b""
+    with ThreadPoolExecutor(2) as pool:     # any executor, not only w2v.threads.Pool
+        files.write_phrased(tmp_path / "two.txt", ["a", "b"], np.array([0, 1, 1], np.int32),
+                            np.array([0, 2, 3]), np.array([0, 1, 0], np.uint8), pool=pool)
+    assert (tmp_path / "two.txt").read_text() == "a_b\nb\n"
+
+
 def test_pruning_keeps_exact_counts():
     # Whatever pruning deletes, a count it keeps is the number of occurrences since the
     # entry was last deleted: never more than the true count, and exact for entries never pruned.

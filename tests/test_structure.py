@@ -114,3 +114,16 @@ def test_unknown_keywords_are_type_errors_naming_them():
     # gensim's own train() arguments are accepted (and documented as unused)
     assert model.train([["a", "b"]] * 10, total_examples=10, epochs=1, word_count=0,
                        queue_factor=2, report_delay=1.0, compute_loss=True) == (20, 20)
+
+
+def test_public_names_and_submodules_load_on_first_use():
+    """import w2v loads nothing heavy; w2v.Word2Vec and w2v.phrases (a submodule) load on use."""
+    import subprocess
+    import sys
+    script = ("import sys, w2v\n"
+              "print('w2v.model' in sys.modules, 'numpy' in sys.modules)\n"
+              "print(w2v.Word2Vec.__module__, w2v.phrases.Phrases.__module__, 'phrases' in dir(w2v))\n"
+              "print(hasattr(w2v, 'nope'), hasattr(w2v, '_private'))\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                         env={**__import__("os").environ, "PYTHONPATH": str(SRC.parent)}).stdout.split("\n")
+    assert out[:3] == ["False False", "w2v.model w2v.phrases.detector True", "False False"]

@@ -4,6 +4,8 @@ The public names are imported on first use (PEP 562), so that ``w2v phrases`` or
 does not pay for loading the trainer and the vector queries.
 """
 import importlib
+import importlib.util
+import pkgutil
 from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
@@ -31,11 +33,14 @@ if TYPE_CHECKING:       # what the names are, for type checkers and editors
 def __getattr__(name):
     home = _HOMES.get(name)
     if home is None:
-        raise AttributeError(f"module 'w2v' has no attribute {name!r}")
+        if name.startswith("_") or importlib.util.find_spec(f"{__name__}.{name}") is None:
+            raise AttributeError(f"module 'w2v' has no attribute {name!r}")
+        return importlib.import_module(f".{name}", __name__)     # a submodule: w2v.phrases, ...
     value = getattr(importlib.import_module(f".{home}", __name__), name)
     globals()[name] = value
     return value
 
 
 def __dir__():
-    return sorted(set(globals()) | set(__all__))
+    submodules = (m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
+    return sorted(set(globals()) | set(__all__) | set(submodules))

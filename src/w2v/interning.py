@@ -24,7 +24,7 @@ _BYTE_CLASS[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = 1
 _BYTE_CLASS[[0xC2, 0xE1, 0xE2, 0xE3]] = 2
 
 # Columns of the word table: a row per slot, empty while its TAG is 0.
-HASH, TAG, PREFIX, START = 0, 1, 2, 3       # TAG: (word id + 1) | byte length << 32
+HASH, TAG, PREFIX, START = 0, 1, 2, 3       # TAG: (word id + 1) | byte length << 32 (both < 2**32)
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -78,7 +78,7 @@ def _find(buf, s, e, h, prefix, table, arena):
         tag = table[slot, TAG]
         if tag == 0:
             return np.int64(-1), slot
-        if table[slot, HASH] == h and (tag >> 32) == length and table[slot, PREFIX] == prefix:
+        if table[slot, HASH] == h and ((tag >> 32) & 0xFFFFFFFF) == length and table[slot, PREFIX] == prefix:
             same = True
             st = table[slot, START]
             for k in range(8, length):

@@ -58,8 +58,8 @@ def thread_pool(workers=None, name="w2v"):
 
 
 def in_order(fn, items, pool=None):
-    """Yield ``fn(*item)`` for each item, in order; with ``pool`` (a :class:`Pool`) computed
-    ahead in it, at most twice its threads at a time (so memory stays bounded).
+    """Yield ``fn(*item)`` for each item, in order; with ``pool`` (a :class:`Pool`, or another
+    executor) computed ahead in it, at most twice its threads at a time (so memory stays bounded).
 
     Examples
     --------
@@ -71,7 +71,7 @@ def in_order(fn, items, pool=None):
         for item in items:
             yield fn(*item)
         return
-    ahead = 2 * pool.threads
+    ahead = 2 * getattr(pool, "threads", 2)         # a Pool says how many; another executor: 4
     pending = collections.deque()
     try:
         for item in items:

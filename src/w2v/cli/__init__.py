@@ -160,11 +160,11 @@ def run():
     """The ``w2v`` program (console script and ``python -m w2v``): :func:`main`, with the process
     set up for a command line.
 
-    - The cyclic garbage collector is told that what is alive now lives until the process ends.
-      Numba and LLVM leave hundreds of thousands of objects behind; every full collection walks
-      them all (tens of milliseconds each), and interpreter shutdown runs several. Freezing them
-      (``gc.freeze``) after the imports and again before exiting skips that walk: 0.15-0.3 s of a
-      short command's time.
+    - The cyclic garbage collector is told that what is alive lives until the process ends
+      (``gc.freeze``), at the start and again before exiting. Numba and LLVM leave hundreds of
+      thousands of objects behind and interpreter shutdown runs several full collections, each
+      walking them all: the freeze before exiting skips that, 0.15-0.3 s of a short command's
+      time (the one at the start only covers the few objects made before the command runs).
     - For :data:`NO_BLAS_COMMANDS`, OpenBLAS gets one thread unless the user chose a number
       (:data:`BLAS_THREAD_VARIABLES`); it is read when numpy loads, which is after this.
 

@@ -72,7 +72,7 @@ def register(sub):
     p.add_argument("--delimiter", default="_", help="glue between joined words (_)")
     p.add_argument("--max-vocab-size", type=positive_int,
                    help="prune rare words and pairs when more are held (40M; word2phrase 350M)")
-    p.add_argument("--threads", type=positive_int, help="threads (all cores); the output is the same")
+    p.add_argument("--threads", type=positive_int, help="threads (the cores, at most 8); the output is the same")
     p.add_argument("--quiet", "-q", action="store_true", help="no summary on stderr")
     c = p.add_argument_group("word2phrase C tool flags (w2v phrases -train IN -output OUT ...)")
     c.add_argument("-train", dest="c_train", metavar="FILE")

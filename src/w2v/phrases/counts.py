@@ -131,7 +131,10 @@ class GramCounts(GramTable):
         :meth:`count_gensim` without connector words (``across_lines``: as
         :meth:`count_word2phrase`), faster. The bigrams are grouped by first word and counted
         group by group instead of one hash-table visit per token; the table is left packed
-        and hashed when first needed."""
+        and hashed when first needed. The table must hold no gram yet (count a fresh
+        :class:`GramCounts` and :meth:`merge` it)."""
+        if self.n_grams:
+            raise ValueError("count_pairs counts into an empty table; count a new GramCounts and merge it")
         firsts = np.zeros(len(self.uni) + 1, dtype=np.int64)
         n_pairs = k.count_firsts(ids, offsets, across_lines, self.uni, firsts[1:], self.state)
         starts = np.cumsum(firsts, out=firsts)

@@ -37,7 +37,7 @@ def write_phrased(path, words, ids, offsets, join, delimiter="_", c_style=False,
     ['in', 'new_york']
     """
     # the words, each followed by a newline (no word holds one): one join and one encode
-    blob = np.frombuffer(("\n".join(words) + "\n").encode("utf-8"), dtype=np.uint8)
+    blob = np.frombuffer(("\n".join(words) + "\n" if words else "").encode("utf-8"), dtype=np.uint8)
     word_end = np.flatnonzero(blob == 10)
     if len(word_end) != len(words):
         raise ValueError("a word holds a newline; it cannot be written one sentence a line")
@@ -72,7 +72,7 @@ def phrase_file(source, output, passes=1, c_style=False, workers=None, **options
     c_style : bool
         Write word2phrase's layout (each token preceded by its separator).
     workers : int or None
-        Threads (default: the machine's cores); the output does not depend on them.
+        Threads (default: the machine's cores, at most 8); the output does not depend on them.
     **options
         :class:`Phrases` arguments (``min_count``, ``threshold``, ``scoring``, ``connector_words``,
         ``delimiter``, ``max_vocab_size``).
@@ -124,7 +124,7 @@ def phrase_corpus(source, passes=1, max_sentence_length=10000, cache_dir=None, p
     progress : callable or None
         Called with the tokens of each block read.
     workers : int or None
-        Threads (default: the machine's cores); the result does not depend on them.
+        Threads (default: the machine's cores, at most 8); the result does not depend on them.
     **options
         :class:`Phrases` arguments.
 
