@@ -12,7 +12,7 @@ from numbers import Integral
 import numpy as np
 from tqdm.auto import tqdm
 
-from . import extensions, native
+from . import extensions, modelfiles, native
 from .config import SOFTMAX_WARN_VOCAB, Config
 from .corpus import READER_OPTIONS, as_sentences
 from .encoded import Scan, encode_with_vocab, scan
@@ -268,7 +268,7 @@ class Word2Vec:
         if update and getattr(self, "_old_size", None) is not None:
             self._grow_weights(self._old_size)
         else:
-            self._init_weights()
+            self.init_weights()
 
     def build_vocab(self, corpus_iterable=None, corpus_file=None, update=False, progress_per=10000,
                     keep_raw_vocab=False, trim_rule=None, *, progress=None, **kwargs):
@@ -314,7 +314,7 @@ class Word2Vec:
             self.vocab = Vocab.build(words, counts, min_count=self.config.min_count,
                                      max_final_vocab=self.config.max_final_vocab,
                                      trim_rule=rule, sort=bool(self.config.sorted_vocab))
-            self._init_weights()
+            self.init_weights()
         self.corpus_count = int(corpus_count or 0)
         self.corpus_total_words = int(counts.sum())
         return self
@@ -327,9 +327,11 @@ class Word2Vec:
         self.vocab = Vocab(list(other_model.vocab.words), other_model.vocab.counts.copy())
         self.corpus_count = other_model.corpus_count
         self.corpus_total_words = other_model.corpus_total_words
-        self._init_weights()
+        self.init_weights()
 
-    def _init_weights(self):
+    def init_weights(self):
+        """Fresh weights for the vocabulary (gensim's ``init_weights``): input vectors uniform in
+        [-1/D, 1/D), output weights zero, random states from the seed."""
         cfg = self.config
         n = len(self.vocab)
         if cfg.softmax and n > SOFTMAX_WARN_VOCAB:
@@ -577,10 +579,10 @@ class Word2Vec:
 
     # checkpoints ----------------------------------------------------------------------------
     def _write_checkpoint(self, schedule, position):
-        meta = dict(self._meta(), schedule=schedule, position=position.to_dict(),
-                    checkpoint_every=self.checkpoint_every, outputs=self.checkpoint_outputs)
-        native.save_native(os.path.join(self.checkpoint_dir, CHECKPOINT_NAME), "checkpoint", meta,
-                           self._arrays())
+        meta, arrays = modelfiles.archive(self)
+        meta.update(schedule=schedule, position=position.to_dict(), checkpoint_every=self.checkpoint_every,
+                    outputs=self.checkpoint_outputs)
+        native.save_native(os.path.join(self.checkpoint_dir, CHECKPOINT_NAME), "checkpoint", meta, arrays)
         logger.info("checkpoint: epoch %d, step %d", position.epoch, position.step)
 
     @classmethod
@@ -660,28 +662,7 @@ class Word2Vec:
         if self.vocab is None:
             raise ValueError("nothing to save: the model has no vocabulary yet")
         extensions.choose_format(fname_or_handle, "native", how=extensions.SAVE_CALLS)
-        native.save_native(fname_or_handle, "model", self._meta(), self._arrays())
-
-    def _arrays(self):
-        blob, offsets = native.encode_words(self.vocab.words)
-        arrays = {"words_blob": blob, "words_offsets": offsets, "counts": self.vocab.counts,
-                  "vectors": self.wv.vectors, "rng_states": np.concatenate(self.rng_states),
-                  "norms": np.asarray(self.wv.norms, dtype=np.float32)}
-        if len(self.wv.vectors_lockf) == len(self.wv) and len(self.wv) != 1:
-            arrays["vectors_lockf"] = self.wv.vectors_lockf
-        if self.syn1 is not None:
-            arrays["syn1"] = self.syn1
-        if self.syn1neg is not None:
-            arrays["syn1neg"] = self.syn1neg
-        return arrays
-
-    def _meta(self):
-        # A tokenizer given as an object (not a registered name) cannot be stored.
-        readers = {k: v for k, v in self.reader_options.items() if isinstance(v, (str, type(None)))}
-        return {"config": self.config.to_dict(), "training_log": self.training_log,
-                "reader_options": readers, "corpus_count": self.corpus_count,
-                "corpus_total_words": self.corpus_total_words, "compute_loss": self.compute_loss,
-                "comment": self.comment if isinstance(self.comment, str) else None}
+        native.save_native(fname_or_handle, "model", *modelfiles.archive(self))
 
     @_class_only
     def load(cls, fname, mmap=None):
@@ -703,39 +684,7 @@ class Word2Vec:
 
         Raises TypeError for an object without gensim's Word2Vec attributes.
         """
-        try:
-            wv = model.wv
-            names = ("vector_size", "window", "min_count", "sample", "sg", "hs", "negative",
-                     "ns_exponent", "cbow_mean", "alpha", "min_alpha", "epochs", "workers", "seed")
-            settings = {name: getattr(model, name) for name in names}
-        except AttributeError as e:
-            raise TypeError(f"expected a gensim Word2Vec, got {type(model).__name__} ({e})") from None
-        settings.update(max_vocab_size=getattr(model, "max_vocab_size", None),
-                        max_final_vocab=getattr(model, "max_final_vocab", None),
-                        batch_words=getattr(model, "batch_words", 10_000),
-                        shrink_windows=getattr(model, "shrink_windows", True))
-        out = cls(**settings, progress=False)
-        kv = KeyedVectors.from_gensim(wv)
-        counts = kv.counts if kv.counts.any() else np.arange(len(kv), 0, -1)
-        out.vocab = Vocab(list(kv.index_to_key), counts)
-        out._init_weights()
-        out.wv.vectors[:] = kv.vectors
-        out.wv.vectors_lockf = kv.vectors_lockf
-        theirs = getattr(model, "syn1neg", None)
-        if out.syn1neg is not None and theirs is not None and np.shape(theirs) == out.syn1neg.shape:
-            out.syn1neg = np.array(theirs, dtype=np.float32)
-        theirs = getattr(model, "syn1", None)
-        if out.syn1 is not None and theirs is not None and np.shape(theirs) == out.syn1.shape:
-            if _same_tree(out.vocab, getattr(wv, "expandos", {})):
-                out.syn1 = np.array(theirs, dtype=np.float32)
-            else:   # syn1's rows are tree nodes: numbered differently, they would be scrambled
-                logger.warning("from_gensim: gensim's Huffman tree breaks ties between equal counts "
-                               "differently, so its hierarchical-softmax weights (syn1) are not copied; "
-                               "the word vectors are, and training starts syn1 from zero")
-        out.corpus_count = int(getattr(model, "corpus_count", 0) or 0)
-        out.corpus_total_words = int(getattr(model, "corpus_total_words", 0) or 0)
-        out.progress = True
-        return out
+        return modelfiles.from_gensim(cls, model)
 
     @classmethod
     def _from_archive(cls, path, meta, arrays, mapped=False):
@@ -815,16 +764,6 @@ class _RunningLoss:
         if model.compute_loss:
             entry = model.training_log[-1]
             model.running_training_loss += entry["loss"] * entry["examples"]
-
-
-def _same_tree(vocab, expandos):
-    """True when gensim's per-word ``code``/``point`` arrays equal this vocabulary's Huffman tree."""
-    if "code" not in expandos or "point" not in expandos:
-        return False
-    codes, points, lengths = vocab.huffman()
-    return all(np.array_equal(np.asarray(expandos["code"][i]), codes[i, :n]) and
-               np.array_equal(np.asarray(expandos["point"][i]), points[i, :n])
-               for i, n in enumerate(lengths.tolist()))
 
 
 def bind_arguments(signature, name, args, kwargs):
