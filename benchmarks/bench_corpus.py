@@ -9,8 +9,8 @@ import os
 import time
 
 from w2v.corpus import LineSentence
-from w2v.encoded import scan
-from w2v.vocab import Vocab
+from w2v.corpus.encoded import scan
+from w2v.corpus.vocab import Vocab
 
 DEFAULT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "corpora", "en-dict.txt.gz")
 

@@ -17,8 +17,8 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src"))
 
-from w2v.formats import load_word2vec_format, save_word2vec_format  # noqa: E402
-from w2v.keyedvectors import KeyedVectors  # noqa: E402
+from w2v.vectors.formats import load_word2vec_format, save_word2vec_format  # noqa: E402
+from w2v.models.keyedvectors import KeyedVectors  # noqa: E402
 
 
 def timed(fn):

@@ -11,9 +11,9 @@ import time
 from importlib import resources
 
 from w2v import Word2Vec
-from w2v.chinese import ChineseTokenizer
+from w2v.corpus.chinese import ChineseTokenizer
 from w2v.corpus import PathLineSentences
-from w2v.evaluate import evaluate_word_analogies, evaluate_word_pairs, summarize_analogies
+from w2v.evaluation.evaluate import evaluate_word_analogies, evaluate_word_pairs, summarize_analogies
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT = os.path.join(HERE, "..", "..", "shared", "corpora", "zh")

@@ -37,7 +37,7 @@ import numpy as np
 def generated(words, dim, seed, clustered=False):
     """The benchmark's model: seeded normal vectors (or ``benchmarks/ann.py``'s clustered ones), counts
     falling with the rank."""
-    from w2v.keyedvectors import KeyedVectors
+    from w2v.models.keyedvectors import KeyedVectors
 
     rng = np.random.default_rng(seed)
     if clustered:

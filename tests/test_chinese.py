@@ -11,8 +11,8 @@ import pytest
 from w2v import KeyedVectors, Word2Vec
 from w2v.cli import main
 from w2v.corpus import LineSentence, as_sentences, get_tokenizer
-from w2v.encoded import scan
-from w2v.evaluate import evaluate_word_analogies, evaluate_word_pairs, resolve_dataset
+from w2v.corpus.encoded import scan
+from w2v.evaluation.evaluate import evaluate_word_analogies, evaluate_word_pairs, resolve_dataset
 
 NEEDS_JIEBA = "jieba is an optional extra: python3 -m pip install '.[zh]'"
 
@@ -24,8 +24,8 @@ TEXT = ("话说天下大势，分久必合，合久必分。\n"
 @pytest.fixture(scope="module")
 def chinese():
     pytest.importorskip("jieba", reason=NEEDS_JIEBA)
-    import w2v.chinese
-    return w2v.chinese
+    import w2v.corpus.chinese
+    return w2v.corpus.chinese
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +48,8 @@ def _words_of(sentences):
 
 
 def test_import_w2v_does_not_import_jieba():
-    code = ("import sys, w2v, w2v.corpus, w2v.model, w2v.cli.train; "
-            "assert 'jieba' not in sys.modules and 'w2v.chinese' not in sys.modules; "
+    code = ("import sys, w2v, w2v.corpus, w2v.models.word2vec, w2v.cli.train; "
+            "assert 'jieba' not in sys.modules and 'w2v.corpus.chinese' not in sys.modules; "
             "from w2v.corpus import registered_tokenizers; assert 'jieba' in registered_tokenizers()")
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
     subprocess.run([sys.executable, "-c", code], check=True, env=env)

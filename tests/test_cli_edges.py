@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 import w2v.cli.query
-from w2v import KeyedVectors, Word2Vec, native
+from w2v import KeyedVectors, Word2Vec
+from w2v.vectors import native
 from w2v.cli import REPORT, main
 
 from test_model import planted_corpus

@@ -5,9 +5,10 @@ import numpy as np
 import pytest
 
 import w2v.cli
-from w2v import evaluate, native
+from w2v.evaluation import evaluate
+from w2v.vectors import native
 from w2v.cli import main
-from w2v.keyedvectors import KeyedVectors
+from w2v.models.keyedvectors import KeyedVectors
 
 
 @pytest.fixture(autouse=True)

@@ -6,8 +6,8 @@ import pytest
 
 import w2v.cli
 from w2v.cli import main
-from w2v.keyedvectors import KeyedVectors
-from w2v.neighbours import exact_neighbours
+from w2v.models.keyedvectors import KeyedVectors
+from w2v.vectors.neighbours import exact_neighbours
 
 
 @pytest.fixture(autouse=True)

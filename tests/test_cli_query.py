@@ -6,8 +6,8 @@ import pytest
 
 import w2v.cli
 from w2v.cli import main
-from w2v import native
-from w2v.keyedvectors import KeyedVectors
+from w2v.vectors import native
+from w2v.models.keyedvectors import KeyedVectors
 
 WORDS = ["man", "king", "woman", "queen", "apple", "pear", "中文"]
 

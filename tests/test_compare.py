@@ -1,9 +1,9 @@
-"""w2v.compare: shared neighbours of a word in two models, and the words whose neighbourhoods differ most."""
+"""w2v.evaluation.compare: shared neighbours of a word in two models, and the words whose neighbourhoods differ most."""
 import numpy as np
 import pytest
 
-from w2v.compare import most_changed, neighbour_overlap, shared_vocabulary
-from w2v.keyedvectors import KeyedVectors
+from w2v.evaluation.compare import most_changed, neighbour_overlap, shared_vocabulary
+from w2v.models.keyedvectors import KeyedVectors
 
 
 def kv_from(rows):

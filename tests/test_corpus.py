@@ -11,13 +11,14 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from w2v import corpus, interning
+from w2v import corpus
+from w2v.corpus import interning
 from w2v.corpus import blocks
 from w2v.corpus import (LineSentence, PathLineSentences, as_sentences, get_tokenizer, open_text,
                         register_tokenizer)
-from w2v.encoded import EncodedCorpus, encode_with_vocab, scan
-from w2v.interning import BlockInterner
-from w2v.vocab import RULE_DEFAULT, RULE_DISCARD, RULE_KEEP, Vocab
+from w2v.corpus.encoded import EncodedCorpus, encode_with_vocab, scan
+from w2v.corpus.interning import BlockInterner
+from w2v.corpus.vocab import RULE_DEFAULT, RULE_DISCARD, RULE_KEEP, Vocab
 
 SHARED = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "corpora", "en-dict.txt.gz")
 OPENERS = {"": open, ".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 
 from w2v import Word2Vec
-from w2v.distributed import check_options, syncs_per_epoch
-from w2v.distributed.shard import RowUpdate, changed_rows, merge, round_slices, worker_config
-from w2v.epochs import Schedule
-from w2v.distributed.split import ByteRange, ShardSentences, plan_shards
+from w2v.engines.distributed import check_options, syncs_per_epoch
+from w2v.engines.shard import RowUpdate, changed_rows, merge, round_slices, worker_config
+from w2v.engines.epochs import Schedule
+from w2v.engines.split import ByteRange, ShardSentences, plan_shards
 
 try:
     import ray
@@ -104,7 +104,7 @@ def test_merge_rule_on_hand_made_arrays():
 
 
 def test_skip_gram_workers_take_the_classic_kernel_at_scaled_rates():
-    from w2v.config import Config
+    from w2v.models.config import Config
 
     sg = Config(sg=1).validate()
     assert sg.kernel == "sg_shared"
@@ -208,7 +208,7 @@ def test_cli_flags_reach_the_model():
 
 
 def test_import_w2v_does_not_import_ray():
-    code = "import sys, w2v, w2v.distributed, w2v.distributed.shard; print('ray' in sys.modules)"
+    code = "import sys, w2v, w2v.engines.distributed, w2v.engines.shard; print('ray' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
     assert out.stdout.strip() == "False"
@@ -255,7 +255,7 @@ def test_two_workers_match_local_quality(corpus, two_workers):
 def _dying_worker_class(flag, epoch, sync):
     """A ShardWorker whose first call of round (epoch, sync), on whichever worker gets there
     first, trains and then kills its process before answering (once: a flag file)."""
-    from w2v.distributed import ray_engine
+    from w2v.engines.distributed import ray_engine
 
     class DyingWorker(ray_engine.ShardWorker):
         def train_round(self, merged, e, s):
@@ -273,12 +273,12 @@ def _dying_worker_class(flag, epoch, sync):
 
 @needs_ray
 def test_worker_killed_mid_round_is_replaced(corpus, two_workers, tmp_path, monkeypatch, caplog):
-    from w2v.distributed import ray_engine
+    from w2v.engines.distributed import ray_engine
 
     monkeypatch.setattr(ray_engine, "_RemoteWorker", _dying_worker_class(str(tmp_path / "f"), 1, 1))
     model = Word2Vec(engine="ray", engine_options={"num_workers": 2, "syncs_per_epoch": 2},
                      cache_dir=str(tmp_path), **SETTINGS)
-    with caplog.at_level("WARNING", logger="w2v.distributed.ray_engine"):
+    with caplog.at_level("WARNING", logger="w2v.engines.ray"):
         model.train(corpus_file=corpus)
     assert os.path.exists(tmp_path / "f") and "was lost" in caplog.text
     # retrained from the last merged model with the same random state: nothing changed
@@ -288,7 +288,7 @@ def test_worker_killed_mid_round_is_replaced(corpus, two_workers, tmp_path, monk
 
 @needs_ray
 def test_lost_workers_beyond_max_restarts_stop_the_run(corpus, tmp_path, monkeypatch):
-    from w2v.distributed import ray_engine
+    from w2v.engines.distributed import ray_engine
 
     monkeypatch.setattr(ray_engine, "_RemoteWorker", _dying_worker_class(str(tmp_path / "f"), 0, 0))
     model = Word2Vec(engine="ray", engine_options={"num_workers": 2, "max_restarts": 0},

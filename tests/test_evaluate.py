@@ -4,8 +4,8 @@ import math
 import numpy as np
 import pytest
 
-from w2v import evaluate as ev
-from w2v.keyedvectors import KeyedVectors
+from w2v.evaluation import evaluate as ev
+from w2v.models.keyedvectors import KeyedVectors
 
 gensim_models = pytest.importorskip("gensim.models", reason="gensim is the reference these tests compare against")
 
@@ -239,7 +239,7 @@ def test_word_pairs_space_separated_and_bundled(pair, tmp_path):
 
 def test_gensim_trained_model_same_figures_through_word2vec_file(tmp_path):
     """Vectors trained by gensim, saved in word2vec format and loaded by w2v: same accuracy and Spearman."""
-    from w2v.keyedvectors import load_any
+    from w2v.models.keyedvectors import load_any
 
     rng = np.random.default_rng(3)
     n = 12

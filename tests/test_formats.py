@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from w2v.formats import is_binary, load_word2vec_format, save_word2vec_format
+from w2v.vectors.formats import is_binary, load_word2vec_format, save_word2vec_format
 
 WORDS = ["the", "king", "queen", "café", "naïve", "中文", "北京", "Ünïcödé", "x"]
 
@@ -171,8 +171,8 @@ def test_latin1_encoding(tmp_path):
 
 
 def test_large_text_file_spans_blocks(tmp_path, monkeypatch):
-    import w2v.formats
-    monkeypatch.setattr(w2v.formats, "_BLOCK", 1000)    # many blocks, rows cut across them
+    import w2v.vectors.formats
+    monkeypatch.setattr(w2v.vectors.formats, "_BLOCK", 1000)    # many blocks, rows cut across them
     rng = np.random.default_rng(0)
     words = [f"word{i}" for i in range(500)]
     vectors = rng.standard_normal((500, 30)).astype(np.float32)
@@ -330,7 +330,7 @@ def test_lying_header_does_not_allocate_what_it_declares(tmp_path, name):
 @pytest.mark.parametrize("c_layout", [False, True])
 def test_binary_rows_span_blocks_and_grow_the_buffer(tmp_path, monkeypatch, c_layout):
     """Tiny blocks: rows cut across refills, a word longer than the buffer, the C tool's newlines."""
-    import w2v.formats as formats
+    import w2v.vectors.formats as formats
     monkeypatch.setattr(formats, "_BLOCK", 40)
     monkeypatch.setattr(formats, "_BINARY_BLOCK", 64)
     rng = np.random.default_rng(3)
@@ -347,7 +347,7 @@ def test_binary_rows_span_blocks_and_grow_the_buffer(tmp_path, monkeypatch, c_la
 
 
 def test_binary_limit_reads_only_what_it_needs(tmp_path, monkeypatch):
-    import w2v.formats as formats
+    import w2v.vectors.formats as formats
     monkeypatch.setattr(formats, "_BLOCK", 1000)
     monkeypatch.setattr(formats, "_BINARY_BLOCK", 1000)
     words = [f"w{i:05d}" for i in range(2000)]

@@ -15,8 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from w2v import KeyedVectors, Word2Vec, native
-from w2v.formats import load_word2vec_format, save_word2vec_format
+from w2v import KeyedVectors, Word2Vec
+from w2v.vectors import native
+from w2v.vectors.formats import load_word2vec_format, save_word2vec_format
 
 # W2V_FUZZ_EXAMPLES=5000 for a longer campaign, W2V_FUZZ_RANDOM=1 for fresh draws. By default the
 # draws are fixed (derandomize), so CI tests the same 120 cases every time and a rare failure seen
@@ -241,7 +242,7 @@ def test_corpus_reader_splits_like_str_split_or_raises(tmp_path_factory, data):
     from collections import Counter
 
     from w2v.corpus import LineSentence
-    from w2v.encoded import scan
+    from w2v.corpus.encoded import scan
 
     path = os.path.join(str(tmp_path_factory.mktemp("corpus")), "c.txt")
     with open(path, "wb") as f:

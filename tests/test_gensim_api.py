@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 import w2v
-from w2v import CallbackAny2Vec, KeyedVectors, Word2Vec, native
-from w2v.formats import TruncatedFileError
+from w2v import CallbackAny2Vec, KeyedVectors, Word2Vec
+from w2v.vectors import native
+from w2v.vectors.formats import TruncatedFileError
 
 SENTENCES = [["human", "interface", "computer"], ["survey", "user", "computer", "system", "response", "time"],
              ["eps", "user", "interface", "system"], ["system", "human", "system", "eps"],

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from w2v import KeyedVectors
-from w2v.neighbours import exact_neighbours
+from w2v.vectors.neighbours import exact_neighbours
 
 
 def clustered(n=3000, dim=24, seed=0):
@@ -73,7 +73,7 @@ def test_ivf_index(faiss, kv):
 
 
 def test_save_and_load_round_trip(hnsw, kv, tmp_path):
-    from w2v.index import load_index
+    from w2v.vectors.index import load_index
     path = tmp_path / "kv.index"
     hnsw.save(path)
     loaded = load_index(path, kv)
@@ -88,7 +88,7 @@ def test_save_and_load_round_trip(hnsw, kv, tmp_path):
     (lambda kv: KeyedVectors(kv.index_to_key[::-1], kv.vectors), "other vectors of the same shape"),
 ])
 def test_refuses_an_index_of_other_vectors(hnsw, kv, tmp_path, other, message):
-    from w2v.index import load_index
+    from w2v.vectors.index import load_index
     path = tmp_path / "kv.index"
     hnsw.save(path)
     with pytest.raises(ValueError, match=message):
@@ -101,7 +101,7 @@ def test_refuses_an_index_of_other_vectors(hnsw, kv, tmp_path, other, message):
     (b'w2v-index\n{"method": "hnsw"}\n', "damaged w2v index header"),
 ])
 def test_refuses_a_file_that_is_not_an_index(faiss, kv, tmp_path, content, message):
-    from w2v.index import load_index
+    from w2v.vectors.index import load_index
     path = tmp_path / "bad.index"
     path.write_bytes(content)
     with pytest.raises(ValueError, match=message):
@@ -109,7 +109,7 @@ def test_refuses_a_file_that_is_not_an_index(faiss, kv, tmp_path, content, messa
 
 
 def test_damaged_index_data(hnsw, kv, tmp_path):
-    from w2v.index import load_index
+    from w2v.vectors.index import load_index
     path = tmp_path / "kv.index"
     hnsw.save(path)
     data = path.read_bytes()
@@ -136,7 +136,7 @@ def test_bad_arguments(faiss, kv):
 
 
 def test_without_faiss_the_error_names_the_extra(monkeypatch, kv, tmp_path):
-    from w2v.index import load_index
+    from w2v.vectors.index import load_index
     monkeypatch.setitem(sys.modules, "faiss", None)
     with pytest.raises(ImportError, match=r"pip install '\.\[ann\]'"):
         kv.build_index()

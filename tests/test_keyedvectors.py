@@ -5,8 +5,8 @@ import types
 import numpy as np
 import pytest
 
-from w2v import native
-from w2v.keyedvectors import KeyedVectors, load_any
+from w2v.vectors import native
+from w2v.models.keyedvectors import KeyedVectors, load_any
 
 V, D = 400, 16
 
@@ -191,8 +191,8 @@ def test_analogy_centered_matches_numpy(kv):
 
 
 def test_batch_equals_single_queries(kv, monkeypatch):
-    import w2v.similarity
-    monkeypatch.setattr(w2v.similarity, "_BATCH_CELLS", 3 * V)     # several matrix products
+    import w2v.vectors.similarity
+    monkeypatch.setattr(w2v.vectors.similarity, "_BATCH_CELLS", 3 * V)     # several matrix products
     words = ["king", "w7", "中文", "w7", "w300", "queen", "w1"]
     batch = kv.most_similar_batch(words, topn=6, restrict_vocab=350)
     assert len(batch) == len(words)
@@ -246,10 +246,10 @@ def test_agrees_with_gensim(kv):
 
 def test_evaluation_methods_delegate(kv, monkeypatch):
     calls = {}
-    fake = types.ModuleType("w2v.evaluate")
+    fake = types.ModuleType("w2v.evaluation.evaluate")
     fake.evaluate_word_analogies = lambda k, a, **kw: calls.setdefault("analogies", (k, a, kw))
     fake.evaluate_word_pairs = lambda k, p, **kw: calls.setdefault("pairs", (k, p, kw))
-    monkeypatch.setitem(sys.modules, "w2v.evaluate", fake)
+    monkeypatch.setitem(sys.modules, "w2v.evaluation.evaluate", fake)
     import w2v
     monkeypatch.setattr(w2v, "evaluate", fake, raising=False)
     kv.evaluate_word_analogies("q.txt", restrict_vocab=10, method="mul")

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from w2v.neighbours import exact_neighbours, iter_exact_neighbours
+from w2v.vectors.neighbours import exact_neighbours, iter_exact_neighbours
 
 
 def brute(vectors, rows, topn):

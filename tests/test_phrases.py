@@ -411,7 +411,7 @@ def test_cli_empty_and_missing_input(tmp_path, capsys):
 
 
 def test_phrase_analogies_bundled():
-    from w2v.evaluate import resolve_dataset
+    from w2v.evaluation.evaluate import resolve_dataset
 
     path = resolve_dataset("phrases")
     lines = path.read_text(encoding="utf-8").splitlines()

@@ -6,9 +6,9 @@ import warnings
 import numpy as np
 import pytest
 
-from w2v import native
-from w2v import plot as wplot
-from w2v.keyedvectors import KeyedVectors
+from w2v.vectors import native
+from w2v.evaluation import plot as wplot
+from w2v.models.keyedvectors import KeyedVectors
 
 pytest.importorskip("matplotlib", reason="plots need the optional extra 'plot' (matplotlib)")
 
@@ -83,7 +83,7 @@ def test_missing_optional_dependencies_give_clear_errors(monkeypatch):
 def test_plot_words_writes_a_labelled_png(tmp_path, caplog):
     kv = _kv()
     out = tmp_path / "map.png"
-    with caplog.at_level(logging.WARNING, logger="w2v.plot"):
+    with caplog.at_level(logging.WARNING, logger="w2v.evaluation.plot"):
         result = wplot.plot_words(kv, words=["word1", "WORD2", "word3", "nope"], highlight=["word30"],
                                   output=out, dpi=40, figsize=(6, 5))
     assert result["words"] == ["word1", "word2", "word3", "word30"]
@@ -130,12 +130,12 @@ def test_chinese_labels_render_with_a_cjk_font(tmp_path):
 
 def test_chinese_labels_without_cjk_font_log_a_warning(tmp_path, monkeypatch, caplog):
     monkeypatch.setattr(wplot, "find_cjk_font", lambda: None)
-    with caplog.at_level(logging.WARNING, logger="w2v.plot"), warnings.catch_warnings():
+    with caplog.at_level(logging.WARNING, logger="w2v.evaluation.plot"), warnings.catch_warnings():
         warnings.simplefilter("ignore")     # matplotlib's own missing-glyph warnings
         wplot.plot_words(_kv(words=ZH), words=ZH, output=tmp_path / "zh.png", dpi=30, figsize=(4, 3))
     assert "No CJK font installed" in caplog.text
     caplog.clear()
-    with caplog.at_level(logging.WARNING, logger="w2v.plot"):
+    with caplog.at_level(logging.WARNING, logger="w2v.evaluation.plot"):
         wplot.plot_words(_kv(), top=5, output=tmp_path / "en.png", dpi=30, figsize=(4, 3))
     assert "CJK" not in caplog.text     # no warning when no label needs one
 

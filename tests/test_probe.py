@@ -4,8 +4,8 @@ import json
 import numpy as np
 import pytest
 
-from w2v.keyedvectors import KeyedVectors
-from w2v.probe import (CANONICAL_ANALOGIES, MAX_NORM, MIN_NORM, OCCUPATIONS, bias_projections, format_report,
+from w2v.models.keyedvectors import KeyedVectors
+from w2v.evaluation.probe import (CANONICAL_ANALOGIES, MAX_NORM, MIN_NORM, OCCUPATIONS, bias_projections, format_report,
                        probe, read_word_list)
 
 
@@ -171,7 +171,7 @@ def test_report_has_all_four_checks_and_verdict():
 
 
 def test_parse_axis_words():
-    from w2v.probe import parse_axis_words
+    from w2v.evaluation.probe import parse_axis_words
 
     assert parse_axis_words("he:she") == ("he", "she")
     assert parse_axis_words(" he , she ") == ("he", "she")
@@ -182,7 +182,7 @@ def test_parse_axis_words():
 
 
 def test_axis_projections_match_bias_projections():
-    from w2v.probe import axis_projections
+    from w2v.evaluation.probe import axis_projections
 
     rng = np.random.default_rng(3)
     words = ["he", "she", "good", "doctor", "nurse", "pilot", "tree"]

@@ -19,12 +19,13 @@ import zipfile
 import numpy as np
 import pytest
 
-from w2v import KeyedVectors, Word2Vec, native
+from w2v import KeyedVectors, Word2Vec
+from w2v.vectors import native
 from w2v.cli import main
 from w2v.corpus import LineSentence
-from w2v.encoded import scan
-from w2v.formats import save_word2vec_format
-from w2v.vocab import Vocab
+from w2v.corpus.encoded import scan
+from w2v.vectors.formats import save_word2vec_format
+from w2v.corpus.vocab import Vocab
 
 SRC = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src")
 SMALL = dict(vector_size=8, min_count=1, epochs=1, workers=1, seed=1, progress=False)
@@ -469,7 +470,7 @@ WRITER = textwrap.dedent("""
     import sys
     import numpy as np
     from w2v import KeyedVectors
-    from w2v.vocab import Vocab
+    from w2v.corpus.vocab import Vocab
     folder, n, dim = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     words = [f"w{i}" for i in range(n)]
     i = 1
@@ -537,7 +538,7 @@ def test_failed_save_leaves_previous_file_intact(tmp_path, monkeypatch, what):
             "vocab": lambda: Vocab(["a", "b"], [2, 1]).save_c(path)}
     if what == "plot":
         pytest.importorskip("matplotlib")
-        from w2v import plot
+        from w2v.evaluation import plot
         save["plot"] = lambda: plot.plot_training([{"epoch": 0, "loss": 1.0, "words_per_sec": 5.0}],
                                                   output=path.with_suffix(".png"))
         path = path.with_suffix(".png")
@@ -560,7 +561,7 @@ def test_failed_save_leaves_previous_file_intact(tmp_path, monkeypatch, what):
 
 def test_failed_corpus_encoding_leaves_previous_files_intact(tmp_path, monkeypatch):
     """``Scan.encode(vocab, path=...)`` keeps its files: a failed rewrite leaves the previous pair."""
-    from w2v.encoded import EncodedCorpus
+    from w2v.corpus.encoded import EncodedCorpus
     corpus = write(tmp_path, "corpus.txt", b"a b c\nb c\n")
     vocab = Vocab(["b", "c", "a"], [2, 2, 1])
     with scan(LineSentence(str(corpus))) as result:
@@ -581,7 +582,7 @@ def test_failed_corpus_encoding_leaves_previous_files_intact(tmp_path, monkeypat
 
 
 def test_encoded_corpus_with_lying_offsets_is_refused(tmp_path):
-    from w2v.encoded import EncodedCorpus
+    from w2v.corpus.encoded import EncodedCorpus
     np.array([0, 1, 2], np.int32).tofile(tmp_path / "enc")
     np.array([0, 2, 9], np.int64).tofile(tmp_path / "enc.offsets")
     with pytest.raises(ValueError, match=r"enc\.offsets: the sentence offsets do not cut the 3 ids"):
@@ -644,7 +645,7 @@ def test_every_file_write_goes_through_atomic_write(tmp_path, monkeypatch):
                 "kv.npz", "kv.txt", "kv.txt.gz", "model.w2v", "neighbours.tsv", "phrased.txt",
                 "vocab.txt"]
     if importlib.util.find_spec("matplotlib"):
-        from w2v import plot
+        from w2v.evaluation import plot
         plot.plot_training(model.training_log, output=out / "training.png")
         plot.plot_words(model.wv, words=["a", "b", "c"], output=out / "words.svg")
         expected += ["training.png", "words.svg"]

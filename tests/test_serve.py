@@ -21,10 +21,10 @@ with warnings.catch_warnings():     # Starlette >= 1.x asks for httpx2 rather th
     from starlette.testclient import TestClient  # noqa: E402
 
 from w2v.cli import main  # noqa: E402
-from w2v.compare import most_changed, neighbour_overlap  # noqa: E402
-from w2v.keyedvectors import KeyedVectors  # noqa: E402
-from w2v.plot import project_unit  # noqa: E402
-from w2v.probe import axis_projections, probe  # noqa: E402
+from w2v.evaluation.compare import most_changed, neighbour_overlap  # noqa: E402
+from w2v.models.keyedvectors import KeyedVectors  # noqa: E402
+from w2v.evaluation.plot import project_unit  # noqa: E402
+from w2v.evaluation.probe import axis_projections, probe  # noqa: E402
 from w2v.serve import ServedModel, create_app  # noqa: E402
 from serving import running  # noqa: E402
 from w2v.serve.app import MAX_POINTS, MAX_TOPN  # noqa: E402

@@ -12,7 +12,7 @@ import pytest
 uvicorn = pytest.importorskip("uvicorn", reason="w2v serve needs uvicorn")
 sync_api = pytest.importorskip("playwright.sync_api", reason="the browser tests need playwright (pip install playwright)")
 
-from w2v.keyedvectors import KeyedVectors  # noqa: E402
+from w2v.models.keyedvectors import KeyedVectors  # noqa: E402
 from w2v.serve import ServedModel  # noqa: E402
 from serving import running  # noqa: E402
 

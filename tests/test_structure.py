@@ -10,7 +10,7 @@ import types
 import pytest
 
 import w2v
-from w2v.config import Config
+from w2v.models.config import Config
 
 SRC = pathlib.Path(w2v.__file__).parent
 
@@ -74,7 +74,7 @@ def test_no_module_uses_another_modules_private_names(path):
 def test_word2vec_signature_is_derived_from_config():
     """Every Config field is a Word2Vec parameter with Config's default, and gensim's parameters
     come first, in gensim's order."""
-    from w2v.model import GENSIM_ORDER, RUN_OPTIONS
+    from w2v.models.word2vec import GENSIM_ORDER, RUN_OPTIONS
 
     params = inspect.signature(w2v.Word2Vec).parameters
     for field in dataclasses.fields(Config):
@@ -91,7 +91,7 @@ def test_a_new_config_field_reaches_word2vec_and_the_cli(monkeypatch):
     """Adding a hyperparameter is one edit: a field of Config."""
     import argparse
 
-    from w2v import model
+    from w2v.models import word2vec as model
     from w2v.cli.train import model_kwargs
 
     Extended = dataclasses.make_dataclass("Config", [("new_option", int, 7)], bases=(Config,))
@@ -121,9 +121,25 @@ def test_public_names_and_submodules_load_on_first_use():
     import subprocess
     import sys
     script = ("import sys, w2v\n"
-              "print('w2v.model' in sys.modules, 'numpy' in sys.modules)\n"
+              "print('w2v.models.word2vec' in sys.modules, 'numpy' in sys.modules)\n"
               "print(w2v.Word2Vec.__module__, w2v.phrases.Phrases.__module__, 'phrases' in dir(w2v))\n"
               "print(hasattr(w2v, 'nope'), hasattr(w2v, '_private'))\n")
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                          env={**__import__("os").environ, "PYTHONPATH": str(SRC.parent)}).stdout.split("\n")
-    assert out[:3] == ["False False", "w2v.model w2v.phrases.detector True", "False False"]
+    assert out[:3] == ["False False", "w2v.models.word2vec w2v.phrases.detector True", "False False"]
+
+
+def test_gensim_module_paths_port_by_one_word():
+    """``gensim.models`` -> ``w2v.models`` is the whole change for the imports tutorials use."""
+    from w2v.models import KeyedVectors as K, Phrases as P, Word2Vec as W
+    from w2v.models.callbacks import CallbackAny2Vec
+    from w2v.models.keyedvectors import KeyedVectors
+    from w2v.models.phrases import ENGLISH_CONNECTOR_WORDS, FrozenPhrases, Phraser, Phrases
+    from w2v.models.word2vec import LineSentence, PathLineSentences, Word2Vec
+
+    assert (W, K, P) == (w2v.Word2Vec, w2v.KeyedVectors, w2v.Phrases)
+    assert (Word2Vec, KeyedVectors, Phrases, LineSentence) == (
+        w2v.Word2Vec, w2v.KeyedVectors, w2v.Phrases, w2v.LineSentence)
+    assert CallbackAny2Vec is w2v.CallbackAny2Vec and FrozenPhrases is w2v.FrozenPhrases
+    assert Phraser is FrozenPhrases and "new" not in ENGLISH_CONNECTOR_WORDS
+    assert PathLineSentences is w2v.PathLineSentences

@@ -1,4 +1,4 @@
-"""Tests for w2v.vocab: trimming, subsampling, alias tables, Huffman tree, C vocabulary files."""
+"""Tests for w2v.corpus.vocab: trimming, subsampling, alias tables, Huffman tree, C vocabulary files."""
 import heapq
 import os
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from w2v.vocab import RULE_DISCARD, RULE_KEEP, Vocab
+from w2v.corpus.vocab import RULE_DISCARD, RULE_KEEP, Vocab
 
 counts_st = st.lists(st.integers(1, 1000), min_size=1, max_size=300)
 

@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING
 __version__ = "0.1.0"
 
 _HOMES = {
-    "Word2Vec": "model", "KeyedVectors": "keyedvectors", "LineSentence": "corpus",
-    "PathLineSentences": "corpus", "WikiDump": "corpus", "Vocab": "vocab", "RULE_DEFAULT": "vocab",
-    "RULE_DISCARD": "vocab", "RULE_KEEP": "vocab", "Phrases": "phrases", "FrozenPhrases": "phrases",
-    "ENGLISH_CONNECTOR_WORDS": "phrases", "CallbackAny2Vec": "callbacks",
+    "Word2Vec": "models.word2vec", "KeyedVectors": "models.keyedvectors", "LineSentence": "corpus",
+    "PathLineSentences": "corpus", "WikiDump": "corpus", "Vocab": "corpus.vocab",
+    "RULE_DEFAULT": "corpus.vocab", "RULE_DISCARD": "corpus.vocab", "RULE_KEEP": "corpus.vocab",
+    "Phrases": "phrases", "FrozenPhrases": "phrases", "ENGLISH_CONNECTOR_WORDS": "phrases",
+    "CallbackAny2Vec": "models.callbacks",
 }
 
 __all__ = ["Word2Vec", "KeyedVectors", "LineSentence", "PathLineSentences", "Vocab", "WikiDump",
@@ -22,12 +23,12 @@ __all__ = ["Word2Vec", "KeyedVectors", "LineSentence", "PathLineSentences", "Voc
            "RULE_DISCARD", "RULE_KEEP"]
 
 if TYPE_CHECKING:       # what the names are, for type checkers and editors
-    from .callbacks import CallbackAny2Vec
+    from .models.callbacks import CallbackAny2Vec
     from .corpus import LineSentence, PathLineSentences, WikiDump
-    from .keyedvectors import KeyedVectors
-    from .model import Word2Vec
+    from .models.keyedvectors import KeyedVectors
+    from .models.word2vec import Word2Vec
     from .phrases import ENGLISH_CONNECTOR_WORDS, FrozenPhrases, Phrases
-    from .vocab import RULE_DEFAULT, RULE_DISCARD, RULE_KEEP, Vocab
+    from .corpus.vocab import RULE_DEFAULT, RULE_DISCARD, RULE_KEEP, Vocab
 
 
 def __getattr__(name):

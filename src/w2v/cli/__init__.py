@@ -64,7 +64,7 @@ def is_input_error(exc):
     a full disk), an unknown codec (a plain ``LookupError``). Not input: ``IndexError`` and any
     other ``KeyError`` or ``LookupError``, ``AttributeError``, ``TypeError``, ``AssertionError``...
     """
-    from ..keyedvectors import UnknownKeyError
+    from ..models.keyedvectors import UnknownKeyError
 
     return (isinstance(exc, (UsageError, ValueError, UnknownKeyError, OSError))
             or type(exc) is LookupError)

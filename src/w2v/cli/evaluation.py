@@ -5,7 +5,7 @@ MODEL is a native w2v file (model or vectors) or any word2vec text/binary file.
 import json
 import os
 
-from .. import evaluate
+from ..evaluation import evaluate
 from . import non_negative_int, positive_int
 from .outputs import check_outputs
 from .query import MODEL_HELP, add_no_header, load_vectors
@@ -78,7 +78,7 @@ def register(subparsers):
 
 def _word_list(value):
     """A comma-separated list, or the words of a file when ``value`` names one."""
-    from ..probe import read_word_list
+    from ..evaluation.probe import read_word_list
 
     if value is None:
         return None
@@ -144,7 +144,7 @@ def run_evaluate(args):
 
 
 def run_probe(args):
-    from ..probe import format_report, probe
+    from ..evaluation.probe import format_report, probe
 
     words = _word_list(args.words)
     kv = _load(args)
@@ -160,7 +160,7 @@ def run_probe(args):
 
 
 def run_plot(args):
-    from ..plot import plot_words
+    from ..evaluation.plot import plot_words
 
     check_outputs([(_typed(args, "output", "-o"), args.output, None, "map.png")])
     words = _word_list(args.words)
@@ -177,7 +177,7 @@ def run_plot(args):
 
 
 def run_plot_training(args):
-    from ..plot import load_training_log, plot_training
+    from ..evaluation.plot import load_training_log, plot_training
 
     check_outputs([(_typed(args, "output", "-o"), args.output, None, "loss.png")])
     log = load_training_log(args.model)

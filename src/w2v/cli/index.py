@@ -7,9 +7,9 @@ import time
 
 import numpy as np
 
-from .. import index as ann
+from ..vectors import index as ann
 from .._atomic import atomic_write
-from ..neighbours import BLOCK_CELLS, iter_exact_neighbours, unit_norms
+from ..vectors.neighbours import BLOCK_CELLS, iter_exact_neighbours, unit_norms
 from . import positive_int
 from .outputs import check_output
 from .query import MODEL_HELP, add_no_header, load_vectors

@@ -8,7 +8,7 @@ import errno
 import os
 import shutil
 
-from .. import extensions
+from ..vectors import extensions
 
 __all__ = ["check_outputs", "check_output", "check_output_folder", "vectors_bytes", "file_format",
            "FORMAT_FLAGS"]
@@ -83,7 +83,7 @@ def check_outputs(outputs):
 
 
 def file_format(path, flag, requested=None, default=None, how=None):
-    """The vectors format for ``path`` by the rule of :mod:`w2v.extensions`, messages naming ``flag``.
+    """The vectors format for ``path`` by the rule of :mod:`w2v.vectors.extensions`, messages naming ``flag``.
 
     ``how`` names the flags that ask for each format (default: ``--native``, ``--binary``, ``--text``).
 

@@ -5,7 +5,7 @@ MODEL is a native w2v file (model or vectors) or any word2vec text/binary file, 
 import json
 import os
 
-from .. import extensions, native
+from ..vectors import extensions, native
 from . import positive_int
 from .outputs import check_outputs, file_format, vectors_bytes
 
@@ -74,7 +74,7 @@ def add_no_header(p):
 
 def load_vectors(path, no_header=False):
     """The vectors of a native or word2vec file; ``no_header``: header-less word2vec text."""
-    from ..keyedvectors import KeyedVectors, load_any
+    from ..models.keyedvectors import KeyedVectors, load_any
 
     if no_header:
         return KeyedVectors.load_word2vec_format(path, no_header=True)
@@ -119,7 +119,7 @@ def run_analogy(args):
 
 
 def run_convert(args):
-    from ..keyedvectors import KeyedVectors
+    from ..models.keyedvectors import KeyedVectors
 
     fmt = file_format(args.output, "OUT", args.format, default="text")
     check_outputs([("OUT", args.output, None, "vectors.w2v")])
@@ -140,8 +140,8 @@ def run_convert(args):
 
 
 def _convert_from_gensim(path, output, fmt):
-    from ..keyedvectors import KeyedVectors
-    from ..model import Word2Vec
+    from ..models.keyedvectors import KeyedVectors
+    from ..models.word2vec import Word2Vec
 
     try:
         from gensim.utils import SaveLoad
@@ -172,7 +172,7 @@ def _convert_from_gensim(path, output, fmt):
 
 
 def run_info(args):
-    from .. import formats
+    from ..vectors import formats
 
     kv = load_vectors(args.model, args.no_header)
     if native.is_native(args.model):

@@ -7,11 +7,11 @@ import sys
 import time
 import unicodedata
 
-from .. import extensions
+from ..vectors import extensions
 from . import positive_int
 from .outputs import check_output_folder, check_outputs, file_format, vectors_bytes
 
-from ..config import Config
+from ..models.config import Config
 from ..corpus import READER_OPTIONS
 
 DEMO_CORPUS = "wordnet-glosses.txt.gz"
@@ -221,7 +221,7 @@ def model_kwargs(args):
 
 def jieba_tokenizer(name, options):
     """``"jieba"`` itself when no option is set (a model file can record a name), else a tokenizer."""
-    from ..chinese import ChineseTokenizer, require_jieba
+    from ..corpus.chinese import ChineseTokenizer, require_jieba
 
     if name not in (None, "jieba"):
         raise ValueError(f"--user-dict, --stopwords, --keep-punct, --to-simplified and "
@@ -236,8 +236,8 @@ def jieba_tokenizer(name, options):
 
 
 def cmd_train(args):
-    from ..model import Word2Vec
-    from ..vocab import Vocab
+    from ..models.word2vec import Word2Vec
+    from ..corpus.vocab import Vocab
 
     if args.c_classes is not None:
         raise ValueError("-classes: word classes (k-means clustering of the vectors) are not supported")
@@ -307,7 +307,7 @@ def flag_name(args, dest, default):
 def output_plan(args):
     """(native model path or None, [(flag, path, "binary" | "text"), ...]) for ``w2v train``.
 
-    The rule of :mod:`w2v.extensions`: ``-o`` saves the native model unless its name is a
+    The rule of :mod:`w2v.vectors.extensions`: ``-o`` saves the native model unless its name is a
     word2vec one (``.bin``, ``.txt``, ``.vec``), which saves the vectors in that format;
     ``--save-vectors`` is text unless named ``.bin``; ``--binary``/``--text`` decide for other
     names and contradicting a name is an error. The C tool's ``-output`` is the same with
@@ -439,7 +439,7 @@ def parse_checkpoint_every(value):
 
 
 def resume_training(args):
-    from ..model import Word2Vec
+    from ..models.word2vec import Word2Vec
 
     start = time.perf_counter()
     outputs = None
@@ -485,8 +485,8 @@ def save_outputs(model, model_out, vector_files, seconds):
 
 def cmd_vocab(args):
     from ..corpus import as_sentences
-    from ..encoded import scan
-    from ..vocab import Vocab
+    from ..corpus.encoded import scan
+    from ..corpus.vocab import Vocab
 
     check_outputs([(flag_name(args, "output", "-o"), args.output, None, "vocab.txt")])
     if not os.path.exists(args.corpus):
@@ -515,7 +515,7 @@ def demo_corpus_path():
 
 
 def cmd_demo(args):
-    from ..model import Word2Vec
+    from ..models.word2vec import Word2Vec
 
     fmt = demo_output(args)
     if args.lang == "zh":
@@ -570,7 +570,7 @@ def demo_zh(args, fmt=None):
     """``w2v demo --lang zh``: skip-gram on 三国演义, segmented by jieba with the bundled names."""
     from importlib import resources
 
-    from ..model import Word2Vec
+    from ..models.word2vec import Word2Vec
 
     data = resources.files("w2v") / "data"
     path, names = str(data / DEMO_ZH_CORPUS), str(data / DEMO_ZH_NAMES)

@@ -4,7 +4,7 @@ The files of this package, by job: :mod:`.lines` (the line readers :class:`LineS
 :class:`PathLineSentences` and :func:`as_sentences`), :mod:`.wiki` and :mod:`.wikitext` (MediaWiki
 dumps), :mod:`.blocks` (text files as blocks of whole lines, bytes or decoded),
 :mod:`.tokenizers` (the tokenizer registry). The one pass that turns text into int32 word ids is
-in :mod:`w2v.encoded`.
+in :mod:`w2v.corpus.encoded`.
 """
 from .blocks import (BLOCK_BYTES, Source, ascii_compatible, byte_blocks, check_no_nul, decode_error,
                      is_utf8, open_binary, open_text, prefetch, text_lines)

@@ -1,7 +1,7 @@
 """The tokenizer registry: tokenizers by name for the readers, the CLI and model files.
 
 Built in: ``"whitespace"`` (``str.split``), ``"simple"`` (letters and digits) and ``"jieba"``
-(Chinese, :mod:`w2v.chinese`, imported on first use).
+(Chinese, :mod:`w2v.corpus.chinese`, imported on first use).
 """
 import re
 
@@ -96,7 +96,7 @@ register_tokenizer("simple", _simple_factory)
 
 
 def _jieba_factory(**options):
-    from w2v.chinese import ChineseTokenizer   # imported on first use: jieba is optional
+    from w2v.corpus.chinese import ChineseTokenizer   # imported on first use: jieba is optional
 
     return ChineseTokenizer(**options)
 

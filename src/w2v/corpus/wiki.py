@@ -440,7 +440,7 @@ class WikiDump:
         The dump, recognised by content (``<mediawiki``), not by name.
     tokenizer : str or callable
         As for :class:`w2v.corpus.LineSentence`; default ``"simple"`` (lower-cased words
-        and numbers). ``"jieba"`` (or a :class:`w2v.chinese.ChineseTokenizer`) for Chinese.
+        and numbers). ``"jieba"`` (or a :class:`w2v.corpus.chinese.ChineseTokenizer`) for Chinese.
     variant : str
         zhwiki language variant kept from ``-{zh-hans:...;zh-hant:...}-``: ``"zh-hans"``
         (default), ``"zh-hant"``, ``"zh-cn"``, ``"zh-tw"``, ``"zh-hk"``, ...

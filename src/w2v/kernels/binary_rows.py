@@ -1,6 +1,6 @@
 """Split a block of a word2vec binary body into rows: find each word, copy each vector's bytes out.
 
-The reader in :mod:`w2v.formats` refills one buffer from the file and calls :func:`scan_rows` on it,
+The reader in :mod:`w2v.vectors.formats` refills one buffer from the file and calls :func:`scan_rows` on it,
 so no Python code runs per row.
 """
 import numpy as np

@@ -8,7 +8,7 @@ import time
 import numpy as np
 
 from ..corpus import as_sentences
-from ..encoded import scan
+from ..corpus.encoded import scan
 from ..kernels import phrases as k
 from .counts import GramCounts, GramTable, checked_grams
 from .frozen import FrozenPhrases

@@ -9,7 +9,7 @@ import tempfile
 import numpy as np
 
 from .._atomic import atomic_write
-from ..encoded import Scan
+from ..corpus.encoded import Scan
 from ..kernels import phrases as k
 from ..threads import in_order, sentence_pieces, thread_pool
 from .detector import phrase_ids, read_ids
@@ -130,7 +130,7 @@ def phrase_corpus(source, passes=1, max_sentence_length=10000, cache_dir=None, p
 
     Returns
     -------
-    w2v.encoded.Scan
+    w2v.corpus.encoded.Scan
         Give it to ``Word2Vec(...)`` or to ``build_vocab`` and then ``train`` (the same object;
         it is used up by them).
 

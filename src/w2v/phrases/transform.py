@@ -7,7 +7,7 @@ import os
 
 import numpy as np
 
-from .. import native
+from ..vectors import native
 from ..kernels import phrases as k
 from ..threads import in_order, sentence_pieces
 

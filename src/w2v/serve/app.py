@@ -16,9 +16,9 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ..compare import most_changed, neighbour_overlap
-from ..plot import METHODS
-from ..probe import axis_projections, parse_axis_words
+from ..evaluation.compare import most_changed, neighbour_overlap
+from ..evaluation.plot import METHODS
+from ..evaluation.probe import axis_projections, parse_axis_words
 
 __all__ = ["create_app", "MAX_TOPN", "MAX_POINTS", "MAX_TSNE_POINTS"]
 
@@ -319,7 +319,7 @@ def create_app(models, allowed_hosts=None):
     Examples
     --------
     >>> import numpy as np
-    >>> from w2v.keyedvectors import KeyedVectors
+    >>> from w2v.models.keyedvectors import KeyedVectors
     >>> from w2v.serve import ServedModel, create_app
     >>> kv = KeyedVectors(["cat", "dog", "car"], np.array([[1, 0], [1, 0.1], [0, 1]], dtype=np.float32))
     >>> app = create_app([ServedModel("toy", kv)])

@@ -1,6 +1,6 @@
 """The models a server answers for: loaded once, each with its name, a prefix index for completion and a cached probe.
 
-Queries themselves are :class:`~w2v.keyedvectors.KeyedVectors` methods; this module only holds what the
+Queries themselves are :class:`~w2v.models.keyedvectors.KeyedVectors` methods; this module only holds what the
 server keeps between requests.
 """
 import bisect
@@ -11,9 +11,9 @@ from collections import OrderedDict
 
 import numpy as np
 
-from ..keyedvectors import load_any
-from ..plot import project_unit
-from ..probe import probe
+from ..models.keyedvectors import load_any
+from ..evaluation.plot import project_unit
+from ..evaluation.probe import probe
 
 __all__ = ["ServedModel", "load_models", "NeighbourBatcher"]
 
@@ -43,7 +43,7 @@ class NeighbourBatcher:
     Examples
     --------
     >>> import numpy as np
-    >>> from w2v.keyedvectors import KeyedVectors
+    >>> from w2v.models.keyedvectors import KeyedVectors
     >>> kv = KeyedVectors(["a", "b", "c"], np.array([[1, 0], [1, 0.1], [0, 1]], dtype=np.float32))
     >>> [w for w, _ in NeighbourBatcher(kv).most_similar("a", topn=2)]
     ['b', 'c']
@@ -109,7 +109,7 @@ class ServedModel:
     Examples
     --------
     >>> import numpy as np
-    >>> from w2v.keyedvectors import KeyedVectors
+    >>> from w2v.models.keyedvectors import KeyedVectors
     >>> m = ServedModel("toy", KeyedVectors(["the", "then", "cat", "The"], np.eye(4, dtype=np.float32)))
     >>> m.complete("th", 5), m.describe()
     (['the', 'then', 'The'], {'name': 'toy', 'words': 4, 'dimensions': 4, 'index': None})
@@ -158,7 +158,7 @@ class ServedModel:
         return [self.kv.index_to_key[i] for i in np.sort(found)]
 
     def projection(self, words, method="pca"):
-        """The 2-D layout of ``words`` as ``w2v plot`` draws it (:func:`~w2v.plot.project_unit`), kept
+        """The 2-D layout of ``words`` as ``w2v plot`` draws it (:func:`~w2v.evaluation.plot.project_unit`), kept
         for the :data:`MAPS_KEPT` maps asked most recently (a t-SNE map takes seconds)."""
         key = (tuple(words), method)
         with self._maps_lock:
@@ -196,7 +196,7 @@ class ServedModel:
 
 
 def load_models(paths, indexers=None):
-    """Load each file with :func:`~w2v.keyedvectors.load_any` as a :class:`ServedModel`.
+    """Load each file with :func:`~w2v.models.keyedvectors.load_any` as a :class:`ServedModel`.
 
     Names are the file names; a name that repeats gets its folder in front until names differ.
 
@@ -204,7 +204,7 @@ def load_models(paths, indexers=None):
     --------
     >>> import os, tempfile
     >>> import numpy as np
-    >>> from w2v.keyedvectors import KeyedVectors
+    >>> from w2v.models.keyedvectors import KeyedVectors
     >>> folder = tempfile.mkdtemp()
     >>> for sub in ("a", "b"):
     ...     os.mkdir(os.path.join(folder, sub))

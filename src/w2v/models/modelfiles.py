@@ -1,4 +1,4 @@
-"""What a :class:`~w2v.model.Word2Vec` is made of on disk and from gensim: the arrays and metadata of
+"""What a :class:`~w2v.models.word2vec.Word2Vec` is made of on disk and from gensim: the arrays and metadata of
 its native archive, and a model built from one that gensim loaded. The model calls these; they know
 nothing of training.
 """
@@ -6,9 +6,9 @@ import logging
 
 import numpy as np
 
-from . import native
+from ..vectors import native
 from .keyedvectors import KeyedVectors
-from .vocab import Vocab
+from ..corpus.vocab import Vocab
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ def archive(model):
 
 
 def from_gensim(cls, model):
-    """A ``cls`` (:class:`~w2v.model.Word2Vec`) from a loaded gensim ``Word2Vec``: see
+    """A ``cls`` (:class:`~w2v.models.word2vec.Word2Vec`) from a loaded gensim ``Word2Vec``: see
     :meth:`Word2Vec.from_gensim`."""
     try:
         wv = model.wv

@@ -41,7 +41,7 @@ def require_jieba():
 
     Examples
     --------
-    >>> from w2v.chinese import require_jieba
+    >>> from w2v.corpus.chinese import require_jieba
     >>> require_jieba().__name__
     'jieba'
     """
@@ -102,7 +102,7 @@ def load_stopwords(name_or_path="zh"):
 
     Examples
     --------
-    >>> from w2v.chinese import load_stopwords
+    >>> from w2v.corpus.chinese import load_stopwords
     >>> words = load_stopwords("zh")
     >>> "的" in words, "曹操" in words
     (True, False)
@@ -139,7 +139,7 @@ def read_user_dict(path):
     Examples
     --------
     >>> import os, tempfile
-    >>> from w2v.chinese import read_user_dict
+    >>> from w2v.corpus.chinese import read_user_dict
     >>> p = os.path.join(tempfile.mkdtemp(), "names.txt")
     >>> _ = open(p, "w", encoding="utf-8").write("孔明 100 nr\\n# comment\\n玄德\\n")
     >>> read_user_dict(p)
@@ -193,7 +193,7 @@ class ChineseTokenizer:
 
     Examples
     --------
-    >>> from w2v.chinese import ChineseTokenizer
+    >>> from w2v.corpus.chinese import ChineseTokenizer
     >>> tok = ChineseTokenizer()
     >>> tok.sentences("我爱北京。你呢？")
     [['我', '爱', '北京'], ['你', '呢']]
@@ -257,7 +257,7 @@ class ChineseTokenizer:
 
         Examples
         --------
-        >>> from w2v.chinese import ChineseTokenizer
+        >>> from w2v.corpus.chinese import ChineseTokenizer
         >>> ChineseTokenizer(keep_punct=True).sentences("他说：“好！”然后走了")
         [['他', '说', '：', '“', '好', '！', '”'], ['然后', '走', '了']]
         """
@@ -285,7 +285,7 @@ class ChineseTokenizer:
 
         Examples
         --------
-        >>> from w2v.chinese import ChineseTokenizer
+        >>> from w2v.corpus.chinese import ChineseTokenizer
         >>> ChineseTokenizer().sentences_of_lines(["我爱北京。", "", "你呢？"])
         [['我', '爱', '北京'], ['你', '呢']]
         """

@@ -18,8 +18,8 @@ import zipfile
 
 import numpy as np
 
-from ._atomic import atomic_write
-from ._sniff import describe
+from .._atomic import atomic_write
+from .._sniff import describe
 
 FORMAT_NAME = "w2v-native"
 FORMAT_VERSION = 2

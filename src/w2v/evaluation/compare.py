@@ -5,7 +5,7 @@ only compares the answers (Jaccard overlap of the two top-``n`` sets).
 """
 import numpy as np
 
-from .keyedvectors import KeyedVectors
+from ..models.keyedvectors import KeyedVectors
 
 __all__ = ["neighbour_overlap", "most_changed"]
 
@@ -39,8 +39,8 @@ def neighbour_overlap(kv_a, kv_b, word, topn=10):
     Examples
     --------
     >>> import numpy as np
-    >>> from w2v.keyedvectors import KeyedVectors
-    >>> from w2v.compare import neighbour_overlap
+    >>> from w2v.models.keyedvectors import KeyedVectors
+    >>> from w2v.evaluation.compare import neighbour_overlap
     >>> words = ["cat", "dog", "car", "bus"]
     >>> a = KeyedVectors(words, np.array([[1, 0], [1, 0.1], [0, 1], [0.1, 1]], dtype=np.float32))
     >>> b = KeyedVectors(words, np.array([[1, 0], [0, 1], [1, 0.1], [0.1, 1]], dtype=np.float32))
@@ -65,8 +65,8 @@ def shared_vocabulary(kv_a, kv_b, limit=None):
     Examples
     --------
     >>> import numpy as np
-    >>> from w2v.keyedvectors import KeyedVectors
-    >>> from w2v.compare import shared_vocabulary
+    >>> from w2v.models.keyedvectors import KeyedVectors
+    >>> from w2v.evaluation.compare import shared_vocabulary
     >>> a = KeyedVectors(["x", "y", "z"], np.eye(3, dtype=np.float32))
     >>> b = KeyedVectors(["z", "x"], np.eye(2, dtype=np.float32))
     >>> shared_vocabulary(a, b)
@@ -109,8 +109,8 @@ def most_changed(kv_a, kv_b, words=1000, topn=10, pool=20000, limit=50):
     Examples
     --------
     >>> import numpy as np
-    >>> from w2v.keyedvectors import KeyedVectors
-    >>> from w2v.compare import most_changed
+    >>> from w2v.models.keyedvectors import KeyedVectors
+    >>> from w2v.evaluation.compare import most_changed
     >>> words = ["cat", "dog", "car", "bus"]
     >>> a = KeyedVectors(words, np.array([[1, 0], [1, 0.1], [0, 1], [0.1, 1]], dtype=np.float32))
     >>> b = KeyedVectors(words, np.array([[1, 0], [1, 0.1], [0.1, 1], [-1, 0.1]], dtype=np.float32))

@@ -1,7 +1,7 @@
 """Encode once: one pass over the text counts the words and writes provisional int32 ids to disk;
 :meth:`Scan.encode` maps them to vocabulary ids without reading the text again, and
 :class:`EncodedCorpus` holds the ids the kernels train on. The interners that give the
-provisional ids are in :mod:`w2v.interning`.
+provisional ids are in :mod:`w2v.corpus.interning`.
 """
 import contextlib
 import itertools
@@ -14,11 +14,11 @@ import weakref
 
 import numpy as np
 
-from ._atomic import atomic_write
-from .corpus import (LineReader, as_sentences, byte_blocks, check_no_nul, chunk_lengths,
+from .._atomic import atomic_write
+from . import (LineReader, as_sentences, byte_blocks, check_no_nul, chunk_lengths,
                      decode_error, prefetch)
 from .interning import BlockInterner, PruningInterner
-from .threads import thread_count, thread_pool
+from ..threads import thread_count, thread_pool
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +95,7 @@ class Scan:
 
         Parameters
         ----------
-        vocab : w2v.vocab.Vocab
+        vocab : w2v.corpus.vocab.Vocab
             Anything with a ``word_to_index`` dict.
         path : str or None
             Keep the result as ``path`` (ids) and ``path + ".offsets"``; None: temporary
@@ -110,7 +110,7 @@ class Scan:
 
         Examples
         --------
-        >>> from w2v.vocab import Vocab
+        >>> from w2v.corpus.vocab import Vocab
         >>> s = scan([["a", "b", "a"], ["c", "a"]])
         >>> with s.encode(Vocab(["a", "c"], [3, 1])) as enc:
         ...     enc.ids.tolist(), enc.offsets.tolist()
@@ -309,7 +309,7 @@ def scan(sentences, max_vocab_size=None, cache_dir=None, progress=None, trim_rul
         Called after each batch with the number of tokens in it (e.g. ``tqdm.update``).
     trim_rule : callable or None
         Applied when pruning for ``max_vocab_size``, as gensim does (see
-        :meth:`w2v.vocab.Vocab.build`); ignored otherwise.
+        :meth:`w2v.corpus.vocab.Vocab.build`); ignored otherwise.
     workers : int or None
         Threads that look up blocks of a pre-tokenized file at once (default: the cores, at
         most :data:`w2v.threads.MAX_THREADS`); the result does not depend on it.
@@ -391,7 +391,7 @@ def encode_with_vocab(sentences, vocab, cache_dir=None, progress=None):
     ----------
     sentences : path or iterable of list of str
         Anything :func:`as_sentences` accepts.
-    vocab : w2v.vocab.Vocab
+    vocab : w2v.corpus.vocab.Vocab
         Tokens not in it become -1.
     cache_dir : str or None
         Folder for the temporary files.
@@ -404,7 +404,7 @@ def encode_with_vocab(sentences, vocab, cache_dir=None, progress=None):
 
     Examples
     --------
-    >>> from w2v.vocab import Vocab
+    >>> from w2v.corpus.vocab import Vocab
     >>> with encode_with_vocab([["x", "a"], ["a", "b"]], Vocab(["a", "b"], [2, 1])) as enc:
     ...     enc.ids.tolist()
     [-1, 0, 0, 1]

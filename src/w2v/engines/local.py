@@ -1,6 +1,6 @@
 """Local training: cuts the encoded corpus into jobs and runs the kernels on threads over shared
 weights (Hogwild). The epochs, learning rate, progress, loss and callbacks are
-:func:`w2v.epochs.run_epochs`'s, which drives :class:`LocalEngine`.
+:func:`w2v.engines.epochs.run_epochs`'s, which drives :class:`LocalEngine`.
 
 Nothing here does per-word work: each kernel call trains a whole job of sentences.
 """
@@ -10,7 +10,7 @@ import mmap
 import threading
 
 import numpy as np
-from .kernels import (KERNELS, Both, FullSoftmax, HierarchicalSoftmax, NegativeSampling, shared_work,
+from ..kernels import (KERNELS, Both, FullSoftmax, HierarchicalSoftmax, NegativeSampling, shared_work,
                       own_lines, with_own_rows)
 
 logger = logging.getLogger(__name__)
@@ -73,7 +73,7 @@ class Trainer:
 
     Parameters
     ----------
-    config : w2v.config.Config
+    config : w2v.models.config.Config
     syn0 : float32[V, D]          input vectors, trained in place
     objective                     parameter tuple from :func:`build_objective`
     keep_prob : float32[V]        subsampling keep probabilities
@@ -110,14 +110,14 @@ class Trainer:
                            rate(offsets[s1]), rng, state.scratch, *self.extra)
 
     def engine(self, corpus, checkpoint_every=None):
-        """The steps of an epoch over ``corpus`` for :func:`w2v.epochs.run_epochs`; with
+        """The steps of an epoch over ``corpus`` for :func:`w2v.engines.epochs.run_epochs`; with
         ``checkpoint_every`` (tokens) an epoch is cut into several steps, so that a checkpoint
         can be taken between them."""
         return LocalEngine(self, corpus, checkpoint_every)
 
     def start_workers(self, ids, offsets, bounds, j0, j1, rate, works, totals, done=None):
         """Start one thread per worker state on jobs j0..j1-1, taken in corpus order. Each adds
-        words, examples, loss and tokens into ``totals`` (a :class:`w2v.epochs.Totals`) under the
+        words, examples, loss and tokens into ``totals`` (a :class:`w2v.engines.epochs.Totals`) under the
         returned lock and marks
         ``done[j - j0]`` (if given). Returns (threads, lock, errors): a worker's exception is
         appended to ``errors`` and stops the others at their next job."""
@@ -148,13 +148,13 @@ class Trainer:
         return threads, lock, errors
 
 class LocalEngine:
-    """One run of local training over an encoded corpus, for :func:`w2v.epochs.run_epochs`: a step
+    """One run of local training over an encoded corpus, for :func:`w2v.engines.epochs.run_epochs`: a step
     is a range of jobs ``(j0, j1)``, the whole epoch unless checkpoints cut it.
 
     Parameters
     ----------
     trainer : Trainer
-    corpus : w2v.encoded.EncodedCorpus
+    corpus : w2v.corpus.encoded.EncodedCorpus
     checkpoint_every : int or None
         Tokens between checkpoints within an epoch (None: steps are whole epochs).
     """

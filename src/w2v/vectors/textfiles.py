@@ -1,12 +1,12 @@
 """Reading and writing KeyedVectors: the word2vec C formats, the native format, gensim objects.
 
 :class:`VectorFiles` is one part of :class:`w2v.KeyedVectors` (a mixin); the formats themselves
-live in :mod:`w2v.formats` (word2vec text/binary) and :mod:`w2v.native` (.w2v).
+live in :mod:`w2v.vectors.formats` (word2vec text/binary) and :mod:`w2v.vectors.native` (.w2v).
 """
 import numpy as np
 
 from . import extensions, formats, native
-from ._atomic import atomic_write
+from .._atomic import atomic_write
 
 __all__ = ["VectorFiles"]
 
@@ -16,7 +16,7 @@ class VectorFiles:
 
     def save_word2vec_format(self, fname, fvocab=None, binary=None, total_vec=None, write_header=True,
                              prefix="", append=False, sort_attr="count"):
-        """Write the word2vec C format, byte-identical to gensim's; see :func:`w2v.formats.save_word2vec_format`.
+        """Write the word2vec C format, byte-identical to gensim's; see :func:`w2v.vectors.formats.save_word2vec_format`.
 
         Parameters are gensim's, in its order: ``fvocab`` also writes a ``word count`` vocabulary
         file; rows are written by descending ``sort_attr`` (ties in row order), as gensim does.
@@ -51,7 +51,7 @@ class VectorFiles:
     @classmethod
     def load_word2vec_format(cls, fname, fvocab=None, binary=False, encoding="utf8", unicode_errors="strict",
                              limit=None, datatype=np.float32, no_header=False):
-        """Read a word2vec text or binary file; see :func:`w2v.formats.load_word2vec_format`.
+        """Read a word2vec text or binary file; see :func:`w2v.vectors.formats.load_word2vec_format`.
 
         Parameters are gensim's, in its order. ``binary=False`` (the default) tells text from
         binary by the first row, so binary files load too; ``binary=True`` insists on binary.

@@ -13,10 +13,10 @@ import numpy as np
 import ray
 from ray.exceptions import ObjectLostError, RayActorError
 
-from ..encoded import scan
-from ..epochs import Schedule, run_epochs
-from ..train import seed_states
-from . import check_options, syncs_per_epoch
+from ..corpus.encoded import scan
+from .epochs import Schedule, run_epochs
+from .local import seed_states
+from .distributed import check_options, syncs_per_epoch
 from .shard import ShardTrainer, merge, update_nbytes, worker_config
 from .split import ShardSentences, plan_shards
 
@@ -194,7 +194,7 @@ def build_vocab(model, source):
 
 
 def train(model, source, epochs, alpha, min_alpha, callbacks=(), progress=True):
-    """Train ``model`` on ``source`` with ``model.engine_options``; see :func:`w2v.distributed.train`."""
+    """Train ``model`` on ``source`` with ``model.engine_options``; see :func:`w2v.engines.distributed.train`."""
     options = check_options("ray", model.engine_options)
     cfg = model.config
     k, threads = options["num_workers"], options["threads_per_worker"]
@@ -240,7 +240,7 @@ def train(model, source, epochs, alpha, min_alpha, callbacks=(), progress=True):
 
 
 class Rounds:
-    """Ray training for :func:`w2v.epochs.run_epochs`: a step is a round, in which every worker
+    """Ray training for :func:`w2v.engines.epochs.run_epochs`: a step is a round, in which every worker
     trains its slice of its shard, then the driver merges their row updates (sent back to them
     with the next round).
 
@@ -257,7 +257,7 @@ class Rounds:
     syncs : int
         Rounds per epoch.
     merge_rule : str
-        See :func:`w2v.distributed.shard.merge`.
+        See :func:`w2v.engines.shard.merge`.
     """
 
     hint = "alpha or the engine option lr_scale"

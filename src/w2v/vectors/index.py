@@ -11,7 +11,7 @@ import os
 
 import numpy as np
 
-from ._atomic import atomic_write
+from .._atomic import atomic_write
 from .neighbours import exact_neighbours, unit_norms
 
 __all__ = ["NeighbourIndex", "build_index", "load_index", "fingerprint", "require", "METHODS"]

@@ -107,7 +107,7 @@ def build_vocab(model, corpus_file):
     Each worker counts its shard; the counts are summed in corpus order, so the vocabulary is
     the one :meth:`w2v.Word2Vec.build_vocab` builds from the whole corpus.
     """
-    from . import ray_engine
+    from . import ray as ray_engine
 
     return ray_engine.build_vocab(model, _corpus_location(None, corpus_file))
 
@@ -121,7 +121,7 @@ def train(model, corpus_iterable, corpus_file, epochs, alpha, min_alpha, callbac
     and from the workers) and ``worker_tokens_per_sec`` (tokens per second of kernel time,
     per worker).
     """
-    from . import ray_engine
+    from . import ray as ray_engine
 
     source = _corpus_location(corpus_iterable, corpus_file)
     return ray_engine.train(model, source, epochs, alpha, min_alpha,

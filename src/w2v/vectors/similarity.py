@@ -422,10 +422,10 @@ class SimilarityQueries:
         return [(keys[i], float(sims[i])) for i in best.tolist() if i not in exclude][:topn]
 
     def build_index(self, method="ivf", recall=None, **options):
-        """An approximate nearest-neighbour index over these vectors; see :func:`w2v.index.build_index`.
+        """An approximate nearest-neighbour index over these vectors; see :func:`w2v.vectors.index.build_index`.
 
         Needs the ``ann`` extra (faiss). Use it as ``kv.most_similar(word, indexer=index)``; save it
-        with ``index.save(path)`` and read it back with ``w2v.index.load_index(path, kv)``.
+        with ``index.save(path)`` and read it back with ``w2v.vectors.index.load_index(path, kv)``.
 
         Examples
         --------

@@ -59,7 +59,7 @@ def resolve_dataset(name_or_path):
 
     Examples
     --------
-    >>> from w2v.evaluate import resolve_dataset
+    >>> from w2v.evaluation.evaluate import resolve_dataset
     >>> resolve_dataset("google").name
     'questions-words.txt'
     """
@@ -121,7 +121,7 @@ def unit_rows(kv, n):
 
     Examples
     --------
-    >>> from w2v.keyedvectors import KeyedVectors
+    >>> from w2v.models.keyedvectors import KeyedVectors
     >>> kv = KeyedVectors(["a", "b"], np.array([[3, 4], [0, 0]], np.float32))
     >>> unit_rows(kv, 2).tolist()
     [[0.6000000238418579, 0.800000011920929], [0.0, 0.0]]
@@ -187,7 +187,7 @@ def answer_analogies(unit, group, ia, ib, ic, method="add"):
     Examples
     --------
     >>> import numpy as np
-    >>> from w2v.evaluate import answer_analogies
+    >>> from w2v.evaluation.evaluate import answer_analogies
     >>> unit = np.array([[1, 0], [0, 1], [0.6, 0.8], [0.8, 0.6], [-1, 0]], dtype=np.float32)
     >>> pred, score = answer_analogies(unit, np.arange(5), np.array([0]), np.array([1]), np.array([2]))
     >>> int(pred[0])
@@ -288,8 +288,8 @@ def evaluate_word_analogies(kv, analogies, restrict_vocab=300000, case_insensiti
     --------
     >>> import os, tempfile
     >>> import numpy as np
-    >>> from w2v.evaluate import evaluate_word_analogies
-    >>> from w2v.keyedvectors import KeyedVectors
+    >>> from w2v.evaluation.evaluate import evaluate_word_analogies
+    >>> from w2v.models.keyedvectors import KeyedVectors
     >>> kv = KeyedVectors(["man", "king", "woman", "queen", "apple"],
     ...                   np.array([[1, 0, 0], [1, 1, 0], [0, 0, 1], [0, 1, 1], [1, 0, 1]], dtype=np.float32))
     >>> path = os.path.join(tempfile.mkdtemp(), "q.txt")
@@ -362,7 +362,7 @@ def summarize_analogies(sections):
 
     Examples
     --------
-    >>> from w2v.evaluate import summarize_analogies
+    >>> from w2v.evaluation.evaluate import summarize_analogies
     >>> summarize_analogies([{"section": "s", "correct": [("a", "b", "c", "d")], "incorrect": [], "oov": 2}])
     [{'section': 's', 'correct': 1, 'incorrect': 0, 'oov': 2, 'accuracy': 1.0}]
     """
@@ -423,8 +423,8 @@ def evaluate_word_pairs(kv, pairs, delimiter="\t", restrict_vocab=300000, case_i
     --------
     >>> import os, tempfile
     >>> import numpy as np
-    >>> from w2v.evaluate import evaluate_word_pairs
-    >>> from w2v.keyedvectors import KeyedVectors
+    >>> from w2v.evaluation.evaluate import evaluate_word_pairs
+    >>> from w2v.models.keyedvectors import KeyedVectors
     >>> kv = KeyedVectors(["cat", "dog", "car", "bus"],
     ...                   np.array([[1, 0.1], [1, 0.3], [0.1, 1], [0.2, 1]], dtype=np.float32))
     >>> path = os.path.join(tempfile.mkdtemp(), "pairs.tsv")

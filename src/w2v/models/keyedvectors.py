@@ -1,8 +1,8 @@
 """KeyedVectors: words and their vectors (storage, lookup, per-word attributes), gensim-style.
 
 The class is composed of three parts, one job each: this module holds the vectors and the
-vocabulary; :mod:`w2v.similarity` answers queries over them (most_similar, analogies, ...);
-:mod:`w2v.vectorfiles` reads and writes them. It knows nothing of training.
+vocabulary; :mod:`w2v.vectors.similarity` answers queries over them (most_similar, analogies, ...);
+:mod:`w2v.vectors.textfiles` reads and writes them. It knows nothing of training.
 """
 import difflib
 import logging
@@ -10,9 +10,9 @@ from numbers import Integral
 
 import numpy as np
 
-from . import native
-from .similarity import SimilarityQueries
-from .vectorfiles import VectorFiles
+from ..vectors import native
+from ..vectors.similarity import SimilarityQueries
+from ..vectors.textfiles import VectorFiles
 
 __all__ = ["KeyedVectors", "load_any"]
 
@@ -67,8 +67,8 @@ class KeyedVectors(SimilarityQueries, VectorFiles):
     Notes
     -----
     The query methods (``most_similar``, ``analogy``, ``doesnt_match``, ...) are those of
-    :class:`w2v.similarity.SimilarityQueries`, the file methods (``save``, ``load``,
-    ``load_word2vec_format``, ...) those of :class:`w2v.vectorfiles.VectorFiles`.
+    :class:`w2v.vectors.similarity.SimilarityQueries`, the file methods (``save``, ``load``,
+    ``load_word2vec_format``, ...) those of :class:`w2v.vectors.textfiles.VectorFiles`.
 
     Examples
     --------
@@ -551,16 +551,16 @@ class KeyedVectors(SimilarityQueries, VectorFiles):
         close = difflib.get_close_matches(word, pool, n=n, cutoff=0.7)
         return list(dict.fromkeys(exact + close))[:n]
 
-    # ---- evaluation (implemented in w2v.evaluate) --------------------------------------------
+    # ---- evaluation (implemented in w2v.evaluation.evaluate) --------------------------------------------
 
     def evaluate_word_analogies(self, analogies, restrict_vocab=300000, case_insensitive=True,
                                 dummy4unknown=False, similarity_function="most_similar", method=None):
-        """Score analogy questions; see :func:`w2v.evaluate.evaluate_word_analogies`.
+        """Score analogy questions; see :func:`w2v.evaluation.evaluate.evaluate_word_analogies`.
 
         ``similarity_function`` is gensim's name for the method: ``"most_similar"`` (3CosAdd,
         ``method="add"``) or ``"most_similar_cosmul"`` (3CosMul, ``method="mul"``).
         """
-        from .evaluate import evaluate_word_analogies
+        from ..evaluation.evaluate import evaluate_word_analogies
         if method is None:
             methods = {"most_similar": "add", "most_similar_cosmul": "mul"}
             if similarity_function not in methods:
@@ -573,11 +573,11 @@ class KeyedVectors(SimilarityQueries, VectorFiles):
 
     def evaluate_word_pairs(self, pairs, delimiter="\t", encoding="utf8", restrict_vocab=300000,
                             case_insensitive=True, dummy4unknown=False):
-        """Correlate similarities with human scores; see :func:`w2v.evaluate.evaluate_word_pairs`.
+        """Correlate similarities with human scores; see :func:`w2v.evaluation.evaluate.evaluate_word_pairs`.
 
         ``encoding`` is gensim's argument; the pairs file is read as UTF-8 whatever it says.
         """
-        from .evaluate import evaluate_word_pairs
+        from ..evaluation.evaluate import evaluate_word_pairs
         return evaluate_word_pairs(self, pairs, delimiter=delimiter, restrict_vocab=restrict_vocab,
                                    case_insensitive=case_insensitive, dummy4unknown=dummy4unknown)
 

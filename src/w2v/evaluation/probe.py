@@ -44,7 +44,7 @@ def read_word_list(path):
 
     Examples
     --------
-    >>> from w2v.probe import read_word_list, OCCUPATIONS
+    >>> from w2v.evaluation.probe import read_word_list, OCCUPATIONS
     >>> words = read_word_list(OCCUPATIONS)
     >>> "nurse" in words and len(words) > 90
     True
@@ -71,7 +71,7 @@ class WordLookup:
     Examples
     --------
     >>> import numpy as np
-    >>> from w2v.keyedvectors import KeyedVectors
+    >>> from w2v.models.keyedvectors import KeyedVectors
     >>> lookup = WordLookup(KeyedVectors(["Paris", "paris"], np.eye(2, dtype=np.float32)))
     >>> lookup("paris"), lookup("PARIS"), lookup("Rome")
     (1, 0, None)
@@ -94,7 +94,7 @@ class WordLookup:
 
 def json_float(x):
     """``x`` as a float, or None for NaN/inf, so the result is strict JSON (a value, not a check:
-    compare :func:`w2v.native.all_finite`)."""
+    compare :func:`w2v.vectors.native.all_finite`)."""
     x = float(x)
     return x if math.isfinite(x) else None
 
@@ -223,7 +223,7 @@ def parse_axis_words(axis):
 
     Examples
     --------
-    >>> from w2v.probe import parse_axis_words
+    >>> from w2v.evaluation.probe import parse_axis_words
     >>> parse_axis_words("he,she"), parse_axis_words("good"), parse_axis_words(("rich", "poor"))
     (('he', 'she'), ('good',), ('rich', 'poor'))
     """
@@ -259,8 +259,8 @@ def axis_projections(kv, x, y=None, words=None):
     Examples
     --------
     >>> import numpy as np
-    >>> from w2v.keyedvectors import KeyedVectors
-    >>> from w2v.probe import axis_projections
+    >>> from w2v.models.keyedvectors import KeyedVectors
+    >>> from w2v.evaluation.probe import axis_projections
     >>> kv = KeyedVectors(["he", "she", "good", "nurse", "pilot"], np.array(
     ...     [[1, 0, 0], [-1, 0, 0], [0, 1, 0], [-0.6, 0.8, 0], [0.6, 0, 0.8]], dtype=np.float32))
     >>> r = axis_projections(kv, "he,she", "good", ["nurse", "pilot", "ghost"])
@@ -327,8 +327,8 @@ def bias_projections(kv, axes, words=None):
     Examples
     --------
     >>> import numpy as np
-    >>> from w2v.keyedvectors import KeyedVectors
-    >>> from w2v.probe import bias_projections
+    >>> from w2v.models.keyedvectors import KeyedVectors
+    >>> from w2v.evaluation.probe import bias_projections
     >>> kv = KeyedVectors(["he", "she", "doctor", "nurse", "tree"],
     ...                   np.array([[1, 0, 1], [-1, 0, 1], [0.5, 1, 0], [-0.8, 1, 0], [0, 0, 1]], dtype=np.float32))
     >>> r = bias_projections(kv, ["he:she"], ["doctor", "nurse", "tree", "ghost"])[0]
@@ -391,8 +391,8 @@ def probe(kv, words=None, bias_axes=(), bias_words=None, topn=5, n_pairs=100, se
     Examples
     --------
     >>> import numpy as np
-    >>> from w2v.keyedvectors import KeyedVectors
-    >>> from w2v.probe import probe
+    >>> from w2v.models.keyedvectors import KeyedVectors
+    >>> from w2v.evaluation.probe import probe
     >>> kv = KeyedVectors(["king", "man", "queen", "woman"],
     ...                   np.array([[1, 1], [1, 0], [0.2, 1], [0.2, 0]], dtype=np.float32))
     >>> r = probe(kv, words=["king"], topn=2)
@@ -454,8 +454,8 @@ def format_report(result, top_bias=10):
     Examples
     --------
     >>> import numpy as np
-    >>> from w2v.keyedvectors import KeyedVectors
-    >>> from w2v.probe import probe, format_report
+    >>> from w2v.models.keyedvectors import KeyedVectors
+    >>> from w2v.evaluation.probe import probe, format_report
     >>> kv = KeyedVectors(["a", "b", "c"], np.eye(3, dtype=np.float32))
     >>> "Verdict" in format_report(probe(kv, words=["a"]))
     True

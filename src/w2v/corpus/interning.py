@@ -2,7 +2,7 @@
 
 :class:`BlockInterner` splits and interns whitespace-separated UTF-8 bytes in a compiled loop;
 :class:`PruningInterner` interns token lists in Python and prunes rare words as gensim's
-``max_vocab_size`` does. :func:`w2v.encoded.scan` picks one.
+``max_vocab_size`` does. :func:`w2v.corpus.encoded.scan` picks one.
 """
 import itertools
 import logging

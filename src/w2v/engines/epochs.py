@@ -1,6 +1,6 @@
 """The one epoch loop that every training engine drives, and the learning-rate schedule.
 
-Local training (:class:`w2v.train.Trainer`) and Ray training (:mod:`w2v.distributed.ray_engine`)
+Local training (:class:`w2v.engines.local.Trainer`) and Ray training (:mod:`w2v.engines.ray`)
 each say how to train one *step* of an epoch; the loop here does the rest once for both:
 callbacks, the progress bar, the divergence check, per-epoch :class:`EpochStats`, logging and
 the model's ``training_log``, and checkpoint positions.

@@ -9,7 +9,7 @@ import re
 
 import numpy as np
 
-from ._atomic import atomic_write
+from .._atomic import atomic_write
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ def has_cjk(text):
 
     Examples
     --------
-    >>> from w2v.plot import has_cjk
+    >>> from w2v.evaluation.plot import has_cjk
     >>> has_cjk("北京"), has_cjk("paris")
     (True, False)
     """
@@ -60,7 +60,7 @@ def find_cjk_font():
 
     Examples
     --------
-    >>> from w2v.plot import find_cjk_font
+    >>> from w2v.evaluation.plot import find_cjk_font
     >>> name = find_cjk_font()
     >>> name is None or isinstance(name, str)
     True
@@ -118,7 +118,7 @@ def project_2d(vectors, method="pca", seed=0, perplexity=None):
     Examples
     --------
     >>> import numpy as np
-    >>> from w2v.plot import project_2d
+    >>> from w2v.evaluation.plot import project_2d
     >>> xy = project_2d(np.array([[0, 0, 0], [2, 0, 0], [4, 0, 1]], dtype=float))
     >>> xy.shape, bool(np.ptp(xy[:, 0]) > np.ptp(xy[:, 1]))
     ((3, 2), True)
@@ -155,7 +155,7 @@ def project_unit(vectors, method="pca", seed=0):
     Examples
     --------
     >>> import numpy as np
-    >>> from w2v.plot import project_unit
+    >>> from w2v.evaluation.plot import project_unit
     >>> project_unit(np.array([[2, 0], [0, 3], [0, 0]], dtype=np.float32)).shape
     (3, 2)
     """
@@ -203,8 +203,8 @@ def plot_words(kv, words=None, top=None, method="pca", highlight=(), output="map
     --------
     >>> import os, tempfile
     >>> import numpy as np
-    >>> from w2v.keyedvectors import KeyedVectors
-    >>> from w2v.plot import plot_words
+    >>> from w2v.models.keyedvectors import KeyedVectors
+    >>> from w2v.evaluation.plot import plot_words
     >>> kv = KeyedVectors(["cat", "dog", "car", "bus"], np.eye(4, dtype=np.float32))
     >>> out = os.path.join(tempfile.mkdtemp(), "map.png")
     >>> plot_words(kv, words=["cat", "dog", "car", "zebra"], highlight=["bus"], output=out)["missing"]
@@ -264,7 +264,7 @@ def load_training_log(path):
 
     Raises ``ValueError`` when the model has none.
     """
-    from .native import load_native
+    from ..vectors.native import load_native
 
     meta, _ = load_native(path, kind="model")
     log = meta.get("training_log") or []
@@ -297,7 +297,7 @@ def plot_training(log, output="loss.png", title=None, dpi=150):
     Examples
     --------
     >>> import os, tempfile
-    >>> from w2v.plot import plot_training
+    >>> from w2v.evaluation.plot import plot_training
     >>> log = [{"epoch": e, "loss": 3.0 / e, "tokens_per_sec": 5e5} for e in (1, 2, 3)]
     >>> os.path.basename(plot_training(log, os.path.join(tempfile.mkdtemp(), "loss.png")))
     'loss.png'

@@ -12,14 +12,18 @@ from numbers import Integral
 import numpy as np
 from tqdm.auto import tqdm
 
-from . import extensions, modelfiles, native
+from ..vectors import extensions, native
+from . import modelfiles
 from .config import SOFTMAX_WARN_VOCAB, Config
-from .corpus import READER_OPTIONS, as_sentences
-from .encoded import Scan, encode_with_vocab, scan
+from ..corpus import READER_OPTIONS, LineSentence, PathLineSentences, as_sentences
+from ..corpus.encoded import Scan, encode_with_vocab, scan
 from .keyedvectors import KeyedVectors
-from .epochs import Position, Schedule, run_epochs
-from .train import Trainer, build_objective, lock_factors, seed_states
-from .vocab import EmptyVocabularyError, Vocab, effective_min_count
+from ..engines.epochs import Position, Schedule, run_epochs
+from ..engines.local import Trainer, build_objective, lock_factors, seed_states
+from ..corpus.vocab import EmptyVocabularyError, Vocab, effective_min_count
+
+# gensim's gensim.models.word2vec offers its corpus readers beside the model
+__all__ = ["Word2Vec", "LineSentence", "PathLineSentences"]
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +81,7 @@ class Word2Vec:
     """Train word2vec embeddings: skip-gram or CBOW, negative sampling, hierarchical or exact softmax.
 
     The parameters, their order and defaults are gensim's (the hyperparameters are the fields of
-    :class:`w2v.config.Config`), so gensim code ports by changing the import; an unknown keyword
+    :class:`w2v.models.config.Config`), so gensim code ports by changing the import; an unknown keyword
     is a ``TypeError`` naming it. Accepted for gensim's sake only: ``hashfxn`` (the initial
     vectors come from ``seed``), ``null_word=0``, ``batch_words`` and ``comment``;
     ``compute_loss`` decides whether :meth:`get_latest_training_loss` reports the summed loss
@@ -86,7 +90,7 @@ class Word2Vec:
     docs/speed.md), ``max_sentence_length``, ``tokenizer``, ``encoding``, ``errors`` (how text
     files are read), ``progress`` (tqdm bar on stderr), ``cache_dir`` (where the
     integer-encoded corpus is kept during training), ``engine="ray"`` with ``engine_options``
-    (data-parallel training on a Ray cluster: see ``w2v.distributed``), ``checkpoint_dir`` and
+    (data-parallel training on a Ray cluster: see ``w2v.engines.distributed``), ``checkpoint_dir`` and
     ``checkpoint_every`` (``"epoch"`` or a number of tokens; see :meth:`resume`).
 
     Parameters
@@ -130,7 +134,7 @@ class Word2Vec:
         self.trim_rule = a["trim_rule"]
         self.compute_loss = bool(a["compute_loss"])
         self.comment = a["comment"]
-        from .distributed import check_options
+        from ..engines.distributed import check_options
         check_options(a["engine"], a["engine_options"])
         self.engine, self.engine_options = a["engine"], dict(a["engine_options"] or {})
         self.vocab = None
@@ -399,7 +403,7 @@ class Word2Vec:
         ``min_alpha``) over the ``epochs`` of this call. ``compute_loss=True`` keeps the summed
         loss of this call for :meth:`get_latest_training_loss`; ``callbacks`` get
         ``on_train_begin``, ``on_epoch_begin``, ``on_epoch_end`` and ``on_train_end`` with the
-        model (:class:`w2v.callbacks.CallbackAny2Vec`).
+        model (:class:`w2v.models.callbacks.CallbackAny2Vec`).
         Any other keyword is a ``TypeError`` naming it.
 
         Returns (in-vocabulary tokens trained, tokens read) like gensim's (effective, raw) pair.
@@ -434,7 +438,7 @@ class Word2Vec:
         epochs, alpha, min_alpha = self._schedule_args(epochs, start_alpha, end_alpha)
         self.compute_loss = bool(compute_loss)
         if self.engine != "local":
-            from . import distributed
+            from ..engines import distributed
             return distributed.train(self, corpus_iterable, corpus_file, epochs, alpha, min_alpha,
                                      callbacks=callbacks, progress=progress)
         if self.vocab is None:
@@ -555,7 +559,7 @@ class Word2Vec:
 
     def _run_schedule(self, encoded, schedule, position, callbacks, progress):
         """Train ``schedule`` (a dict: epochs, alpha, min_alpha, corpus) from ``position`` (a
-        :class:`w2v.epochs.Position`; None: its start), checkpointing if asked."""
+        :class:`w2v.engines.epochs.Position`; None: its start), checkpointing if asked."""
         cfg = self.config
         if self.rng_states is None or len(self.rng_states) != cfg.workers:
             self.rng_states = seed_states(cfg.seed + len(self.training_log), cfg.workers)

@@ -13,9 +13,9 @@ import shutil
 import numpy as np
 
 from . import extensions
-from ._atomic import atomic_write
-from ._sniff import describe
-from .kernels.binary_rows import WORD_TOO_LONG, empty_bounds, scan_rows
+from .._atomic import atomic_write
+from .._sniff import describe
+from ..kernels.binary_rows import WORD_TOO_LONG, empty_bounds, scan_rows
 
 __all__ = ["is_binary", "load_word2vec_format", "save_word2vec_format", "vector_format", "read_vocab_counts",
            "TruncatedFileError", "WordDecodeError"]
@@ -57,7 +57,7 @@ def save_word2vec_format(path, words, vectors, binary=None, write_header=True, p
     ``word`` + space + ``D`` little-endian float32 (no newline after the vector, like gensim;
     the C tool adds one, and both layouts load). A path ending in ``.gz`` or ``.bz2`` is
     compressed. The name decides text or binary unless ``binary`` is given (the rule of
-    :mod:`w2v.extensions`: ``.bin`` binary, ``.txt``/``.vec`` text, any other name text).
+    :mod:`w2v.vectors.extensions`: ``.bin`` binary, ``.txt``/``.vec`` text, any other name text).
 
     Parameters
     ----------

@@ -12,8 +12,8 @@ from collections import namedtuple
 
 import numpy as np
 
-from ..epochs import Totals
-from ..train import Trainer, build_objective, job_bounds, longest_sentence, release_pages
+from .epochs import Totals
+from .local import Trainer, build_objective, job_bounds, longest_sentence, release_pages
 
 RowUpdate = namedtuple("RowUpdate", "rows values")   # int32[m] row ids, float32[m, D] new values
 MERGE_RULES = ("average", "sum")
@@ -122,15 +122,15 @@ class ShardTrainer:
 
     Parameters
     ----------
-    corpus : w2v.encoded.EncodedCorpus
+    corpus : w2v.corpus.encoded.EncodedCorpus
         The shard, encoded with the shared vocabulary.
-    config : w2v.config.Config
-    vocab : w2v.vocab.Vocab
+    config : w2v.models.config.Config
+    vocab : w2v.corpus.vocab.Vocab
     weights : dict of str to float32[V, D]
         The model to start from (copied): ``syn0`` and the output matrices.
     rngs : list of uint64[1]
         One generator state per thread of this worker (copied; ``self.rngs`` advance).
-    schedule : w2v.epochs.Schedule
+    schedule : w2v.engines.epochs.Schedule
     syncs : int
         Rounds per epoch.
     """
@@ -157,7 +157,7 @@ class ShardTrainer:
             self.base[name][rows] = values
 
     def train(self, epoch, sync):
-        """Train round ``sync`` of ``epoch``; return (dict of RowUpdate, :class:`w2v.epochs.Totals`
+        """Train round ``sync`` of ``epoch``; return (dict of RowUpdate, :class:`w2v.engines.epochs.Totals`
         of the round, its ``seconds`` spent in the kernels)."""
         j0, j1 = self.slices[sync]
         totals = Totals()

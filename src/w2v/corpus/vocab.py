@@ -154,7 +154,7 @@ class Vocab:
         >>> Vocab.build(["x"], [3])
         Traceback (most recent call last):
         ...
-        w2v.vocab.EmptyVocabularyError: no word reaches min_count=5 (the most frequent word occurs 3 times); lower min_count
+        w2v.corpus.vocab.EmptyVocabularyError: no word reaches min_count=5 (the most frequent word occurs 3 times); lower min_count
         """
         words, counts = _merge(words, counts)
         if not words or counts.sum() == 0:

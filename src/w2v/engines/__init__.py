@@ -1,0 +1,1 @@
+"""Who runs the epochs: the one epoch loop, local threads, a Ray cluster."""

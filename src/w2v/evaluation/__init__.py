@@ -1,0 +1,1 @@
+"""Evaluation, the probe, pictures and the comparison of two models."""

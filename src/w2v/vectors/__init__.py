@@ -1,0 +1,1 @@
+"""Trained vectors and their use: queries, files, the approximate-neighbour index."""
