@@ -270,7 +270,10 @@ class FastTextKeyedVectors(KeyedVectors):
     @classmethod
     def load(cls, fname, mmap=None):
         """Read :meth:`save`'s file; ``mmap="r"`` maps the matrices (opening costs the word list)."""
-        meta, arrays = native.load_native(fname, kind="fasttextvectors", mmap=mmap)
+        meta, arrays = native.load_native(fname, mmap=mmap)
+        kind = native.stored_kind(fname)
+        if kind not in ("fasttextvectors", "fasttext"):
+            raise native.WrongKindError(f"{fname}: holds a {kind!r}, not FastText vectors or a FastText model")
         return cls.from_archive(fname, meta, arrays, mmap)
 
     @classmethod

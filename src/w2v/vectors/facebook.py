@@ -16,7 +16,8 @@ import numpy as np
 
 from .._atomic import atomic_write
 
-__all__ = ["FacebookModel", "read_facebook", "write_facebook", "MAGIC", "VERSION", "ARG_NAMES"]
+__all__ = ["FacebookModel", "is_facebook", "read_facebook", "write_facebook", "MAGIC", "VERSION", "ARG_NAMES",
+           "format_vector", "write_vec"]
 
 MAGIC = 793712314
 VERSION = 12
@@ -65,6 +66,16 @@ class _Reader:
 
     def unpack(self, fmt, what):
         return fmt.unpack(self.exact(fmt.size, what))
+
+
+def is_facebook(path):
+    """True when ``path`` starts with fastText's magic number (any version, any model kind)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4)
+    except OSError:
+        return False
+    return len(head) == 4 and struct.unpack("=i", head)[0] == MAGIC
 
 
 def read_facebook(path, full_model=True, mmap=None, encoding="utf-8"):
@@ -221,3 +232,26 @@ def _write_rows(f, matrix, rows=1 << 16):
     """Write float32 rows a slice at a time (a mapped or float64 matrix is never copied whole)."""
     for start in range(0, len(matrix), rows):
         f.write(np.ascontiguousarray(matrix[start:start + rows], dtype=np.float32).tobytes())
+
+
+def format_vector(vector):
+    """fastText's text form of a vector (its ``operator<<``): each value as C++ prints a float at
+    ``setprecision(5)`` (``%.5g``), each followed by a space.
+
+    Examples
+    --------
+    >>> format_vector(np.array([0.123456, -2e-7, 3.0], np.float32))
+    '0.12346 -2e-07 3 '
+    """
+    return "".join(f"{v:.5g} " for v in np.asarray(vector, np.float32).tolist())
+
+
+def write_vec(path, words, vectors):
+    """Write fastText's ``.vec`` (``saveVectors``): ``"n dim"``, then ``word`` and
+    :func:`format_vector` per line; atomically."""
+    with atomic_write(path, "wb") as f:
+        f.write(f"{len(words)} {np.shape(vectors)[1]}\n".encode())
+        for start in range(0, len(words), 4096):
+            rows = np.asarray(vectors[start:start + 4096], np.float32)
+            f.write("".join(f"{w} {format_vector(v)}\n" for w, v in zip(words[start:start + 4096], rows))
+                    .encode("utf-8"))
