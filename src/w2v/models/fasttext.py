@@ -11,10 +11,13 @@ import os
 
 import numpy as np
 
+from ..corpus.vocab import Vocab
+from ..engines.local import seed_states
 from ..vectors import facebook
 from ..vectors.ngrams import compute_ngrams, compute_ngrams_bytes, ft_hash_bytes, ft_ngram_hashes
 from .config import Config
 from .subwordvectors import FastTextKeyedVectors, check_ngram_settings
+from .word2vec import Word2Vec
 
 __all__ = ["FastText", "FastTextKeyedVectors", "FastTextConfig", "load_facebook_model",
            "load_facebook_vectors", "save_facebook_model", "compute_ngrams", "compute_ngrams_bytes",
@@ -56,6 +59,157 @@ class FastTextConfig(Config):
     def subwords(self):
         """Whether words have n-gram rows (``max_n > 0`` and ``bucket > 0``)."""
         return self.max_n > 0 and self.bucket > 0
+
+
+# gensim 4.4's FastText(...) parameters in its order
+GENSIM_ORDER = ("sentences", "corpus_file", "sg", "hs", "vector_size", "alpha", "window", "min_count",
+                "max_vocab_size", "word_ngrams", "sample", "seed", "workers", "min_alpha", "negative",
+                "ns_exponent", "cbow_mean", "hashfxn", "epochs", "null_word", "min_n", "max_n",
+                "sorted_vocab", "bucket", "trim_rule", "batch_words", "callbacks", "max_final_vocab",
+                "shrink_windows")
+INIT_ROWS = 1 << 16          # n-gram rows drawn at a time when the weights are created
+
+
+class FastText(Word2Vec):
+    """Train subword vectors (fastText's skip-gram or CBOW): a word's input vector is the mean of
+    its own row and the rows of its character n-grams, so any word gets a vector.
+
+    gensim 4.4's parameters, order and defaults (``min_n=3``, ``max_n=6``, ``bucket=2000000``, the
+    rest as :class:`~w2v.models.word2vec.Word2Vec`); ``max_n=0`` or ``bucket=0`` trains plain
+    word2vec. Vocabulary, engine, threads, callbacks, checkpoints and resume are Word2Vec's; ``wv``
+    is a :class:`FastTextKeyedVectors`. ``engine="ray"`` is refused (the cluster engine trains
+    word rows only).
+
+    Examples
+    --------
+    >>> from w2v import FastText
+    >>> sentences = [["cat", "say", "meow"], ["dog", "say", "woof"]] * 20
+    >>> model = FastText(sentences, vector_size=8, min_count=1, bucket=1000, epochs=2, workers=1,
+    ...                  progress=False)
+    >>> model.wv["cats"].shape, model.wv.has_index_for("cats"), "cats" in model.wv
+    ((8,), False, True)
+    """
+
+    config_class = FastTextConfig
+    gensim_order = GENSIM_ORDER
+    archive_kind = "fasttext"
+    checkpoint_kind = "fasttext-checkpoint"
+
+    def _configure(self, a):
+        self._rows_from = None        # the rows _make_wv keeps: a restored or a grown model's
+        super()._configure(a)
+        if self.engine != "local":
+            raise ValueError(f"engine={self.engine!r}: FastText trains with the local engine only "
+                             "(the cluster engine trains word rows, not n-gram rows)")
+        self.facebook_args = None     # the arguments of the .bin it was loaded from
+
+    @property
+    def bucket(self):
+        """Buckets of n-gram rows in use (0 when n-grams are off); the setting is ``config.bucket``."""
+        return self.config.bucket if self.config.subwords else 0
+
+    def _make_wv(self, words, vectors, counts=None):
+        """FastTextKeyedVectors over fastText's input matrix: ``vectors`` as the word rows, then
+        the n-gram rows, drawn uniform in [-1/D, 1/D) (fastText's and gensim's range); a restored
+        or grown model keeps its rows (``_rows_from``)."""
+        cfg, bucket = self.config, self.bucket
+        source, self._rows_from = self._rows_from, None
+        n, dim = len(words), cfg.vector_size
+        if not n:
+            return FastTextKeyedVectors(dim, cfg.min_n, cfg.max_n, bucket)
+        if source is not None and len(source) == n + bucket:
+            matrix = source                                   # a restored archive's rows, as saved
+        else:
+            matrix = np.empty((n + bucket, dim), np.float32)
+            matrix[:n] = vectors
+            if source is not None:                            # a grown vocabulary: old rows kept
+                old = len(source) - bucket
+                matrix[:old] = source[:old]
+                matrix[n:] = source[old:]
+            else:
+                rng = np.random.default_rng([cfg.seed, 1])
+                for start in range(n, n + bucket, INIT_ROWS):
+                    block = matrix[start:min(start + INIT_ROWS, n + bucket)]
+                    block[:] = rng.random(block.shape, dtype=np.float32)
+                    block *= 2
+                    block -= 1
+                    block /= dim
+        return FastTextKeyedVectors.from_rows(words, matrix, cfg.min_n, cfg.max_n, bucket, counts)
+
+    def _grow_weights(self, old_size):
+        self._rows_from = self.wv.vectors_all
+        super()._grow_weights(old_size)
+
+    def _training_arrays(self):
+        """The subword input kind (word rows + n-gram rows, mean, gradient to each) and the objective."""
+        from ..kernels.inputs import SubwordRows
+        wv = self.wv
+        if not wv.vectors_all.flags.writeable:
+            raise ValueError("the weights are read-only (loaded with mmap='r'): load the model with "
+                             "mmap=None, or mmap='c' (copy on write), to train it")
+        _, objective = super()._training_arrays()
+        return SubwordRows(wv.vectors_all, wv.subword_offsets, wv.subword_rows), objective
+
+    def _run_schedule(self, encoded, schedule, position, callbacks, progress):
+        """Word2Vec's schedule, with each word's mean vector recomputed after every epoch, before
+        any callback sees the model."""
+        own = self.callbacks
+        self.callbacks = (_AdjustVectors(),) + tuple(own)
+        try:
+            return super()._run_schedule(encoded, schedule, position, callbacks, progress)
+        finally:
+            self.callbacks = own
+            self.wv.adjust_vectors()
+
+    def _archive(self):
+        meta, arrays = super()._archive()
+        _, own = self.wv.archive()
+        arrays.update(vectors_all=own["vectors_all"], subword_offsets=own["subword_offsets"],
+                      subword_rows=own["subword_rows"])
+        if self.facebook_args:
+            meta["facebook_args"] = self.facebook_args
+        return meta, arrays
+
+    def _restore(self, meta, arrays, mapped=False):
+        matrix = arrays.get("vectors_all")
+        if matrix is None or matrix.ndim != 2:
+            raise ValueError("the file has no subword matrix (vectors_all)")
+        self._rows_from = matrix if mapped else np.ascontiguousarray(matrix, np.float32)
+        super()._restore(meta, arrays, mapped)
+        args = meta.get("facebook_args")
+        self.facebook_args = args if isinstance(args, dict) and set(args) == set(facebook.ARG_NAMES) else None
+
+    def _adopt(self, m):
+        """Take a :class:`w2v.vectors.facebook.FacebookModel`'s vocabulary and weights."""
+        cfg = self.config
+        self.vocab = Vocab(m.words, m.counts)
+        self.wv = FastTextKeyedVectors.from_rows(m.words, m.input, cfg.min_n, cfg.max_n, self.bucket,
+                                                 counts=m.counts.copy())
+        if cfg.negative:
+            self.syn1neg = m.output
+        elif cfg.softmax:
+            self.syn1 = m.output
+        else:
+            logger.warning("fastText's hierarchical-softmax weights are not imported (its tree's "
+                           "nodes are numbered and signed its own way): training further starts "
+                           "them from zero; the vectors are fastText's")
+            self.syn1 = np.zeros_like(m.output)
+        self._add_tree_attrs()
+        self.rng_states = seed_states(cfg.seed, cfg.workers)
+        self.corpus_total_words = m.ntokens
+        self.facebook_args = dict(m.args)
+
+    @classmethod
+    def load_fasttext_format(cls, model_file, encoding="utf8"):
+        """gensim's deprecated name of :func:`load_facebook_model`."""
+        return load_facebook_model(model_file, encoding=encoding)
+
+
+class _AdjustVectors:
+    """Recomputes ``wv.vectors`` (word means) at the end of every epoch."""
+
+    def on_epoch_end(self, model):
+        model.wv.adjust_vectors()
 
 
 # fastText's loss and model codes in a .bin's arguments
