@@ -1,8 +1,8 @@
-"""Run gensim 4.4's own Word2Vec and KeyedVectors tests against w2v, with only their imports changed.
+"""Run gensim 4.4's own Word2Vec, KeyedVectors and FastText tests against w2v, with only their imports changed.
 
-    PYTHONPATH=src python3 benchmarks/gensim_suite.py [-k EXPR] [--json FILE] [-v]
+    PYTHONPATH=src python3 benchmarks/gensim_suite.py [--suite word2vec|fasttext|all] [-k EXPR] [--json FILE] [-v]
 
-It copies ``test_word2vec.py`` and ``test_keyedvectors.py`` from the installed gensim into a
+It copies ``test_word2vec.py``, ``test_keyedvectors.py`` and ``test_fasttext.py`` from the installed gensim into a
 temporary folder (nothing of gensim's test code is kept in this repository), rewrites the imports
 so that ``word2vec.Word2Vec``, ``word2vec.LineSentence`` ... are w2v's and ``KeyedVectors`` is
 ``w2v.KeyedVectors`` (gensim's helpers such as ``datapath``, ``utils.save_as_line_sentence``,
@@ -42,6 +42,20 @@ EXCLUDED = {
 }
 
 # (pattern, replacement) applied to each file, in order; each must match at least once.
+FASTTEXT_EXCLUDED = {
+    # gensim pickles
+    "test_fasttext.py::HashCompatibilityTest::test_compatibility_true": "loads a gensim pickle",
+    "test_fasttext.py::HashCompatibilityTest::test_hash_native": "loads a gensim pickle",
+    "test_fasttext.py::TestFastTextModel::test_estimate_memory": "gensim's memory estimate of its own arrays",
+    # gensim's private helpers
+    "test_fasttext.py::UnpackTest": "gensim's private _unpack",
+    "test_fasttext.py::UnicodeVocabTest": "gensim's private _fasttext_bin._load_vocab",
+    "test_fasttext.py::TestFromfile": "gensim's private _fasttext_bin._fromfile",
+    "test_fasttext.py::FTHashFunctionsTest::test_cython": "gensim's Cython module against its Python one",
+    # gensim's own test class, imported into test_fasttext.py as a helper: it tests gensim, not w2v
+    "test_fasttext.py::TestWord2VecModel": "gensim's Word2Vec tests (a helper import), not FastText's",
+}
+
 REWRITES = {
     "test_word2vec.py": [
         (r"^from gensim\.models import word2vec, keyedvectors$",
@@ -55,7 +69,22 @@ REWRITES = {
          "import w2v"),
         (r"gensim\.models\.(keyedvectors\.)?KeyedVectors\b", "w2v.KeyedVectors"),
     ],
+    "test_fasttext.py": [
+        (r"^from gensim\.models\.word2vec import LineSentence$",
+         "from w2v.models.word2vec import LineSentence  # rewritten"),
+        (r"^from gensim\.models\.fasttext import FastText as FT_gensim, FastTextKeyedVectors, _unpack$",
+         "from w2v.models.fasttext import FastText as FT_gensim, FastTextKeyedVectors  # rewritten\n"
+         "from gensim.models.fasttext import _unpack  # gensim's private helper (its tests are excluded)"),
+        (r"^from gensim\.models\.keyedvectors import KeyedVectors$",
+         "from w2v.models.keyedvectors import KeyedVectors  # rewritten"),
+        (r"^from gensim\.models\.fasttext_inner import compute_ngrams, compute_ngrams_bytes, ft_hash_bytes$",
+         "from w2v.models.fasttext import compute_ngrams, compute_ngrams_bytes, ft_hash_bytes  # rewritten"),
+        (r"^import gensim\.models\.fasttext$", "import gensim.models.fasttext\nimport w2v.models.fasttext  # rewritten"),
+        (r"gensim\.models\.fasttext\.(load_facebook_model|load_facebook_vectors|save_facebook_model|"
+         r"FastText|ft_ngram_hashes)\b", r"w2v.models.fasttext.\1"),
+    ],
 }
+SUITES = {"word2vec": ("test_word2vec.py", "test_keyedvectors.py"), "fasttext": ("test_fasttext.py",)}
 
 
 def gensim_test_dir():
@@ -63,11 +92,12 @@ def gensim_test_dir():
     return os.path.join(os.path.dirname(gensim.__file__), "test")
 
 
-def prepare(folder):
-    """Copy and rewrite the two test files into ``folder``; return their paths."""
+def prepare(folder, names=tuple(REWRITES)):
+    """Copy and rewrite the test files ``names`` into ``folder``; return their paths."""
     source = gensim_test_dir()
     paths = []
-    for name, rules in REWRITES.items():
+    for name in names:
+        rules = REWRITES[name]
         with open(os.path.join(source, name), encoding="utf-8") as f:
             text = f.read()
         for pattern, replacement in rules:
@@ -84,15 +114,19 @@ def prepare(folder):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--suite", choices=("word2vec", "fasttext", "all"), default="all",
+                        help="which of gensim's test files to run (all)")
     parser.add_argument("-k", help="pytest -k expression (run a subset)")
     parser.add_argument("--json", help="write {test id: outcome} to this file")
     parser.add_argument("-v", "--verbose", action="store_true", help="show pytest's output")
     args = parser.parse_args(argv)
     src = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "src")
     with tempfile.TemporaryDirectory() as folder:
-        paths = prepare(folder)
+        names = [n for suite, files in SUITES.items() for n in files if args.suite in (suite, "all")]
+        paths = prepare(folder, names)
         report = os.path.join(folder, "report.json")
-        deselect = [arg for test in EXCLUDED for arg in ("--deselect", test)]   # node ids relative to folder
+        excluded = {t: why for t, why in {**EXCLUDED, **FASTTEXT_EXCLUDED}.items() if t.split("::")[0] in names}
+        deselect = [arg for test in excluded for arg in ("--deselect", test)]   # node ids relative to folder
         plugin = os.path.join(folder, "conftest.py")
         with open(plugin, "w") as f:
             f.write(_CONFTEST.format(report=report))
@@ -115,7 +149,7 @@ def main(argv=None):
     counts = {k: sum(v == k for v in outcomes.values()) for k in ("passed", "failed", "skipped")}
     ran = counts["passed"] + counts["failed"]
     print(f"gensim suite against w2v: {counts['passed']} passed, {counts['failed']} failed, "
-          f"{counts['skipped']} skipped, {len(EXCLUDED)} excluded; "
+          f"{counts['skipped']} skipped, {len(excluded)} excluded; "
           f"pass rate {counts['passed']}/{ran} = {100 * counts['passed'] / max(ran, 1):.1f} %")
     for test, outcome in sorted(outcomes.items()):
         if outcome == "failed":

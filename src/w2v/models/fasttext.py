@@ -262,9 +262,10 @@ def load_facebook_model(path, encoding="utf-8"):
     if args["loss"] == 4:
         raise ValueError(f"{path}: loss 'ova' (one-vs-all) belongs to fastText's classifier")
     loss = {1: "hs", 2: "ns", 3: "softmax"}[args["loss"]]
-    model = FastText(vector_size=args["dim"], window=args["ws"], epochs=args["epoch"],
-                     min_count=args["minCount"], sample=args["t"], sg=int(args["model"] == 2),
-                     hs=int(loss == "hs"), negative=args["neg"] if loss == "ns" else 0,
+    model = FastText(vector_size=args["dim"], window=max(args["ws"], 1), epochs=max(args["epoch"], 1),
+                     min_count=max(args["minCount"], 0), sample=max(args["t"], 0.0),
+                     sg=int(args["model"] == 2), hs=int(loss == "hs"),
+                     negative=max(args["neg"], 1) if loss == "ns" else 0,
                      softmax=int(loss == "softmax"), min_n=args["minn"], max_n=args["maxn"],
                      bucket=args["bucket"], progress=False)
     model._adopt(m)

@@ -6,7 +6,8 @@ Layout (native byte order, as fastText writes it): ``int32 magic, int32 version`
 pruneidx_size``; per entry the word's bytes and a NUL, ``int64 count``, ``int8 type``); a bool
 ``quant_input`` and the input matrix (``int64 rows, cols``, float32 data: nwords word rows then
 bucket n-gram rows); a bool ``qout`` and the output matrix. Supervised, quantized (``.ftz``) and
-other versions are refused with one ``ValueError``.
+other versions are refused with one ``ValueError``. Files of fastText before 0.1 (no magic number,
+no version; "version 0" here) are read as gensim reads them.
 """
 import dataclasses
 import os
@@ -16,7 +17,7 @@ import numpy as np
 
 from .._atomic import atomic_write
 
-__all__ = ["FacebookModel", "is_facebook", "read_facebook", "write_facebook", "MAGIC", "VERSION", "ARG_NAMES",
+__all__ = ["FacebookModel", "SupervisedModelError", "is_facebook", "read_facebook", "write_facebook", "MAGIC", "VERSION", "ARG_NAMES",
            "format_vector", "write_vec"]
 
 MAGIC = 793712314
@@ -28,6 +29,7 @@ _ARGS = struct.Struct("=12id")
 _DICT_HEAD = struct.Struct("=3i2q")
 _ENTRY_TAIL = struct.Struct("=qb")
 _MATRIX_HEAD = struct.Struct("=?2q")
+_MATRIX_HEAD_OLD = struct.Struct("=2q")      # version 0: no quantization flag
 LOSSES = {1: "hs", 2: "ns", 3: "softmax", 4: "ova"}
 MODELS = {1: "cbow", 2: "sg", 3: "sup"}
 MAX_WORD_BYTES = 1 << 16        # longer "words" are taken for a damaged file
@@ -49,6 +51,10 @@ class FacebookModel:
     @property
     def nwords(self):
         return len(self.words)
+
+
+class SupervisedModelError(ValueError, NotImplementedError):
+    """A supervised (classifier) model: a ValueError, and the NotImplementedError gensim raises."""
 
 
 class _Reader:
@@ -103,17 +109,28 @@ def read_facebook(path, full_model=True, mmap=None, encoding="utf-8"):
     with open(path, "rb") as f:
         r = _Reader(f, path)
         head = f.read(8)
-        if len(head) < 8 or struct.unpack("=i", head[:4])[0] != MAGIC:
-            raise ValueError(f"{path}: not a fastText .bin model file (no fastText magic number)")
-        version = struct.unpack("=i", head[4:])[0]
-        if version not in (11, 12):
-            raise ValueError(f"{path}: fastText .bin file of version {version}; w2v reads versions "
-                             f"11 and 12 (fastText 0.9.2 writes {VERSION})")
-        args = dict(zip(ARG_NAMES, r.unpack(_ARGS, "the arguments")))
+        if len(head) < 8:
+            raise ValueError(f"{path}: not a fastText .bin model file (shorter than its header)")
+        magic, version = struct.unpack("=2i", head)
+        if magic == MAGIC:
+            if version not in (11, 12):
+                raise ValueError(f"{path}: fastText .bin file of version {version}; w2v reads "
+                                 f"versions 11 and 12 (fastText 0.9.2 writes {VERSION})")
+            args = dict(zip(ARG_NAMES, r.unpack(_ARGS, "the arguments")))
+        else:       # fastText before 0.1 (no magic number, no version): gensim reads it too
+            if not (0 < magic <= 1 << 16 and 0 < version <= 1 << 16):
+                raise ValueError(f"{path}: not a fastText .bin model file (no fastText magic number)")
+            rest = r.unpack(struct.Struct("=10id"), "the arguments")
+            args = dict(zip(ARG_NAMES, (magic, version) + rest))      # dim and ws come first
+            version = 0
         _check_args(path, args)
-        size, nwords, nlabels, ntokens, pruneidx_size = r.unpack(_DICT_HEAD, "the dictionary header")
+        if version:
+            size, nwords, nlabels, ntokens, pruneidx_size = r.unpack(_DICT_HEAD, "the dictionary header")
+        else:
+            size, nwords, nlabels, ntokens = r.unpack(struct.Struct("=3iq"), "the dictionary header")
+            pruneidx_size = -1
         if nlabels or args["model"] == 3:
-            raise ValueError(f"{path}: a supervised fastText model (a classifier, {nlabels} labels); "
+            raise SupervisedModelError(f"{path}: a supervised fastText model (a classifier, {nlabels} labels); "
                              "w2v reads unsupervised models (skipgram, cbow)")
         if not 0 <= nwords == size or ntokens < 0:
             raise ValueError(f"{path}: damaged fastText dictionary (size {size}, nwords {nwords}, "
@@ -126,12 +143,12 @@ def read_facebook(path, full_model=True, mmap=None, encoding="utf-8"):
                              f"{nwords} words in a {r.size}-byte file)")
         words, counts = _read_entries(r, nwords, encoding)
         rows, dim = nwords + args["bucket"], args["dim"]
-        inp = _read_matrix(r, rows, dim, "input", mmap)
+        inp = _read_matrix(r, rows, dim, "input", mmap, bool(version))
         out = None
         if full_model:
-            out = _read_matrix(r, nwords, dim, "output", mmap)
+            out = _read_matrix(r, nwords, dim, "output", mmap, bool(version))
         else:
-            r.unpack(_MATRIX_HEAD, "the output matrix's header")
+            r.unpack(_MATRIX_HEAD if version else _MATRIX_HEAD_OLD, "the output matrix's header")
             f.seek(nwords * dim * 4, os.SEEK_CUR)
         end = f.tell()
         if end != r.size:
@@ -141,8 +158,8 @@ def read_facebook(path, full_model=True, mmap=None, encoding="utf-8"):
 
 
 def _check_args(path, args):
-    bad = [n for n in ("dim", "ws", "epoch", "minCount", "wordNgrams", "lrUpdateRate") if args[n] < 1]
-    bad += [n for n in ("neg", "bucket", "minn", "maxn") if args[n] < 0]
+    bad = [n for n in ("dim",) if args[n] < 1]
+    bad += [n for n in ("bucket", "minn", "maxn") if args[n] < 0]
     if args["loss"] not in LOSSES or args["model"] not in MODELS or not np.isfinite(args["t"]):
         bad += ["loss/model/t"]
     if bad:
@@ -179,8 +196,11 @@ def _read_entries(r, nwords, encoding):
     return words, counts
 
 
-def _read_matrix(r, rows, cols, name, mmap):
-    quant, m, n = r.unpack(_MATRIX_HEAD, f"the {name} matrix's header")
+def _read_matrix(r, rows, cols, name, mmap, new_format=True):
+    if new_format:
+        quant, m, n = r.unpack(_MATRIX_HEAD, f"the {name} matrix's header")
+    else:
+        quant, (m, n) = False, r.unpack(_MATRIX_HEAD_OLD, f"the {name} matrix's header")
     if quant:
         raise ValueError(f"{r.path}: a quantized fastText model (.ftz); w2v reads full models")
     if (m, n) != (rows, cols):
