@@ -130,6 +130,7 @@ def model_kwargs(args):
 
 
 def cmd_train(args):
+    from ..engines.divergence import TrainingDiverged
     from ..models.word2vec import Word2Vec
     from ..corpus.vocab import Vocab
 
@@ -186,7 +187,10 @@ def cmd_train(args):
             hint = punctuation_hint(model.vocab.words, model.reader_options.get("tokenizer"))
             if hint:
                 print(hint, file=sys.stderr)
-    model.train(corpus, total_examples=model.corpus_count, epochs=model.epochs)
+    try:     # a blow-up names the flag to lower; nothing is saved, an existing model stays as it was
+        model.train(corpus, total_examples=model.corpus_count, epochs=model.epochs)
+    except TrainingDiverged as e:
+        raise ValueError(name_flags(str(e), args)) from None
     if args.c_save_vocab:
         model.vocab.save_c(args.c_save_vocab)
     save_outputs(model, model_out, vector_files, time.perf_counter() - start)
