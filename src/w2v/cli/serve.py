@@ -4,8 +4,8 @@ import socket
 import sys
 import threading
 
-from . import non_negative_int
-from .index import open_index
+from .inputs import open_index
+from .options import non_negative_int
 
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 
