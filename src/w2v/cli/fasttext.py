@@ -15,6 +15,45 @@ FASTTEXT_FLAGS = (
     ("-wordNgrams", "word_ngrams", int, 1),
 )
 LOSSES = ("ns", "hs", "softmax")
+# FastText parameter -> the flag of ``w2v train`` that sets it
+SUBWORD_FLAGS = {"min_n": "--minn", "max_n": "--maxn", "bucket": "--bucket"}
+MODELS = ("word2vec", "fasttext")
+
+
+def add_subword_options(p):
+    """``w2v train``'s ``--model fasttext`` and its n-gram flags (defaults: FastText's)."""
+    g = p.add_argument_group("subwords (--model fasttext: vectors for unseen words from character n-grams)")
+    g.add_argument("--model", choices=MODELS, default="word2vec",
+                   help="word2vec (default) or fasttext (words + character n-grams)")
+    g.add_argument("--minn", dest="min_n", type=int, help="shortest n-gram, in characters (3)")
+    g.add_argument("--maxn", dest="max_n", type=int, help="longest n-gram; 0 for none (6)")
+    g.add_argument("--bucket", type=int, help="hash buckets of n-gram rows; 0 for none (2000000)")
+
+
+def model_class(args):
+    """The model class ``w2v train`` builds: FastText for ``--model fasttext``, else Word2Vec; the
+    n-gram flags without ``--model fasttext`` are a usage error."""
+    from ..models.word2vec import Word2Vec
+
+    if getattr(args, "model", None) == "fasttext":
+        from ..models.fasttext import FastText
+        return FastText
+    given = [flag for dest, flag in SUBWORD_FLAGS.items() if getattr(args, dest, None) is not None]
+    if given:
+        raise UsageError(f"w2v train: {', '.join(given)} set n-grams, which need --model fasttext")
+    return Word2Vec
+
+
+def checkpoint_class(folder):
+    """The model class whose checkpoint ``folder`` holds (FastText's or Word2Vec's)."""
+    import os
+
+    from ..models.fasttext import FastText
+    from ..models.word2vec import CHECKPOINT_NAME, Word2Vec
+    from ..vectors.native import stored_kind
+
+    kind = stored_kind(os.path.join(os.fspath(folder), CHECKPOINT_NAME))
+    return FastText if kind == FastText.checkpoint_kind else Word2Vec
 
 
 def register(subparsers):

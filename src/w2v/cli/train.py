@@ -10,6 +10,7 @@ from ..corpus import READER_OPTIONS
 from ..models.config import Config
 from ..vectors import extensions
 from .ctool import C_BINARY, add_c_tool_options, c_dests, c_tool_kwargs
+from .fasttext import SUBWORD_FLAGS, add_subword_options, checkpoint_class, model_class
 from .options import add_text_options, default_threads, flag_name, positive_int, tokenizer_option
 from .outputs import check_output_folder, check_outputs, file_format, vectors_bytes
 from .progress import EpochLines, announce_compile, progress_mode
@@ -21,6 +22,7 @@ PARAM_FLAGS = {
     "sample": "--sample", "min_count": "--min-count", "max_vocab_size": "--max-vocab-size",
     "max_final_vocab": "--max-final-vocab", "epochs": "--epochs", "alpha": "--alpha",
     "min_alpha": "--min-alpha", "workers": "--threads", "seed": "--seed", "sg": "--sg",
+    **SUBWORD_FLAGS,
 }
 SWITCHES = ("hs", "softmax")      # our flags that take no value: hs=1 is --hs
 # The punctuation hint: among the HINT_TOP most frequent words, this share or more carry
@@ -106,8 +108,8 @@ def model_kwargs(args):
     """Keyword arguments for Word2Vec from the parsed flags (C flags fill what ours leave unset)."""
     c_style = args.c_train is not None
     kw = {}
-    # A flag whose dest is a Config field (or a reader option) reaches Word2Vec by that name.
-    for name in [f.name for f in dataclasses.fields(Config)] + list(READER_OPTIONS):
+    # A flag whose dest is a config field (or a reader option) reaches the model by that name.
+    for name in [f.name for f in dataclasses.fields(model_class(args).config_class)] + list(READER_OPTIONS):
         value = getattr(args, name, None)
         if value is not None:
             kw[name] = value
@@ -131,7 +133,6 @@ def model_kwargs(args):
 
 def cmd_train(args):
     from ..engines.divergence import TrainingDiverged
-    from ..models.word2vec import Word2Vec
     from ..corpus.vocab import Vocab
 
     if args.c_classes is not None:
@@ -164,7 +165,7 @@ def cmd_train(args):
         kwargs["callbacks"] = [EpochLines(kwargs.get("epochs", 5))]
     start = time.perf_counter()
     try:     # the checks of the configuration and the vocabulary name parameters: name the flags
-        model = Word2Vec(**kwargs)
+        model = model_class(args)(**kwargs)
         model.checkpoint_outputs = {"model": model_out and os.path.abspath(model_out),
                                     "vector_files": [[f, os.path.abspath(p), fmt] for f, p, fmt in vector_files]}
         if args.phrases and (args.c_read_vocab or model.engine != "local"):
@@ -306,8 +307,6 @@ def parse_checkpoint_every(value):
 
 
 def resume_training(args):
-    from ..models.word2vec import Word2Vec
-
     start = time.perf_counter()
     outputs = None
     if args.output is not None or args.save_vectors is not None:
@@ -316,7 +315,7 @@ def resume_training(args):
         check_outputs([(flag_name(args, "output", "-o"), model_out)]
                       + [(flag, path) for flag, path, _ in vector_files])
     show = progress_mode(args.quiet)
-    model = Word2Vec.resume(args.resume, progress=show == "bar")
+    model = checkpoint_class(args.resume).resume(args.resume, progress=show == "bar")
     if outputs is None:
         outputs = saved_outputs(model.checkpoint_outputs or {})
     model_out, vector_files = outputs
@@ -383,5 +382,6 @@ def register(sub):
     ph.add_argument("--phrase-scoring", choices=("default", "npmi", "word2phrase"),
                     help="gensim's default or npmi score, or the C tool's word2phrase (default)")
     add_training_options(p)
+    add_subword_options(p)
     add_c_tool_options(p)
     p.set_defaults(func=cmd_train)
