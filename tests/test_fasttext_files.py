@@ -238,3 +238,24 @@ def test_commands_print_as_fasttext(fasttext_model, capsys, monkeypatch):
     out = capsys.readouterr().out
     assert out.count("Query triplet (A - B + C)? ") == 2
     assert [line.split()[0] for line in out.split("? ")[1].splitlines()[:2]] == [w for _, w in ft.get_analogies("cat", "dog", "bird", k=2)]
+
+
+# ---- the query and evaluation commands on words outside the vocabulary ------------------------
+def test_similar_analogy_and_evaluate_answer_for_oov_words(tmp_path, capsys):
+    path = str(tmp_path / "m.bin")
+    facebook.write_facebook(path, fb_model(words=("the", "cat", "dog", "bird"), bucket=50, dim=6))
+    assert main(["similar", path, "catty", "--topn", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "OOV (not in the vocabulary; vectors from character n-grams): catty" in out
+    assert main(["analogy", path, "cat", "catty", "dog", "--json"]) == 0
+    assert '"oov": ["catty"]' in capsys.readouterr().out
+    pairs = tmp_path / "pairs.txt"
+    pairs.write_text("cat\tdoggy\t5.0\nthe\tbird\t1.0\ncatty\tdog\t3.0\n", encoding="utf-8")
+    assert main(["evaluate", path, "--pairs", str(pairs), "--json"]) == 0
+    report = __import__("json").loads(capsys.readouterr().out)
+    assert report["pairs"][0]["oov_percent"] == 0.0 and report["pairs"][0]["oov_words_from_ngrams"] == 2
+    kv = load_any(path)
+    (_, _), (rho, _), oov = kv.evaluate_word_pairs(str(pairs), unseen=True)
+    assert oov == 0.0
+    (_, _), (_, _), oov = kv.evaluate_word_pairs(str(pairs))          # gensim's: OOV pairs skipped
+    assert round(oov, 3) == 66.667

@@ -101,6 +101,19 @@ def format_vector(vector):
     return fmt(vector)
 
 
+def with_unseen_words(kv, dataset, restrict, case_insensitive, analogies=True):
+    """``(vectors, restrict_vocab, unseen words)`` to evaluate ``dataset`` with: for subword
+    vectors the first ``restrict`` words plus the dataset's words outside them (OOV), their
+    vectors built from n-grams (analogies: not the answers, which are searched among the words);
+    other vectors as they are."""
+    if not hasattr(kv, "with_unseen"):
+        return kv, restrict, []
+    from ..evaluation.evaluate import dataset_words
+    asked, answers = dataset_words(dataset, analogies=analogies)
+    extended, added = kv.with_unseen(asked - answers, restrict, lower=case_insensitive)
+    return extended, None, added
+
+
 def load_subword_vectors(path):
     """FastTextKeyedVectors of a fastText ``.bin`` or of a w2v file (native FastText vectors or model)."""
     from ..models.keyedvectors import load_any

@@ -81,11 +81,14 @@ def run_similar(args):
         results = [(w, s) for w, s in answer if w not in given][:args.topn]     # as without an index
     else:
         results = kv.most_similar(positive=args.words, negative=args.negative, topn=args.topn)
+    oov = oov_words(kv, args.words + args.negative)
     if args.json:
-        _print_json({"positive": args.words, "negative": args.negative, "results": _records(results)})
+        _print_json({"positive": args.words, "negative": args.negative, "results": _records(results),
+                     **({"oov": oov} if oov else {})})
     else:
         query = " + ".join(args.words) + "".join(f" - {w}" for w in args.negative)
         print(f"closest to: {query}")
+        _print_oov(oov)
         _print_table(results)
     return 0
 
@@ -93,11 +96,13 @@ def run_similar(args):
 def run_analogy(args):
     kv = load_vectors(args.model, args.no_header)
     results = kv.analogy(args.a, args.b, args.c, topn=args.topn, method=args.method, center=args.center)
+    oov = oov_words(kv, [args.a, args.b, args.c])
     if args.json:
         _print_json({"a": args.a, "b": args.b, "c": args.c, "method": args.method, "center": args.center,
-                     "results": _records(results)})
+                     "results": _records(results), **({"oov": oov} if oov else {})})
     else:
         print(f"{args.a} : {args.b} :: {args.c} : ?")
+        _print_oov(oov)
         _print_table(results)
     return 0
 
@@ -176,6 +181,17 @@ def run_info(args):
         for name, value in rows:
             print(f"{name:<12} {value}")
     return 0
+
+
+def oov_words(kv, words):
+    """The query words outside the vocabulary that the vectors still answer for (subword vectors
+    build them from character n-grams); plain vectors raise for those before this is asked."""
+    return [w for w in dict.fromkeys(words) if not kv.has_index_for(w)]
+
+
+def _print_oov(oov):
+    if oov:
+        print(f"OOV (not in the vocabulary; vectors from character n-grams): {', '.join(oov)}")
 
 
 def _records(results):

@@ -246,6 +246,48 @@ class FastTextKeyedVectors(KeyedVectors):
                 [self.vectors_all[:before], new, self.vectors_all[before:]]), np.float32)
             self.recalc_char_ngram_buckets()
 
+    def with_unseen(self, words, restrict_vocab=None, lower=False):
+        """A plain :class:`KeyedVectors`: the first ``restrict_vocab`` vocabulary words (all when
+        None), then those of ``words`` outside them that have an n-gram, with their n-gram vectors
+        (of the lower-cased word when ``lower``) and count 0. Returns ``(vectors, added words)``."""
+        end = len(self) if restrict_vocab is None else min(restrict_vocab, len(self))
+        known = set(self.index_to_key[:end])
+        if lower:
+            known |= {w.lower() for w in known}
+        added = sorted(w for w in set(words) if w not in known and (w.lower() if lower else w) not in known
+                       and (w.lower() if lower else w) in self)
+        vectors = [self.get_vector(w.lower() if lower else w) for w in added]
+        matrix = np.vstack([self.vectors[:end]] + ([np.vstack(vectors)] if vectors else []))
+        return KeyedVectors(self.index_to_key[:end] + added, matrix,
+                            np.concatenate([self.counts[:end], np.zeros(len(added), np.int64)])), added
+
+    def evaluate_word_analogies(self, analogies, restrict_vocab=300000, case_insensitive=True,
+                                dummy4unknown=False, similarity_function="most_similar", method=None,
+                                unseen=False):
+        """gensim's evaluation; with ``unseen=True`` (w2v's) a question whose first three words are
+        outside the vocabulary is answered from their n-gram vectors (the answer is still searched
+        among the vocabulary's first ``restrict_vocab`` words)."""
+        if not unseen:
+            return super().evaluate_word_analogies(analogies, restrict_vocab, case_insensitive,
+                                                   dummy4unknown, similarity_function, method)
+        from ..evaluation.evaluate import dataset_words
+        asked, answers = dataset_words(analogies)
+        kv, _ = self.with_unseen(asked - answers, restrict_vocab, lower=case_insensitive)
+        return kv.evaluate_word_analogies(analogies, None, case_insensitive, dummy4unknown,
+                                          similarity_function, method)
+
+    def evaluate_word_pairs(self, pairs, delimiter="\t", encoding="utf8", restrict_vocab=300000,
+                            case_insensitive=True, dummy4unknown=False, unseen=False):
+        """gensim's evaluation; with ``unseen=True`` (w2v's) pairs with words outside the
+        vocabulary are scored with their n-gram vectors."""
+        if not unseen:
+            return super().evaluate_word_pairs(pairs, delimiter, encoding, restrict_vocab,
+                                               case_insensitive, dummy4unknown)
+        from ..evaluation.evaluate import dataset_words
+        asked, _ = dataset_words(pairs, analogies=False, delimiter=delimiter)
+        kv, _ = self.with_unseen(asked, restrict_vocab, lower=case_insensitive)
+        return kv.evaluate_word_pairs(pairs, delimiter, encoding, None, case_insensitive, dummy4unknown)
+
     def __repr__(self):
         return (f"<FastTextKeyedVectors: {len(self)} words, {self.vector_size} dimensions, "
                 f"n-grams {self.min_n}-{self.max_n} in {self.bucket} buckets>")
