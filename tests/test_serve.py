@@ -236,7 +236,7 @@ def test_compare(client, kvs):
 
 def test_differ(client, kvs):
     body = ok(client, "/api/differ", words=100, topn=5, limit=10, skip=0)
-    expected = most_changed(kvs[0], kvs[1], words=100, topn=5, pool=20000, limit=10)
+    expected = most_changed(kvs[0], kvs[1], words=100, topn=5, pool=20000, limit=10, ties="known")
     assert body["words"] == json.loads(json.dumps(expected))
     assert [r["jaccard"] for r in body["words"]] == sorted(r["jaccard"] for r in body["words"])
     same = ok(client, "/api/differ", a=0, b=0, words=20, topn=5, limit=3)
@@ -250,11 +250,42 @@ def test_differ_leaves_out_the_most_frequent_words_of_either_model(client, kvs):
     body = ok(client, "/api/differ", words=30, topn=5, limit=30)
     frequent = set(kvs[0].index_to_key[:DIFFER_SKIP]) | set(kvs[1].index_to_key[:DIFFER_SKIP])
     assert body["words"] and not frequent & {r["word"] for r in body["words"]}
-    expected = most_changed(kvs[0], kvs[1], words=30, topn=5, limit=30, skip=DIFFER_SKIP)
+    expected = most_changed(kvs[0], kvs[1], words=30, topn=5, limit=30, skip=DIFFER_SKIP, ties="known")
     assert body["words"] == json.loads(json.dumps(expected))
     assert {r["word"] for r in expected} == set([w for w in kvs[0].index_to_key[DIFFER_SKIP:]
                                                  if w in kvs[1].key_to_index and kvs[1].key_to_index[w] >= DIFFER_SKIP][:30])
     assert "the" in [r["word"] for r in ok(client, "/api/differ", words=30, topn=5, limit=30, skip=0)["words"]]
+
+
+def test_differ_ties_come_best_known_first(client, kvs):
+    """Among words of equal overlap, the one whose neighbours are closest in both models comes first."""
+    from w2v.compare import shared_vocabulary
+
+    body = ok(client, "/api/differ", words=150, topn=5, limit=150, skip=0)
+    shared = shared_vocabulary(kvs[0], kvs[1])
+    subs = [KeyedVectors(shared, kv.vectors[[kv.key_to_index[w] for w in shared]]) for kv in kvs]
+    known = {r["word"]: min(np.mean([s for _, s in sub.most_similar(r["word"], topn=5)]) for sub in subs)
+             for r in body["words"]}
+    keys = [(r["jaccard"], -known[r["word"]]) for r in body["words"]]
+    assert keys == sorted(keys)
+    assert len({r["jaccard"] for r in body["words"]}) < len(keys)          # there were ties to order
+
+
+def test_the_placeholder_analogy_is_one_the_model_answers():
+    """man : king :: woman is not answered queen here; the first candidate that is answered right is shown."""
+    words = ["man", "king", "woman", "queen", "france", "paris", "japan", "tokyo"] + [f"w{i}" for i in range(60)]
+    rng = np.random.default_rng(3)
+    vectors = rng.standard_normal((len(words), 12)).astype(np.float32)
+    at = {w: i for i, w in enumerate(words)}
+    vectors[at["queen"]] = -(vectors[at["king"]] - vectors[at["man"]] + vectors[at["woman"]])
+    vectors[at["tokyo"]] = vectors[at["paris"]] - vectors[at["france"]] + vectors[at["japan"]]
+    kv = KeyedVectors(words, vectors)
+    assert kv.analogy("man", "king", "woman", topn=1)[0][0] != "queen"
+    model = ServedModel("toy", kv)
+    assert model.example_analogy() == ["france", "paris", "japan", "tokyo"]
+    assert kv.analogy("france", "paris", "japan", topn=1)[0][0] == "tokyo"
+    with TestClient(create_app([model])) as c:
+        assert ok(c, "/api/models")[0]["analogy"] == ["france", "paris", "japan", "tokyo"]
 
 
 # ---- the page and its assets ----------------------------------------------------------------

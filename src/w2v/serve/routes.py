@@ -171,7 +171,8 @@ async def compare(request):
 
 async def differ(request):
     """``GET /api/differ[?a=I&b=J][&words=N][&topn=N][&limit=N][&skip=N]``: the words whose neighbourhoods
-    differ most; each setting computed once through the gate and kept in the app's bounded cache."""
+    differ most, ties the best known first (``most_changed(..., ties="known")``); each setting computed once
+    through the gate and kept in the app's bounded cache."""
     models = request.app.state.models
     ia = params.integer(request, "a", 0, 0, len(models) - 1)
     ib = params.integer(request, "b", min(1, len(models) - 1), 0, len(models) - 1)
@@ -191,7 +192,7 @@ async def differ(request):
             kept = cache.get(key)                 # computed by a request that waited beside this one
             if kept is None:
                 kept = most_changed(kv_a, kv_b, words=words, topn=topn, pool=max(DIFFER_POOL, words + skip),
-                                    limit=MAX_DIFFER_LIMIT, skip=skip)
+                                    limit=MAX_DIFFER_LIMIT, skip=skip, ties="known")
                 cache.put(key, kept)
             return kept
 
