@@ -200,26 +200,6 @@ class FastTextKeyedVectors(KeyedVectors):
         """Mean of the unit vectors of ``sentence``'s words (gensim's, = ``get_mean_vector``)."""
         return self.get_mean_vector(sentence)
 
-    def get_mean_vector(self, keys, weights=None, pre_normalize=True, post_normalize=False,
-                        ignore_missing=True):
-        """Weighted mean of the words' vectors (any word has one, see :meth:`get_vector`)."""
-        if not len(keys):
-            raise ValueError("cannot compute mean with no input")
-        weights = np.ones(len(keys)) if weights is None else np.asarray(weights, np.float64)
-        if len(weights) != len(keys):
-            raise ValueError("keys and weights must have the same length")
-        total = np.zeros(self.vector_size, np.float64)
-        used = 0
-        for key, weight in zip(keys, weights):
-            vector = key if isinstance(key, np.ndarray) else self.get_vector(key, norm=pre_normalize)
-            total += weight * vector
-            used += 1
-        mean = total / max(used, 1)
-        if post_normalize:
-            length = np.linalg.norm(mean)
-            mean = mean / length if length else mean
-        return mean.astype(np.float32)
-
     def vectors_for_all(self, keys, allow_inference=True, copy_vecattrs=False):
         """A plain :class:`KeyedVectors` of ``keys`` (unique, in order): vocabulary words' vectors
         and, with ``allow_inference``, the n-gram vectors of the others (gensim's)."""

@@ -316,8 +316,8 @@ class SimilarityQueries:
         except ImportError:
             raise ImportError("wmdistance needs the POT package: python3 -m pip install '.[wmd]' in the w2v clone "
                               "(or pip install POT)") from None
-        doc1 = [t for t in document1 if t in self.key_to_index]
-        doc2 = [t for t in document2 if t in self.key_to_index]
+        doc1 = [t for t in document1 if t in self]      # subword vectors: words with an n-gram too
+        doc2 = [t for t in document2 if t in self]
         if not doc1 or not doc2:
             return float("inf")
         vocabulary = list(dict.fromkeys(doc1 + doc2))
