@@ -189,7 +189,7 @@ class FastText(Word2Vec):
             self.syn1neg = m.output
         elif cfg.softmax:
             self.syn1 = m.output
-        else:
+        if cfg.hs:
             logger.warning("fastText's hierarchical-softmax weights are not imported (its tree's "
                            "nodes are numbered and signed its own way): training further starts "
                            "them from zero; the vectors are fastText's")
@@ -219,16 +219,14 @@ SG_CODES = {0: 1, 1: 2}
 
 def facebook_args(model):
     """fastText's arguments (:data:`w2v.vectors.facebook.ARG_NAMES`) for ``model``: those of the
-    ``.bin`` it was loaded from, updated with the model's settings."""
+    ``.bin`` it was loaded from, updated with the model's settings. As gensim writes them: loss
+    ``hs`` whenever ``hs=1`` (with ``neg`` = ``negative``, which may be 0), ``softmax`` for w2v's
+    exact softmax, else ``ns``."""
     cfg = model.config
-    objectives = cfg.objectives
-    if len(objectives) > 1:
-        logger.warning("fastText files hold one output layer: writing %s, not %s",
-                       objectives[-1], "+".join(objectives))
     args = dict(getattr(model, "facebook_args", None) or {"wordNgrams": 1, "lrUpdateRate": 100})
+    loss = LOSS_CODES["hs" if cfg.hs else ("softmax" if cfg.softmax else "ns")]
     args.update(dim=cfg.vector_size, ws=cfg.window, epoch=cfg.epochs, minCount=cfg.min_count,
-                neg=cfg.negative or args.get("neg", 5), loss=LOSS_CODES[objectives[-1]],
-                model=SG_CODES[cfg.sg], bucket=model.wv.bucket if cfg.subwords else 0,
+                neg=cfg.negative, loss=loss, model=SG_CODES[cfg.sg], bucket=model.bucket,
                 minn=cfg.min_n if cfg.subwords else 0, maxn=cfg.max_n if cfg.subwords else 0,
                 t=cfg.sample)
     return args
@@ -262,10 +260,11 @@ def load_facebook_model(path, encoding="utf-8"):
     if args["loss"] == 4:
         raise ValueError(f"{path}: loss 'ova' (one-vs-all) belongs to fastText's classifier")
     loss = {1: "hs", 2: "ns", 3: "softmax"}[args["loss"]]
+    # gensim's reading: a hierarchical-softmax file keeps its 'neg' as negative sampling too
+    negative = max(args["neg"], 0) if loss == "hs" else (max(args["neg"], 1) if loss == "ns" else 0)
     model = FastText(vector_size=args["dim"], window=max(args["ws"], 1), epochs=max(args["epoch"], 1),
                      min_count=max(args["minCount"], 0), sample=max(args["t"], 0.0),
-                     sg=int(args["model"] == 2), hs=int(loss == "hs"),
-                     negative=max(args["neg"], 1) if loss == "ns" else 0,
+                     sg=int(args["model"] == 2), hs=int(loss == "hs"), negative=negative,
                      softmax=int(loss == "softmax"), min_n=args["minn"], max_n=args["maxn"],
                      bucket=args["bucket"], progress=False)
     model._adopt(m)
@@ -290,7 +289,7 @@ def save_facebook_model(model, path, encoding="utf-8", lr_update_rate=100, word_
     if getattr(model, "facebook_args", None) is None or lr_update_rate != 100:
         args["lrUpdateRate"] = lr_update_rate
     cfg = model.config
-    out = model.syn1neg if cfg.objectives[-1] == "ns" else model.syn1
+    out = model.syn1neg if cfg.negative else model.syn1          # gensim's choice when both
     kv = model.wv
     vectors_all = kv.vectors_all if cfg.subwords else kv.vectors_vocab
     facebook.write_facebook(path, facebook.FacebookModel(
