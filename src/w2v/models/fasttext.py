@@ -148,7 +148,22 @@ class FastText(Word2Vec):
             raise ValueError("the weights are read-only (loaded with mmap='r'): load the model with "
                              "mmap=None, or mmap='c' (copy on write), to train it")
         _, objective = super()._training_arrays()
-        return SubwordRows(wv.vectors_all, wv.subword_offsets, wv.subword_rows), objective
+        return SubwordRows(wv.vectors_all, wv.subword_offsets, wv.subword_rows, self._lock_rows()), objective
+
+    def _lock_rows(self):
+        """Per-row factors of the input updates from gensim's ``vectors_vocab_lockf`` and
+        ``vectors_ngrams_lockf`` (one value, or one per row); None when nothing is locked."""
+        wv, n = self.wv, len(self.wv)
+        vocab = np.asarray(wv.vectors_vocab_lockf, np.float32).ravel()
+        ngrams = np.asarray(wv.vectors_ngrams_lockf, np.float32).ravel()
+        if (vocab == 1).all() and (ngrams == 1).all():
+            return None
+        parts = []
+        for values, rows, name in ((vocab, n, "vectors_vocab_lockf"), (ngrams, self.bucket, "vectors_ngrams_lockf")):
+            if values.shape not in ((1,), (rows,)):
+                raise ValueError(f"{name} has {len(values)} values; give one, or one per row ({rows})")
+            parts.append(np.broadcast_to(values, (rows,)))
+        return np.ascontiguousarray(np.concatenate(parts), np.float32)
 
     def _run_schedule(self, encoded, schedule, position, callbacks, progress):
         """Word2Vec's schedule, with each word's mean vector recomputed after every epoch, before
