@@ -178,7 +178,8 @@ class FastText(Word2Vec):
 
     def _archive(self):
         meta, arrays = super()._archive()
-        _, own = self.wv.archive()
+        own_meta, own = self.wv.archive()        # FastTextKeyedVectors.load reads a model's file too
+        meta.update({k: own_meta[k] for k in ("min_n", "max_n", "bucket")})
         arrays.update(vectors_all=own["vectors_all"], subword_offsets=own["subword_offsets"],
                       subword_rows=own["subword_rows"])
         if self.facebook_args:
