@@ -102,6 +102,8 @@ class FastText(Word2Vec):
             raise ValueError(f"engine={self.engine!r}: FastText trains with the local engine only "
                              "(the cluster engine trains word rows, not n-gram rows)")
         self.facebook_args = None     # the arguments of the .bin it was loaded from
+        # its hierarchical-softmax output rows, written back unchanged until the model trains
+        self.facebook_output = None
 
     @property
     def bucket(self):
@@ -168,6 +170,7 @@ class FastText(Word2Vec):
     def _run_schedule(self, encoded, schedule, position, callbacks, progress):
         """Word2Vec's schedule, with each word's mean vector recomputed after every epoch, before
         any callback sees the model."""
+        self.facebook_output = None
         own = self.callbacks
         self.callbacks = (_AdjustVectors(),) + tuple(own)
         try:
@@ -206,10 +209,12 @@ class FastText(Word2Vec):
         elif cfg.softmax:
             self.syn1 = m.output
         if cfg.hs:
-            logger.warning("fastText's hierarchical-softmax weights are not imported (its tree's "
-                           "nodes are numbered and signed its own way): training further starts "
-                           "them from zero; the vectors are fastText's")
+            logger.warning("fastText's hierarchical-softmax weights are not imported (its tree "
+                           "breaks ties between equal counts the other way, and its labels are "
+                           "the opposite sign): training further starts them from zero; the "
+                           "vectors are fastText's")
             self.syn1 = np.zeros_like(m.output)
+            self.facebook_output = m.output
         self._add_tree_attrs()
         self.rng_states = seed_states(cfg.seed, cfg.workers)
         self.corpus_total_words = m.ntokens
@@ -306,6 +311,8 @@ def save_facebook_model(model, path, encoding="utf-8", lr_update_rate=100, word_
         args["lrUpdateRate"] = lr_update_rate
     cfg = model.config
     out = model.syn1neg if cfg.negative else model.syn1          # gensim's choice when both
+    if not cfg.negative and getattr(model, "facebook_output", None) is not None:
+        out = model.facebook_output            # a loaded hierarchical-softmax model, not trained since
     kv = model.wv
     vectors_all = kv.vectors_all if cfg.subwords else kv.vectors_vocab
     facebook.write_facebook(path, facebook.FacebookModel(
