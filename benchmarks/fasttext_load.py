@@ -5,8 +5,9 @@ of this run so that its peak RSS is its own.
 
 The file is synthetic (random words and weights, written by w2v in fastText 0.9.2's format, which
 gensim and fastText read): the loaders' cost depends on its sizes, not on its values. Reported:
-the file's size, each loader's seconds and peak RSS (ru_maxrss, which includes the interpreter and
-the imported libraries; the baseline row imports both and runs w2v's jitted loops on a toy, loading no file).
+the file's size, each loader's seconds, how much its load raised the process's peak RSS (ru_maxrss
+after the load minus the RSS before it, in an interpreter that has imported both libraries and
+loaded w2v's compiled loops), and the RSS it still holds after the load.
 Needs the bench extra (gensim).
 """
 import argparse
@@ -18,10 +19,12 @@ import sys
 import tempfile
 import time
 
+# Each loader runs in a fresh interpreter that has imported both libraries and run w2v's jitted
+# loops on a toy (Numba's code loaded): its peak RSS is measured before and after the load.
+WARM_UP = ("import gensim.models.fasttext, numpy as np\n"
+           "from w2v.models.subwordvectors import FastTextKeyedVectors as K\n"
+           "K.from_rows(['ab'], np.zeros((3, 2), np.float32), 3, 6, 2)['abc']\n")
 LOADERS = {
-    # the libraries imported and w2v's jitted n-gram and mean loops loaded (Numba's own memory)
-    "baseline (imports only)": "from w2v.models.subwordvectors import FastTextKeyedVectors as K; import numpy as np; "
-                               "K.from_rows(['ab'], np.zeros((3, 2), np.float32), 3, 6, 2)['abc']",
     "w2v load_facebook_vectors": "from w2v import load_facebook_vectors as f; kv = f(PATH); kv['unseenword']",
     "w2v load_facebook_vectors(mmap='r')":
         "from w2v import load_facebook_vectors as f; kv = f(PATH, mmap='r'); kv['unseenword']",
@@ -52,12 +55,16 @@ def make_file(path, words, bucket, dim):
 
 
 def measure(code, path):
-    script = ("import resource, time, gensim.models.fasttext, w2v.models.fasttext\n"
-              f"PATH = {path!r}\nstart = time.perf_counter()\n{code}\n"
-              "print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    """(seconds, peak RSS growth of the load in MiB, RSS held after it in MiB)."""
+    script = (WARM_UP + "import os, resource, time\n"
+              "def rss(): return int(open('/proc/self/statm').read().split()[1]) * os.sysconf('SC_PAGE_SIZE') / 2**20\n"
+              f"PATH = {path!r}\nbefore, held0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, rss()\n"
+              f"start = time.perf_counter()\n{code}\nseconds = time.perf_counter() - start\n"
+              "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+              "print(seconds, peak - max(before, held0), rss() - held0)")
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
-    seconds, kb = out.split()
-    return float(seconds), int(kb) / 1024
+    seconds, peak, held = out.split()
+    return float(seconds), float(peak), float(held)
 
 
 def main(argv=None):
@@ -78,15 +85,13 @@ def main(argv=None):
                 rows.setdefault(name, []).append(measure(code, path))
     print(f"fastText .bin of {args.words} words, {args.bucket} buckets, dim {args.dim}: {size:.0f} MiB "
           f"(machine shared with other work; {args.repeats} interleaved rounds, ranges shown)")
-    print(f"{'loader':40s} {'seconds':>14s} {'peak RSS MiB':>16s} {'RSS - baseline':>16s}")
-    base = min(r for _, r in rows["baseline (imports only)"])
+    print(f"{'loader':38s} {'seconds':>13s} {'peak growth MiB':>22s} {'held after MiB':>15s}")
     result = {"file_mib": size, "rows": {}}
     for name, runs in rows.items():
-        secs, rss = [s for s, _ in runs], [r for _, r in runs]
-        extra = min(rss) - base
-        print(f"{name:40s} {min(secs):6.2f}-{max(secs):<6.2f} {min(rss):7.0f}-{max(rss):<7.0f} "
-              f"{extra:8.0f} ({extra / size:.2f}x file)")
-        result["rows"][name] = {"seconds": secs, "rss_mib": rss, "over_baseline_mib": extra}
+        secs, peak, held = ([r[i] for r in runs] for i in range(3))
+        print(f"{name:38s} {min(secs):6.2f}-{max(secs):<6.2f} {min(peak):7.0f}-{max(peak):<7.0f} "
+              f"({max(peak) / size:.2f}x) {max(held):8.0f}")
+        result["rows"][name] = {"seconds": secs, "peak_growth_mib": peak, "held_mib": held}
     if args.json:
         with open(args.json, "w") as f:
             json.dump(result, f, indent=1)
