@@ -16,7 +16,7 @@ from ..engines.local import seed_states
 from ..vectors import facebook
 from ..vectors.ngrams import compute_ngrams, compute_ngrams_bytes, ft_hash_bytes, ft_ngram_hashes
 from .config import Config
-from .subwordvectors import FastTextKeyedVectors, check_ngram_settings
+from .subwordvectors import FastTextKeyedVectors, check_ngram_settings, uniform_rows
 from .word2vec import Word2Vec
 
 __all__ = ["FastText", "FastTextKeyedVectors", "FastTextConfig", "load_facebook_model",
@@ -67,7 +67,6 @@ GENSIM_ORDER = ("sentences", "corpus_file", "sg", "hs", "vector_size", "alpha", 
                 "ns_exponent", "cbow_mean", "hashfxn", "epochs", "null_word", "min_n", "max_n",
                 "sorted_vocab", "bucket", "trim_rule", "batch_words", "callbacks", "max_final_vocab",
                 "shrink_windows")
-INIT_ROWS = 1 << 16          # n-gram rows drawn at a time when the weights are created
 
 
 class FastText(Word2Vec):
@@ -129,13 +128,7 @@ class FastText(Word2Vec):
                 matrix[:old] = source[:old]
                 matrix[n:] = source[old:]
             else:
-                rng = np.random.default_rng([cfg.seed, 1])
-                for start in range(n, n + bucket, INIT_ROWS):
-                    block = matrix[start:min(start + INIT_ROWS, n + bucket)]
-                    block[:] = rng.random(block.shape, dtype=np.float32)
-                    block *= 2
-                    block -= 1
-                    block /= dim
+                uniform_rows(matrix, n, cfg.seed)
         return FastTextKeyedVectors.from_rows(words, matrix, cfg.min_n, cfg.max_n, bucket, counts)
 
     def _grow_weights(self, old_size):

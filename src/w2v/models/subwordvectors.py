@@ -8,13 +8,13 @@ holds each vocabulary word's mean, for queries; :meth:`adjust_vectors` recompute
 import logging
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from ..vectors import native
 from ..vectors.ngrams import ft_ngram_hashes, subword_rows
 from .keyedvectors import KeyedVectors
 
-__all__ = ["FastTextKeyedVectors", "mean_rows"]
+__all__ = ["FastTextKeyedVectors", "mean_rows", "uniform_rows"]
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +39,26 @@ def mean_rows(weights, offsets, rows, out):
             scale = np.float32(1.0) / np.float32(b - a)
             for j in range(dim):
                 out[i, j] *= scale
+
+
+@njit(nogil=True, cache=True, parallel=True)
+def uniform_rows(matrix, start, seed):
+    """Fill ``matrix[start:]`` (float32 ``[R, D]``, mutated) uniform in [-1/D, 1/D), fastText's and
+    gensim's range, in one pass on all cores. Row r's values come from its own xorshift64* stream
+    seeded by (seed, r), so they do not depend on the number of threads."""
+    rows, dim = matrix.shape
+    scale = np.float32(2.0 / dim)
+    low = np.float32(1.0 / dim)
+    for r in prange(start, rows):
+        x = np.uint64(seed) * np.uint64(0x9E3779B97F4A7C15) + np.uint64(r + 1) * np.uint64(0xD1B54A32D192ED03)
+        x ^= x >> np.uint64(31)
+        x |= np.uint64(1)
+        for j in range(dim):
+            x ^= x >> np.uint64(12)
+            x ^= x << np.uint64(25)
+            x ^= x >> np.uint64(27)
+            u = np.float32(np.float64((x * np.uint64(0x2545F4914F6CDD1D)) >> np.uint64(40)) * (1.0 / 16777216.0))
+            matrix[r, j] = u * scale - low
 
 
 class FastTextKeyedVectors(KeyedVectors):
