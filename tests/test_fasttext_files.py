@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from w2v.cli import main
-from w2v.models.keyedvectors import KeyedVectors, load_any
+from w2v.models.fasttext import load_any_vectors as load_any
+from w2v.models.keyedvectors import KeyedVectors
 from w2v.models.subwordvectors import FastTextKeyedVectors
 from w2v.vectors import facebook
 from w2v.vectors.ngrams import (compute_ngrams, compute_ngrams_bytes, ft_hash_bytes, ft_ngram_hashes,

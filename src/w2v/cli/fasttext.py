@@ -116,8 +116,8 @@ def with_unseen_words(kv, dataset, restrict, case_insensitive, analogies=True):
 
 def load_subword_vectors(path):
     """FastTextKeyedVectors of a fastText ``.bin`` or of a w2v file (native FastText vectors or model)."""
-    from ..models.keyedvectors import load_any
-    return load_any(path)
+    from ..models.fasttext import load_any_vectors
+    return load_any_vectors(path)
 
 
 def stdin_words():

@@ -13,14 +13,15 @@ import numpy as np
 
 from ..corpus.vocab import Vocab
 from ..engines.local import seed_states
-from ..vectors import facebook
+from ..vectors import facebook, native
 from ..vectors.ngrams import compute_ngrams, compute_ngrams_bytes, ft_hash_bytes, ft_ngram_hashes
 from .config import Config
+from .keyedvectors import load_any
 from .subwordvectors import FastTextKeyedVectors, check_ngram_settings, uniform_rows
 from .word2vec import Word2Vec
 
 __all__ = ["FastText", "FastTextKeyedVectors", "FastTextConfig", "load_facebook_model",
-           "load_facebook_vectors", "save_facebook_model", "compute_ngrams", "compute_ngrams_bytes",
+           "load_facebook_vectors", "save_facebook_model", "load_any_vectors", "compute_ngrams", "compute_ngrams_bytes",
            "ft_hash_bytes", "ft_ngram_hashes"]
 
 logger = logging.getLogger(__name__)
@@ -264,6 +265,16 @@ def _vectors(m):
                                         m.args["bucket"], counts=m.counts)
     kv.add_lifecycle_event("load_fasttext_format", msg=f"{m.nwords} words, {m.args['bucket']} buckets")
     return kv
+
+
+def load_any_vectors(path):
+    """The vectors of any file w2v reads: a fastText ``.bin`` or a native FastText file (vectors
+    for any word: :class:`FastTextKeyedVectors`), else :func:`w2v.models.keyedvectors.load_any`'s."""
+    if facebook.is_facebook(path):
+        return load_facebook_vectors(path)
+    if native.stored_kind(path) in (FastText.archive_kind, "fasttextvectors"):
+        return FastTextKeyedVectors.load(path)
+    return load_any(path)
 
 
 def load_facebook_model(path, encoding="utf-8"):

@@ -582,13 +582,8 @@ class KeyedVectors(SimilarityQueries, VectorFiles):
                                    case_insensitive=case_insensitive, dummy4unknown=dummy4unknown)
 
 
-# native kinds whose vectors are FastText's (any word has one)
-SUBWORD_KINDS = ("fasttextvectors", "fasttext")
-
-
 def load_any(path):
-    """Load vectors from a native file (model or keyed vectors), a word2vec text/binary file, or
-    a fastText ``.bin`` (FastText vectors: any word has one).
+    """Load vectors from a native file (model or keyed vectors) or a word2vec text/binary file.
 
     Examples
     --------
@@ -600,14 +595,7 @@ def load_any(path):
     >>> [len(load_any(os.path.join(folder, f))) for f in ("kv.w2v", "kv.txt")]
     [2, 2]
     """
-    from ..vectors import facebook
-    if facebook.is_facebook(path):               # fastText's .bin: vectors for any word
-        from .fasttext import load_facebook_vectors
-        return load_facebook_vectors(path)
     if native.is_native(path) or _is_zip(path):    # a damaged native file: say so, not "no V D header"
-        if native.stored_kind(path) in SUBWORD_KINDS:
-            from .subwordvectors import FastTextKeyedVectors
-            return FastTextKeyedVectors.load(path)
         return KeyedVectors.load(path)
     return KeyedVectors.load_word2vec_format(path)
 
