@@ -13,11 +13,9 @@ Needs the bench extra (gensim).
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
-import time
 
 # Each loader runs in a fresh interpreter that has imported both libraries and run w2v's jitted
 # loops on a toy (Numba's code loaded): its peak RSS is measured before and after the load.

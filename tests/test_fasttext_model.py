@@ -3,8 +3,6 @@ bit for bit; its files round-trip (native, mapped, Facebook's .bin read by fastT
 vocabulary grows keeping the n-gram rows; checkpoints resume as FastText; fastText's own command
 lines write model.bin and model.vec.
 """
-import io
-import os
 
 import numpy as np
 import pytest

@@ -7,7 +7,7 @@ import time
 import unicodedata
 
 from ..corpus import READER_OPTIONS
-from ..models.config import Config
+from ..models.config import Config  # noqa: F401 (the structure test extends it here)
 from ..vectors import extensions
 from .ctool import C_BINARY, add_c_tool_options, c_dests, c_tool_kwargs
 from .fasttext import SUBWORD_FLAGS, add_subword_options, checkpoint_class, model_class

@@ -7,7 +7,6 @@ input kind; the vocabulary, engine, epochs, threads, callbacks and checkpoints a
 """
 import dataclasses
 import logging
-import os
 
 import numpy as np
 
