@@ -5,9 +5,9 @@ of this run so that its peak RSS is its own.
 
 The file is synthetic (random words and weights, written by w2v in fastText 0.9.2's format, which
 gensim and fastText read): the loaders' cost depends on its sizes, not on its values. Reported:
-the file's size, each loader's seconds, how much its load raised the process's peak RSS (ru_maxrss
-after the load minus the RSS before it, in an interpreter that has imported both libraries and
-loaded w2v's compiled loops), and the RSS it still holds after the load.
+the file's size, each loader's seconds, the peak of the RSS during its load over the RSS before it
+(sampled every 2 ms, and ru_maxrss, in an interpreter that has imported both libraries and loaded
+w2v's compiled loops), and the RSS it still holds after the load.
 Needs the bench extra (gensim).
 """
 import argparse
@@ -53,13 +53,19 @@ def make_file(path, words, bucket, dim):
 
 
 def measure(code, path):
-    """(seconds, peak RSS growth of the load in MiB, RSS held after it in MiB)."""
-    script = (WARM_UP + "import os, resource, time\n"
+    """(seconds, peak RSS growth of the load in MiB, RSS held after it in MiB): a thread samples the
+    RSS every 2 ms during the load; ru_maxrss counts too when the load raised it."""
+    script = (WARM_UP + "import os, resource, threading, time\n"
               "def rss(): return int(open('/proc/self/statm').read().split()[1]) * os.sysconf('SC_PAGE_SIZE') / 2**20\n"
+              "top, done = [0.0], threading.Event()\n"
+              "def sample():\n    while not done.is_set():\n        top[0] = max(top[0], rss()); time.sleep(0.002)\n"
               f"PATH = {path!r}\nbefore, held0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, rss()\n"
+              "t = threading.Thread(target=sample); t.start()\n"
               f"start = time.perf_counter()\n{code}\nseconds = time.perf_counter() - start\n"
-              "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
-              "print(seconds, peak - max(before, held0), rss() - held0)")
+              "done.set(); t.join()\n"
+              "after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+              "peak = max(top[0], rss(), after if after > before else 0.0)\n"
+              "print(seconds, peak - held0, rss() - held0)")
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
     seconds, peak, held = out.split()
     return float(seconds), float(peak), float(held)
