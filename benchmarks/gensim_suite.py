@@ -87,6 +87,40 @@ REWRITES = {
 SUITES = {"word2vec": ("test_word2vec.py", "test_keyedvectors.py"), "fasttext": ("test_fasttext.py",)}
 
 
+# gensim's FastText tests call Facebook's ``fasttext`` program (FT_HOME or PATH) to train a model and
+# to print word vectors; when the ``fasttext`` package (fasttext-wheel) is installed, this stand-in
+# runs those two commands through it, so the tests run against Facebook's C++ code.
+FASTTEXT_STANDIN = """#!{python}
+import sys
+import fasttext
+command, args = sys.argv[1], sys.argv[2:]
+if command in ("skipgram", "cbow"):
+    opts = dict(zip(args[::2], args[1::2]))
+    model = fasttext.train_unsupervised(opts.pop("-input"), model=command, thread=1, verbose=0,
+                                        **{{k[1:]: int(v) for k, v in opts.items() if k != "-output"}})
+    model.save_model(opts["-output"] + ".bin")
+elif command == "print-word-vectors":
+    model = fasttext.load_model(args[0])
+    for word in sys.stdin.read().split():
+        print(word, "".join("%.5g " % v for v in model.get_word_vector(word).tolist()))
+else:
+    sys.exit("fasttext stand-in: unsupported command " + command)
+"""
+
+
+def fasttext_standin(folder):
+    """A folder holding a ``fasttext`` program backed by the fasttext package, or None without it."""
+    try:
+        import fasttext  # noqa: F401
+    except ImportError:
+        return None
+    path = os.path.join(folder, "fasttext")
+    with open(path, "w") as f:
+        f.write(FASTTEXT_STANDIN.format(python=sys.executable))
+    os.chmod(path, 0o755)
+    return folder
+
+
 def gensim_test_dir():
     import gensim
     return os.path.join(os.path.dirname(gensim.__file__), "test")
@@ -130,7 +164,8 @@ def main(argv=None):
         plugin = os.path.join(folder, "conftest.py")
         with open(plugin, "w") as f:
             f.write(_CONFTEST.format(report=report))
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        standin = fasttext_standin(tempfile.mkdtemp(dir=folder)) if "test_fasttext.py" in names else None
+        env = dict(os.environ, **({"FT_HOME": standin} if standin else {}), PYTHONPATH=os.pathsep.join(
             [os.path.abspath(src)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]))
         cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", folder,
                "-o", "addopts=", "-W", "ignore::DeprecationWarning", *deselect, *paths]
