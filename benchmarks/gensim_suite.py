@@ -89,7 +89,8 @@ SUITES = {"word2vec": ("test_word2vec.py", "test_keyedvectors.py"), "fasttext": 
 
 # gensim's FastText tests call Facebook's ``fasttext`` program (FT_HOME or PATH) to train a model and
 # to print word vectors; when the ``fasttext`` package (fasttext-wheel) is installed, this stand-in
-# runs those two commands through it, so the tests run against Facebook's C++ code.
+# runs those two commands through it, so the tests run against Facebook's C++ code (its Python
+# binding takes no -seed: the seed of gensim's command line is dropped).
 FASTTEXT_STANDIN = """#!{python}
 import sys
 import fasttext
@@ -97,7 +98,7 @@ command, args = sys.argv[1], sys.argv[2:]
 if command in ("skipgram", "cbow"):
     opts = dict(zip(args[::2], args[1::2]))
     model = fasttext.train_unsupervised(opts.pop("-input"), model=command, thread=1, verbose=0,
-                                        **{{k[1:]: int(v) for k, v in opts.items() if k != "-output"}})
+                                        **{{k[1:]: int(v) for k, v in opts.items() if k not in ("-output", "-seed")}})
     model.save_model(opts["-output"] + ".bin")
 elif command == "print-word-vectors":
     model = fasttext.load_model(args[0])
