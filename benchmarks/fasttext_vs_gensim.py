@@ -116,11 +116,13 @@ def prepare(args, folder):
     quality = os.path.join(folder, "quality.txt")
     speed = os.path.join(folder, "speed.txt")
     taken = 0
+    kept_tokens = 0
     with open(quality, "w", encoding="utf-8") as q, open(speed, "w", encoding="utf-8") as s:
         for sent in read_tokens(args.corpus):
             kept = [t for t in sent if t not in deleted]
-            if kept:
+            if kept and kept_tokens < args.quality_tokens:
                 q.write(" ".join(kept) + "\n")
+                kept_tokens += len(kept)
             if taken < args.speed_tokens:
                 s.write(" ".join(sent) + "\n")
                 taken += len(sent)
@@ -140,6 +142,8 @@ def main(argv=None):
     parser.add_argument("--morph", type=int, default=300, help="derived words deleted and queried (300)")
     parser.add_argument("--repeats", type=int, default=3, help="speed rounds (3)")
     parser.add_argument("--speed-tokens", type=int, default=1_000_000)
+    parser.add_argument("--quality-tokens", type=int, default=10 ** 12,
+                        help="train the quality models on the first this many tokens (all)")
     parser.add_argument("--skip", default="", help="comma list of parts to skip: quality, speed, fasttext")
     parser.add_argument("--json", help="write every measurement here")
     args = parser.parse_args(argv)
