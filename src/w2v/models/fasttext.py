@@ -142,6 +142,10 @@ class FastText(Word2Vec):
         if not wv.vectors_all.flags.writeable:
             raise ValueError("the weights are read-only (loaded with mmap='r'): load the model with "
                              "mmap=None, or mmap='c' (copy on write), to train it")
+        for name in ("syn1neg", "syn1"):        # an output layer mapped copy-on-write: read it now
+            a = getattr(self, name)
+            if isinstance(a, np.memmap) and a.mode == "c":
+                setattr(self, name, np.array(a, dtype=np.float32))
         _, objective = super()._training_arrays()
         return SubwordRows(wv.vectors_all, wv.subword_offsets, wv.subword_rows, self._lock_rows()), objective
 
@@ -278,8 +282,11 @@ def load_any_vectors(path):
 
 def load_facebook_model(path, encoding="utf-8"):
     """A :class:`FastText` from a fastText ``.bin`` model, ready to query and to train further
-    (gensim's). See :func:`load_facebook_vectors` for the vectors alone."""
-    m = facebook.read_facebook(path, full_model=True, encoding=encoding)
+    (gensim's). See :func:`load_facebook_vectors` for the vectors alone.
+
+    The output matrix is mapped copy-on-write and read when training starts, so loading peaks at
+    about the input matrix and the word vectors (docs/fasttext.md measures it)."""
+    m = facebook.read_facebook(path, full_model=True, encoding=encoding, map_output=True)
     args = m.args
     if args["loss"] == 4:
         raise ValueError(f"{path}: loss 'ova' (one-vs-all) belongs to fastText's classifier")

@@ -84,7 +84,7 @@ def is_facebook(path):
     return len(head) == 4 and struct.unpack("=i", head)[0] == MAGIC
 
 
-def read_facebook(path, full_model=True, mmap=None, encoding="utf-8"):
+def read_facebook(path, full_model=True, mmap=None, encoding="utf-8", map_output=False):
     """Read a fastText ``.bin`` file; return a :class:`FacebookModel`.
 
     Parameters
@@ -96,6 +96,10 @@ def read_facebook(path, full_model=True, mmap=None, encoding="utf-8"):
         Map the input (and output) matrix from the file instead of reading it.
     encoding : str
         Of the words (fastText writes UTF-8).
+    map_output : bool
+        Map the output matrix copy-on-write (``mmap="c"``) whatever ``mmap`` says: it is read
+        from the file only when used (training), so loading a full model costs about its input
+        matrix.
 
     Raises
     ------
@@ -146,7 +150,7 @@ def read_facebook(path, full_model=True, mmap=None, encoding="utf-8"):
         inp = _read_matrix(r, rows, dim, "input", mmap, bool(version))
         out = None
         if full_model:
-            out = _read_matrix(r, nwords, dim, "output", mmap, bool(version))
+            out = _read_matrix(r, nwords, dim, "output", "c" if map_output else mmap, bool(version))
         else:
             r.unpack(_MATRIX_HEAD if version else _MATRIX_HEAD_OLD, "the output matrix's header")
             f.seek(nwords * dim * 4, os.SEEK_CUR)
