@@ -158,7 +158,7 @@ def test_fasttext_command_lines(tmp_path, corpus, capsys, monkeypatch):
     model = load_facebook_model(out + ".bin")
     assert (model.sg, model.hs) == (0, 1)
     assert main(["skipgram", "-input", corpus, "-output", out, "-minn", "5", "-maxn", "3", "-verbose", "0"]) == 2
-    assert "min_n" in capsys.readouterr().err
+    assert "-minn (5) must be <= -maxn (3)" in capsys.readouterr().err
 
 
 def test_train_model_fasttext(tmp_path, corpus, capsys):

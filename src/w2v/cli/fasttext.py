@@ -2,6 +2,7 @@
 ``cbow`` (write ``OUT.bin`` and ``OUT.vec``), ``print-word-vectors``, ``nn`` and ``analogies``,
 with fastText's single-dash flags, defaults and output formats.
 """
+import re
 import sys
 
 from . import UsageError
@@ -202,14 +203,18 @@ def run_train(args):
     from ..models.fasttext import FastText, save_facebook_model
     from ..vectors.facebook import write_vec
 
-    if args.loss not in LOSSES:
-        raise UsageError(f"w2v {args.command}: -loss must be one of {', '.join(LOSSES)}")
     settings = {dest: getattr(args, dest) for _, dest, _, _ in FASTTEXT_FLAGS}
-    seed = settings.pop("seed")
-    model = FastText(sg=args.sg, hs=int(args.loss == "hs"), softmax=int(args.loss == "softmax"),
-                     **{**settings, "negative": settings["negative"] if args.loss == "ns" else 0},
-                     min_alpha=0.0, ns_exponent=0.5, seed=seed, progress=args.verbose >= 2,
-                     tokenizer=args.tokenizer)
+    if args.loss != "ns":
+        settings["negative"] = 0
+    try:
+        model = FastText(sg=args.sg, hs=int(args.loss == "hs"), softmax=int(args.loss == "softmax"),
+                         min_alpha=0.0, ns_exponent=0.5, progress=args.verbose >= 2,
+                         tokenizer=args.tokenizer, **settings)
+    except ValueError as e:        # name fastText's flags, not the parameters behind them
+        message = str(e)
+        for flag, dest, _, _ in FASTTEXT_FLAGS:
+            message = re.sub(rf"\b{dest}\b", flag, message)
+        raise ValueError(message) from None
     model.build_vocab(corpus_file=args.input)
     model.train(corpus_file=args.input, total_examples=model.corpus_count, epochs=model.epochs)
     save_facebook_model(model, args.output + ".bin", lr_update_rate=args.lr_update_rate)
