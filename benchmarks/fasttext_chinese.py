@@ -16,9 +16,9 @@ from importlib import resources
 from w2v import FastText, Word2Vec
 from w2v.corpus import LineSentence
 from w2v.corpus.chinese import ChineseTokenizer
-from w2v.evaluation.evaluate import summarize_analogies
+from w2v.evaluation.evaluate import dataset_words, summarize_analogies
 
-UNSEEN = ("诸葛亮孔明", "曹丞相", "蜀国", "魏军", "吴国", "刘皇叔", "关将军", "赤壁之战")
+UNSEEN = ("诸葛亮孔明", "蜀国", "赤壁之战", "曹营", "蜀兵", "吴军")
 
 
 def segment(path, out_path):
@@ -71,11 +71,14 @@ def main(argv=None):
         print(f"| {label} | {len(model.wv):,} | {seconds:.0f} | {asked:,} ({100 * asked / 17813:.1f} %) | {acc} | "
               f"{100 - pair_oov:.1f} % | {rho:.3f} |")
     ft = rows[1][1]
-    print("\nNeighbours of words the novel's vocabulary lacks (FastText; word2vec has no vector for them)\n")
-    for word in UNSEEN:
-        state = "in the vocabulary" if ft.wv.has_index_for(word) else "OOV"
+    pairs, _ = dataset_words("wordsim240", analogies=False)
+    unseen = [w for w in UNSEEN if not ft.wv.has_index_for(w)]
+    unseen += sorted(w for w in pairs if not ft.wv.has_index_for(w))[:8]
+    print("\nNeighbours of words the novel's vocabulary lacks (FastText; word2vec has no vector for them;"
+          " the last ones are wordsim-240's)\n")
+    for word in unseen:
         near = "，".join(w for w, _ in ft.wv.most_similar(word, topn=6))
-        print(f"- {word} ({state})：{near}")
+        print(f"- {word}：{near}")
 
 
 if __name__ == "__main__":
