@@ -260,3 +260,16 @@ def test_similar_analogy_and_evaluate_answer_for_oov_words(tmp_path, capsys):
     assert oov == 0.0
     (_, _), (_, _), oov = kv.evaluate_word_pairs(str(pairs))          # gensim's: OOV pairs skipped
     assert oov == 50.0
+
+
+def test_gensim_import_paths_port_by_one_word():
+    import w2v
+    from w2v.models import FastText as F1
+    from w2v.models.fasttext import (FastText, FastTextKeyedVectors as K, compute_ngrams as c1,
+                                     ft_hash_bytes as h1, load_facebook_model, load_facebook_vectors,
+                                     save_facebook_model)
+    from w2v.models.fasttext_inner import compute_ngrams as c2, ft_hash_bytes as h2
+    assert FastText is F1 is w2v.FastText and K is w2v.FastTextKeyedVectors
+    assert (load_facebook_model, load_facebook_vectors, save_facebook_model) == (
+        w2v.load_facebook_model, w2v.load_facebook_vectors, w2v.save_facebook_model)
+    assert c1 is c2 is compute_ngrams and h1 is h2 is ft_hash_bytes
