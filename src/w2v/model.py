@@ -18,6 +18,7 @@ from .corpus import READER_OPTIONS, as_sentences
 from .encoded import Scan, encode_with_vocab, scan
 from .keyedvectors import KeyedVectors
 from .epochs import Position, Schedule, run_epochs
+from .kernels import WordRows
 from .train import Trainer, build_objective, lock_factors, seed_states
 from .vocab import EmptyVocabularyError, Vocab, effective_min_count
 
@@ -559,9 +560,9 @@ class Word2Vec:
         cfg = self.config
         if self.rng_states is None or len(self.rng_states) != cfg.workers:
             self.rng_states = seed_states(cfg.seed + len(self.training_log), cfg.workers)
-        trainer = Trainer(cfg, self.wv.vectors, build_objective(cfg, self.vocab, self.syn1, self.syn1neg),
-                          self.vocab.keep_probabilities(cfg.sample), self.rng_states,
-                          lockf=lock_factors(self.wv.vectors_lockf, len(self.wv)))
+        inputs = WordRows(self.wv.vectors, lock_factors(self.wv.vectors_lockf, len(self.wv)))
+        trainer = Trainer(cfg, inputs, build_objective(cfg, self.vocab, self.syn1, self.syn1neg),
+                          self.vocab.keep_probabilities(cfg.sample), self.rng_states)
         checkpoint = None
         if self.checkpoint_dir is not None:
             os.makedirs(self.checkpoint_dir, exist_ok=True)
