@@ -13,6 +13,7 @@ from collections import namedtuple
 import numpy as np
 
 from .epochs import Totals
+from ..kernels import WordRows
 from .local import Trainer, build_objective, job_bounds, longest_sentence, release_pages
 
 RowUpdate = namedtuple("RowUpdate", "rows values")   # int32[m] row ids, float32[m, D] new values
@@ -145,7 +146,7 @@ class ShardTrainer:
         self.schedule = schedule
         self.bounds, self.slices = round_slices(self.offsets, config.batch_words, syncs)
         objective = build_objective(config, vocab, self.weights.get("syn1"), self.weights.get("syn1neg"))
-        self.trainer = Trainer(config, self.weights["syn0"], objective,
+        self.trainer = Trainer(config, WordRows(self.weights["syn0"]), objective,
                                vocab.keep_probabilities(config.sample), self.rngs)
         longest = longest_sentence(self.offsets) if len(self.offsets) > 1 else 0
         self.works = [self.trainer.make_work(longest) for _ in self.rngs]

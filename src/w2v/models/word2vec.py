@@ -19,6 +19,7 @@ from ..corpus import READER_OPTIONS, LineSentence, PathLineSentences, as_sentenc
 from ..corpus.encoded import Scan, encode_with_vocab, scan
 from .keyedvectors import KeyedVectors
 from ..engines.epochs import Position, Schedule, run_epochs
+from ..kernels import WordRows
 from ..engines.local import Trainer, build_objective, lock_factors, seed_states
 from ..corpus.vocab import EmptyVocabularyError, Vocab, effective_min_count
 
@@ -406,9 +407,11 @@ class Word2Vec:
         return KeyedVectors(words, vectors, counts=counts)
 
     def _training_arrays(self):
-        """``(input, objective)`` for the kernels: the input rows they train (``wv.vectors``)
-        and the output layer's parameter tuple (its type selects the update)."""
-        return self.wv.vectors, build_objective(self.config, self.vocab, self.syn1, self.syn1neg)
+        """``(inputs, objective)`` for the kernels: the input kind whose rows they train
+        (:class:`~w2v.kernels.WordRows` of ``wv.vectors``; its type selects the input layer) and
+        the output layer's parameter tuple (its type selects the update)."""
+        inputs = WordRows(self.wv.vectors, lock_factors(self.wv.vectors_lockf, len(self.wv)))
+        return inputs, build_objective(self.config, self.vocab, self.syn1, self.syn1neg)
 
     def _add_tree_attrs(self):
         """gensim's per-word ``code`` and ``point`` attributes of a hierarchical-softmax model,
@@ -602,9 +605,8 @@ class Word2Vec:
         cfg = self.config
         if self.rng_states is None or len(self.rng_states) != cfg.workers:
             self.rng_states = seed_states(cfg.seed + len(self.training_log), cfg.workers)
-        syn0, objective = self._training_arrays()
-        trainer = Trainer(cfg, syn0, objective, self.vocab.keep_probabilities(cfg.sample), self.rng_states,
-                          lockf=lock_factors(self.wv.vectors_lockf, len(self.wv)))
+        inputs, objective = self._training_arrays()
+        trainer = Trainer(cfg, inputs, objective, self.vocab.keep_probabilities(cfg.sample), self.rng_states)
         checkpoint = None
         if self.checkpoint_dir is not None:
             os.makedirs(self.checkpoint_dir, exist_ok=True)
