@@ -386,3 +386,15 @@ def test_ray_checkpoints_resume_to_the_uninterrupted_result(corpus, two_workers,
     np.testing.assert_array_equal(resumed.wv.vectors, two_workers.wv.vectors)
     np.testing.assert_array_equal(resumed.syn1neg, two_workers.syn1neg)
     assert [e["loss"] for e in resumed.training_log] == [e["loss"] for e in two_workers.training_log]
+
+
+@needs_ray
+def test_a_model_that_trains_other_input_rows_is_refused(ray_cluster, corpus):
+    class OwnRows(Word2Vec):
+        def _training_arrays(self):
+            rows, objective = super()._training_arrays()
+            return rows.copy(), objective
+
+    model = OwnRows(engine="ray", engine_options={"num_workers": 1}, **dict(SETTINGS, epochs=1))
+    with pytest.raises(ValueError, match="OwnRows trains other input rows: use engine='local'"):
+        model.train(corpus_file=corpus)        # counted on the workers, then refused

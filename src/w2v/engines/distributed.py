@@ -80,8 +80,7 @@ class RayFactory(EngineFactory):
         source = corpus_location(request.source)
         from .ray import RayEngine
 
-        return RayEngine(model, options, source, request.schedule,
-                         syncs_per_epoch(options, model.config.sg), request.checkpoint_every)
+        return RayEngine(model, options, source, request, syncs_per_epoch(options, model.config.sg))
 
 
 def corpus_location(source):

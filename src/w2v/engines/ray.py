@@ -211,18 +211,20 @@ class RayEngine(Engine):
         Checked engine options (:meth:`w2v.engines.distributed.RayFactory.check_options`).
     source : str
         The corpus: a file, folder or URI every worker can read.
-    schedule : w2v.engines.epochs.Schedule
-        The learning rate, unscaled; the workers' is ``lr_scale`` times it.
+    request : w2v.engines.base.TrainingRequest
+        Its ``schedule`` (the workers' rate is ``lr_scale`` times it) and ``checkpoint_every``
+        (tokens between checkpoints within an epoch; None: at the epochs' ends only). The
+        model's input rows must be ``wv.vectors``: a model that trains others is refused.
     syncs : int
         Rounds per epoch.
-    checkpoint_every : int or None
-        Tokens between checkpoints within an epoch; None: at the epochs' ends only.
     """
 
     hint = "alpha or the engine option lr_scale"
 
-    def __init__(self, model, options, source, schedule, syncs, checkpoint_every=None):
-        self.model, self.schedule, self.syncs, self.every = model, schedule, syncs, checkpoint_every
+    def __init__(self, model, options, source, request, syncs):
+        self.model, self.syncs = model, syncs
+        self.schedule, self.every = request.schedule, request.checkpoint_every
+        self.arrays = request.arrays
         self.merge_rule = options["merge"]
         self.merged_ref = None      # the last merge, sent to the workers with the next round
         self.ref = None             # the whole model in Ray's object store, for a replacement
@@ -244,6 +246,9 @@ class RayEngine(Engine):
         k, threads = options["num_workers"], options["threads_per_worker"]
         if model.vocab is None:
             _count(pool, model)
+        if self.arrays()[0] is not model.wv.vectors:
+            raise ValueError(f"the Ray engine trains word rows (wv.vectors) only, and "
+                             f"{type(model).__name__} trains other input rows: use engine='local'")
         pool.vocab_ref = ray.put(model.vocab)
         sizes = pool.call("encode", lambda j, replaced: (pool.vocab_ref,))
         self.n_tokens = sum(n for n, _ in sizes)
