@@ -6,5 +6,7 @@ from .base import get_engine, register_engine
 from .distributed import RayFactory
 from .local import LocalFactory
 
+__all__ = ["get_engine", "register_engine"]
+
 register_engine("local", LocalFactory())
 register_engine("ray", RayFactory())

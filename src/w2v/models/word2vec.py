@@ -92,8 +92,10 @@ class Word2Vec:
     vocabularies), ``shared_negatives`` and ``hs_private_nodes`` (kernel choices, see
     docs/speed.md), ``max_sentence_length``, ``tokenizer``, ``encoding``, ``errors`` (how text
     files are read), ``progress`` (tqdm bar on stderr), ``cache_dir`` (where the
-    integer-encoded corpus is kept during training), ``engine="ray"`` with ``engine_options``
-    (data-parallel training on a Ray cluster: see ``w2v.engines.distributed``), ``checkpoint_dir`` and
+    integer-encoded corpus is kept during training), ``engine`` with ``engine_options``
+    (who trains: ``"local"`` threads, ``"ray"`` for data-parallel training on a Ray cluster,
+    see ``w2v.engines.distributed``, or an engine added with
+    :func:`w2v.engines.base.register_engine`), ``checkpoint_dir`` and
     ``checkpoint_every`` (``"epoch"`` or a number of tokens; see :meth:`resume`).
 
     Parameters
