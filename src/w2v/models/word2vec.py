@@ -705,6 +705,7 @@ class Word2Vec:
                              "(hierarchical softmax has one vector per tree node)")
         vectors = {"out": lambda: out.copy(), "mean": lambda: (self.wv.vectors + out) / 2,
                    "concat": lambda: np.hstack([self.wv.vectors, out])}[kind]()
+        # plain word vectors whatever the model's input layer (not _make_wv: no n-gram rows here)
         return KeyedVectors(list(self.vocab.words), np.ascontiguousarray(vectors, np.float32),
                             counts=self.vocab.counts.copy())
 
