@@ -1,6 +1,7 @@
-"""Local training: cuts the encoded corpus into jobs and runs the kernels on threads over shared
-weights (Hogwild). The epochs, learning rate, progress, loss and callbacks are
-:func:`w2v.engines.epochs.run_epochs`'s, which drives :class:`LocalEngine`.
+"""Local training, the engine ``engine="local"``: cuts the encoded corpus into jobs and runs the
+kernels on threads over shared weights (Hogwild). The epochs, learning rate, progress, loss,
+callbacks and checkpoints are :func:`w2v.engines.epochs.run_epochs`'s, which drives
+:class:`LocalEngine`; :class:`LocalFactory` starts one for a model.
 
 Nothing here does per-word work: each kernel call trains a whole job of sentences.
 """
@@ -10,6 +11,7 @@ import mmap
 import threading
 
 import numpy as np
+from .base import Engine, EngineFactory
 from ..kernels import (KERNELS, Both, FullSoftmax, HierarchicalSoftmax, NegativeSampling, SharedNegatives,
                       own_lines, with_own_rows)
 from ..kernels.inputs import vector_size, weights
@@ -147,9 +149,32 @@ class Trainer:
             t.start()
         return threads, lock, errors
 
-class LocalEngine:
+class LocalFactory(EngineFactory):
+    """The local engine: threads of this process over the model's arrays. It needs the
+    vocabulary built first and takes no options."""
+
+    def start(self, model, options, request):
+        """A :class:`LocalEngine` over ``request``'s encoded corpus, training the arrays the model
+        gives (``request.arrays()``), with ``model.vectors_lockf`` and one random state per
+        worker thread (``model.rng_states``, drawn from the seed when their number differs)."""
+        cfg = model.config
+        if model.rng_states is None or len(model.rng_states) != cfg.workers:
+            model.rng_states = seed_states(cfg.seed + len(model.training_log), cfg.workers)
+        inputs, objective = request.arrays()
+        trainer = Trainer(cfg, inputs, objective, model.vocab.keep_probabilities(cfg.sample),
+                          model.rng_states)
+        corpus = request.encode()
+        try:
+            return trainer.engine(corpus, request.checkpoint_every)
+        except BaseException:
+            corpus.close()
+            raise
+
+
+class LocalEngine(Engine):
     """One run of local training over an encoded corpus, for :func:`w2v.engines.epochs.run_epochs`: a step
-    is a range of jobs ``(j0, j1)``, the whole epoch unless checkpoints cut it.
+    is a range of jobs ``(j0, j1)``, the whole epoch unless checkpoints cut it. Closing it closes
+    the corpus.
 
     Parameters
     ----------
@@ -164,6 +189,7 @@ class LocalEngine:
 
     def __init__(self, trainer, corpus, checkpoint_every=None):
         self.trainer = trainer
+        self.corpus = corpus
         self.ids, offsets = corpus.ids, corpus.offsets
         if offsets.dtype != np.int64 or not offsets.flags.c_contiguous:
             offsets = np.ascontiguousarray(offsets, dtype=np.int64)
@@ -187,8 +213,8 @@ class LocalEngine:
         """The job a checkpoint after ``step`` continues at; None at the epoch's end."""
         return step[1] if step[1] < self.n_jobs else None
 
-    def epoch_extra(self, totals):
-        return {}
+    def close(self):
+        self.corpus.close()
 
     def train_step(self, epoch, step, rate, totals, progress):
         """Jobs j0..j1-1 on the worker threads, taken in corpus order, adding into ``totals``;
