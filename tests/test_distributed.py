@@ -393,8 +393,8 @@ def test_ray_checkpoints_resume_to_the_uninterrupted_result(corpus, two_workers,
 def test_a_model_that_trains_other_input_rows_is_refused(ray_cluster, corpus):
     class OwnRows(Word2Vec):
         def _training_arrays(self):
-            rows, objective = super()._training_arrays()
-            return rows.copy(), objective
+            inputs, objective = super()._training_arrays()
+            return inputs._replace(syn0=inputs.syn0.copy()), objective
 
     model = OwnRows(engine="ray", engine_options={"num_workers": 1}, **dict(SETTINGS, epochs=1))
     with pytest.raises(ValueError, match="OwnRows trains other input rows: use engine='local'"):
