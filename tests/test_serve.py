@@ -828,3 +828,39 @@ def test_a_signal_stops_the_server_with_a_line_and_the_conventional_status(tmp_p
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == status
     assert err.strip().splitlines()[-1] == f"w2v: stopped by {sig}, after finishing the requests in flight"
+
+
+SLOW_SERVER = """
+import socket, sys, time
+import numpy as np
+from w2v.keyedvectors import KeyedVectors
+from w2v.serve import ServedModel, create_app
+from w2v.serve.server import serve
+
+model = ServedModel("a", KeyedVectors(["x", "y"], np.eye(2, dtype=np.float32)))
+model.probe_report = lambda: time.sleep(2) or {"slow": True}
+sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+sock.bind(("127.0.0.1", 0))
+sock.listen(8)
+print(sock.getsockname()[1], flush=True)
+print("stopped by", serve(create_app([model]), [sock]).name, flush=True)
+"""
+
+
+def test_sigterm_finishes_the_request_in_flight():
+    import signal
+
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([os.path.join(os.path.dirname(__file__), "..", "src"),
+                                                      os.environ.get("PYTHONPATH", "")]))
+    proc = subprocess.Popen([sys.executable, "-c", SLOW_SERVER], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    port = int(proc.stdout.readline())
+    answer = []
+    slow = threading.Thread(target=lambda: answer.append(raw_get("127.0.0.1", port, "/api/probe")))
+    slow.start()
+    time.sleep(0.7)                       # the probe is being computed
+    proc.send_signal(signal.SIGTERM)
+    slow.join(20)
+    out, err = proc.communicate(timeout=20)
+    assert answer and answer[0][0] == 200 and json.loads(answer[0][1]) == {"slow": True}
+    assert proc.returncode == 0 and out.strip() == "stopped by SIGTERM", err
