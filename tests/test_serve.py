@@ -393,11 +393,12 @@ def test_wrong_method_is_405_json(client):
     assert r.status_code == 405 and r.json() == {"error": "method not allowed"}
 
 
-def test_internal_error_is_json_500_without_traceback(kvs, caplog):
+@pytest.mark.parametrize("error", [RuntimeError, ValueError])     # a ValueError inside is a bug too, not a 400
+def test_internal_error_is_json_500_without_traceback(kvs, caplog, error):
     model = ServedModel("a", kvs[0])
 
     def broken(word, topn):
-        raise RuntimeError("a bug")
+        raise error("a bug")
 
     model.neighbours = broken
     with TestClient(create_app([model]), raise_server_exceptions=False) as c:
@@ -678,7 +679,10 @@ def test_a_cheap_endpoint_answers_while_the_expensive_one_is_saturated(kvs, monk
             return raw_get("127.0.0.1", port, f"/api/differ?words={words}&skip=0")
 
         futures = [pool.submit(differ, w) for w in range(1, 66)]
-        time.sleep(1.0)
+        deadline = time.monotonic() + 20                    # until the refused ones are answered (a busy machine)
+        while sum(f.done() for f in futures) < 65 - 2 - 8 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.3)
         refused = [f.result(timeout=10) for f in futures if f.done()]
         start = time.monotonic()
         status, body = raw_get("127.0.0.1", port, "/api/complete?prefix=th")
@@ -799,19 +803,6 @@ def test_axes_without_words_left_is_a_clear_400(client):
     r = client.get("/api/axes", params={"x": "he,she", "words": "he,she"})
     assert r.status_code == 400
     assert r.json() == {"error": "no words to place: he, she are the axes' own words, which are left out"}
-
-
-def test_a_value_error_inside_a_query_is_a_500_not_a_400(kvs, caplog):
-    model = ServedModel("a", kvs[0])
-
-    def broken(word, topn):
-        raise ValueError("cannot reshape array of size 0 into shape (0,newaxis)")
-
-    model.neighbours = broken
-    with TestClient(create_app([model]), raise_server_exceptions=False) as c:
-        r = c.get("/api/neighbors", params={"word": "king"})
-    assert r.status_code == 500 and "internal error" in r.json()["error"]
-    assert "cannot reshape" in caplog.text
 
 
 @pytest.mark.parametrize("sig, status", [("SIGTERM", 143), ("SIGINT", 130)])
