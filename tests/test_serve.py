@@ -481,6 +481,12 @@ def test_cli_errors_are_one_line(tmp_path, capsys):
         busy.close()
     assert main(["serve", "x.w2v", "--port", "70000"]) == 2
     assert main(["serve", "x.w2v", "--host", "no such host.invalid"]) == 2
+    capsys.readouterr()
+    for flag, value in (("--workers", "0"), ("--queue", "-1"), ("--request-timeout", "0"),
+                        ("--request-timeout", "soon"), ("--max-connections", "0"), ("--cache-mb", "x")):
+        assert main(["serve", "x.w2v", flag, value]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and flag in err, err
 
 
 def test_cli_socket_is_tcp_so_answers_are_not_held_back():
