@@ -81,19 +81,17 @@ def register(subparsers):
     p.add_argument("model", metavar="MODEL.bin", help="fastText .bin or w2v FastText file")
     p.set_defaults(func=run_print_word_vectors)
 
-    p = subparsers.add_parser("nn", help="fastText's: nearest neighbours of words read from stdin",
-                              description="For each query word read from standard input, print the k "
-                                          "nearest words and their cosine similarity (fastText's format).")
-    p.add_argument("model", metavar="MODEL.bin", help="fastText .bin or w2v FastText file")
-    p.add_argument("k", nargs="?", type=int, default=10, help="neighbours (10)")
-    p.set_defaults(func=run_nn)
-
-    p = subparsers.add_parser("analogies", help="fastText's: A - B + C for triplets read from stdin",
-                              description="For each triplet A B C read from standard input, print the k "
-                                          "words closest to A - B + C (fastText's format).")
-    p.add_argument("model", metavar="MODEL.bin", help="fastText .bin or w2v FastText file")
-    p.add_argument("k", nargs="?", type=int, default=10, help="answers (10)")
-    p.set_defaults(func=run_analogies)
+    for name, what, description, func in (
+            ("nn", "nearest neighbours of words read from stdin",
+             "For each query word read from standard input, print the k nearest words and their "
+             "cosine similarity (fastText's format).", run_nn),
+            ("analogies", "A - B + C for triplets read from stdin",
+             "For each triplet A B C read from standard input, print the k words closest to "
+             "A - B + C (fastText's format).", run_analogies)):
+        p = subparsers.add_parser(name, help=f"fastText's: {what}", description=description)
+        p.add_argument("model", metavar="MODEL.bin", help="fastText .bin or w2v FastText file")
+        p.add_argument("k", nargs="?", type=int, default=10, help="answers (10)")
+        p.set_defaults(func=func)
 
 
 def format_vector(vector):
