@@ -414,3 +414,16 @@ def test_word2vec_files_get_gensims_made_up_counts(capsys, vectors):
     converted = vectors.with_suffix(".w2v")                 # made-up counts are not stored as real ones
     assert run(capsys, "convert", vectors, converted)[0] == 0
     assert "word counts  not stored" in run(capsys, "info", converted)[1]
+
+
+def test_training_on_a_model_file_says_it_is_not_text(capsys, corpus, tmp_path):
+    """Issue 26: `w2v train model.w2v` advised --encoding gb18030, which only gave another error."""
+    model = tmp_path / "m.w2v"
+    assert run(capsys, "train", corpus, "-o", model, *TRAIN)[0] == 0
+    code, _, err = run(capsys, "train", model, "-o", tmp_path / "again.w2v", *TRAIN)
+    assert code == 2 and "gb18030" not in err
+    assert err.startswith(f"w2v: error: {model}: not a text file: it looks like a zip archive (w2v native "
+                          f"files are zip archives: load them with KeyedVectors.load or Word2Vec.load); a "
+                          f"corpus is text"), err
+    code, _, err = run(capsys, "vocab", sys.executable)
+    assert code == 2 and "not a text file: it looks like an executable program" in err, err

@@ -252,7 +252,7 @@ def test_corpus_reader_splits_like_str_split_or_raises(tmp_path_factory, data):
     except UnicodeDecodeError:
         text = None
     if text is None or "\x00" in text:
-        with pytest.raises(ValueError, match=r"c\.txt: line \d+: (invalid utf-8 byte|NUL byte)"):
+        with pytest.raises(ValueError, match=r"c\.txt: (line \d+: (invalid utf-8 byte|NUL byte)|not a text file)"):
             scan(LineSentence(path)).close()
         return
     lines = [line.split() for line in text.replace("\r\n", "\n").split("\n")]
