@@ -324,3 +324,18 @@ def test_word2vec_methods(kv, tmp_path):
     back = KeyedVectors.load_word2vec_format(p, limit=10)
     assert back.index_to_key == kv.index_to_key[:10]
     np.testing.assert_array_equal(back.vectors, kv.vectors[:10])
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.int16, np.int64, np.uint64])
+def test_topn_of_any_integer_type(dtype):
+    """gensim's SparseTermSimilarityMatrix passes topn=np.uint8(...): with more than 255 words
+    `topn + len(exclude)` overflowed (issue 26: the soft-cosine tutorial failed)."""
+    rs = np.random.default_rng(0)
+    kv = KeyedVectors([f"w{i}" for i in range(300)], rs.standard_normal((300, 8)).astype(np.float32))
+    topn = dtype(5)
+    expected = kv.most_similar("w1", topn=5)
+    assert kv.most_similar("w1", topn=topn) == expected
+    assert kv.similar_by_word("w1", topn=topn) == expected
+    assert kv.most_similar_cosmul("w1", topn=topn) == kv.most_similar_cosmul("w1", topn=5)
+    assert kv.most_similar_batch(["w1"], topn=topn) == [expected]
+    assert len(kv.similar_by_vector(kv["w2"], topn=topn)) == 5

@@ -85,6 +85,7 @@ class SimilarityQueries:
         return self._most_similar(positive, negative, topn, restrict_vocab, center=False, indexer=indexer)
 
     def _most_similar(self, positive, negative, topn, restrict_vocab, center, indexer=None):
+        topn = _count(topn)
         if isinstance(topn, Integral) and topn < 1:
             return []
         terms = self._weighted(positive, negative)
@@ -119,6 +120,7 @@ class SimilarityQueries:
         return self._cosmul(positive, negative, topn, restrict_vocab, center=False)
 
     def _cosmul(self, positive, negative, topn, restrict_vocab, center):
+        topn = _count(topn)
         if isinstance(topn, Integral) and topn < 1:
             return []
         positive, negative = _as_list(positive), _as_list(negative)
@@ -410,6 +412,7 @@ class SimilarityQueries:
 
     def _top(self, sims, topn, exclude):
         """The ``topn`` best (word, similarity) pairs, skipping rows in ``exclude``; partial sort."""
+        topn = _count(topn)
         want = min(topn + len(exclude), len(sims))
         if want <= 0:
             return []
@@ -437,6 +440,14 @@ class SimilarityQueries:
         """
         from .index import build_index
         return build_index(self, method=method, recall=recall, **options)
+
+
+def _count(topn):
+    """``topn`` as a Python int when it is any integer (``np.uint8(5)``, as gensim's
+    ``SparseTermSimilarityMatrix`` passes: ``topn + len(exclude)`` would overflow in uint8)."""
+    if isinstance(topn, Integral) and not isinstance(topn, bool):
+        return int(topn)
+    return topn
 
 
 def _as_list(items):
