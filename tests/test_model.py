@@ -111,6 +111,21 @@ def test_vocabulary_update_uses_the_model_min_count():
     assert "newt" in model.wv and "owl" not in model.wv
 
 
+def test_vocabulary_update_with_no_new_word_goes_on():
+    """gensim's Word2Vec tutorial: one more sentence of words below min_count, update=True, train.
+    It raised EmptyVocabularyError (issue 26); gensim adds nothing and trains on the known words."""
+    model = Word2Vec(planted_corpus(100), vector_size=8, min_count=5, epochs=1, workers=1,
+                     progress=False, sample=0)
+    words, count = list(model.wv.index_to_key), model.wv.get_vecattr("fruit0", "count")
+    more_sentences = [["Advanced", "users", "can", "load", "a", "model", "and", "continue", "fruit0"]]
+    model.build_vocab(more_sentences, update=True)
+    assert model.wv.index_to_key == words and model.wv.get_vecattr("fruit0", "count") == count + 1
+    model.train(more_sentences, total_examples=model.corpus_count, epochs=model.epochs)
+    assert model.training_log[-1]["known"] == 1
+    with pytest.raises(ValueError, match="no word reaches min_count=5"):
+        Word2Vec(more_sentences, min_count=5, progress=False)      # a first vocabulary must have words
+
+
 def test_export_vectors():
     model = Word2Vec(planted_corpus(200), vector_size=8, min_count=1, epochs=1, workers=1,
                      progress=False)

@@ -244,10 +244,15 @@ class Word2Vec:
         sample = cfg.sample if sample is None else sample
         counts = np.asarray(result.counts, dtype=np.int64)
         effective = min_count if update else effective_min_count(counts, min_count, cfg.max_final_vocab)
-        kept = Vocab.build(result.words, counts, min_count=effective, trim_rule=rule,
-                           sort=bool(cfg.sorted_vocab)) if counts.sum() else None
-        if kept is None:
+        if not counts.sum():
             raise EmptyVocabularyError("the corpus is empty")
+        try:
+            kept = Vocab.build(result.words, counts, min_count=effective, trim_rule=rule,
+                               sort=bool(cfg.sorted_vocab))
+        except EmptyVocabularyError:
+            if not update:
+                raise
+            kept = Vocab([], [])      # gensim adds nothing and goes on: the known words still count
         retain_total = kept.total_count
         probabilities = kept.keep_probabilities(sample).astype(np.float64)
         report = {"drop_unique": len(result.words) - len(kept), "retain_total": retain_total,
