@@ -16,6 +16,7 @@ from ..vectors import extensions, native
 from . import modelfiles
 from .config import SOFTMAX_WARN_VOCAB, Config
 from ..corpus import READER_OPTIONS, LineSentence, PathLineSentences, as_sentences
+from ..corpus.classic import BrownCorpus, Text8Corpus
 from ..corpus.encoded import Scan, encode_with_vocab, scan
 from .keyedvectors import KeyedVectors
 from ..engines.epochs import Position, Schedule, run_epochs
@@ -23,7 +24,8 @@ from ..engines.local import Trainer, build_objective, lock_factors, seed_states
 from ..corpus.vocab import EmptyVocabularyError, Vocab, effective_min_count
 
 # gensim's gensim.models.word2vec offers its corpus readers beside the model
-__all__ = ["Word2Vec", "LineSentence", "PathLineSentences"]
+# gensim.models.word2vec's readers are here too, so that its imports port by one word.
+__all__ = ["Word2Vec", "LineSentence", "PathLineSentences", "Text8Corpus", "BrownCorpus"]
 
 logger = logging.getLogger(__name__)
 

@@ -424,8 +424,9 @@ class SimilarityQueries:
         keys = self.index_to_key
         return [(keys[i], float(sims[i])) for i in best.tolist() if i not in exclude][:topn]
 
-    def build_index(self, method="ivf", recall=None, **options):
-        """An approximate nearest-neighbour index over these vectors; see :func:`w2v.vectors.index.build_index`.
+    def build_index(self, method="ivf", recall=0.95, **options):
+        """An approximate nearest-neighbour index over these vectors, its search effort tuned to
+        ``recall`` (0.95, as ``w2v index``); see :func:`w2v.vectors.index.build_index`.
 
         Needs the ``ann`` extra (faiss). Use it as ``kv.most_similar(word, indexer=index)``; save it
         with ``index.save(path)`` and read it back with ``w2v.vectors.index.load_index(path, kv)``.
