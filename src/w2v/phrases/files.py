@@ -93,10 +93,7 @@ def phrase_file(source, output, passes=1, c_style=False, workers=None, **options
     >>> open(out).read().splitlines()[:2]
     ['new_york city', 'in new_york']
     """
-    threshold = options.get("threshold", 10.0)
-    check_options(options.get("min_count", 5), threshold, options.get("delimiter", "_"),
-                   options.get("scoring", "default"), options.get("connector_words", frozenset()),
-                   options.get("max_vocab_size", 40000000))
+    check_text_options(options)
     with thread_pool(workers, "w2v-phrases") as pool:
         words, ids, offsets = read_ids(source, max_sentence_length=sys.maxsize, workers=workers)
         if len(ids) == 0:
@@ -143,6 +140,7 @@ def phrase_corpus(source, passes=1, max_sentence_length=10000, cache_dir=None, p
     >>> "new_york" in model.wv
     True
     """
+    check_text_options(options)           # the phrases become words of a vocabulary and its files
     with thread_pool(workers, "w2v-phrases") as pool:
         words, ids, offsets = read_ids(source, max_sentence_length, cache_dir, progress, workers,
                                         **(reader_options or {}))
@@ -164,3 +162,9 @@ def phrase_corpus(source, passes=1, max_sentence_length=10000, cache_dir=None, p
         raise
     return Scan(words, counts, counts > 0, len(ids), len(offsets) - 1, *paths)
 
+
+def check_text_options(options):
+    """The :class:`Phrases` options for phrases that end up in text (no whitespace in the delimiter)."""
+    check_options(options.get("min_count", 5), options.get("threshold", 10.0), options.get("delimiter", "_"),
+                  options.get("scoring", "default"), options.get("connector_words", frozenset()),
+                  options.get("max_vocab_size", 40000000), text_file=True)
