@@ -272,7 +272,7 @@ def test_raw_text_gets_the_tokenizer_hint(capsys, tmp_path):
     hints = [line for line in err.splitlines() if line.startswith("w2v: hint:")]
     assert code == 0 and len(hints) == 1
     assert hints[0].endswith("the default tokenizer splits on whitespace only, for prepared text; for raw text "
-                             "add --tokenizer simple")
+                             "pass tokenizer='simple' (CLI: --tokenizer simple)")
     code, _, err = run(capsys, "train", raw, "-o", tmp_path / "m.w2v", "--size", "8", "--min-count", "1",
                        "--epochs", "1", "--threads", "1", "--tokenizer", "simple")
     assert code == 0 and "hint" not in err
@@ -285,17 +285,19 @@ def test_prepared_text_gets_no_hint(capsys, corpus, tmp_path):
 
 
 def test_the_hint_rule():
-    from w2v.cli.train import HINT_TOP, punctuation_hint
+    from w2v.corpus.hints import HINT_TOP, punctuation_hint
 
     clean = [f"w{i}" for i in range(HINT_TOP)] + ["(a"] * 100       # beyond the top: not counted
     assert punctuation_hint(clean, "whitespace") is None
     prepared = [f"w{i}" for i in range(HINT_TOP - 24)] + [",", ".", "--", "e.g"]   # none of these counts
     nineteen = prepared + ["x;"] * 19 + ["y"]
-    assert len(nineteen) == HINT_TOP and punctuation_hint(nineteen, None) is None      # 1.9 % < 2 %
-    assert punctuation_hint(nineteen + ["z)"], None) is None     # the 1,001st word is not in the top
+    assert len(nineteen) == HINT_TOP and punctuation_hint(nineteen, "whitespace") is None      # 1.9 % < 2 %
+    assert punctuation_hint(nineteen + ["z)"], "whitespace") is None     # the 1,001st word is not in the top
     twenty = prepared + ["x;"] * 20
     assert punctuation_hint(twenty, "whitespace").startswith(
-        "w2v: hint: 20 of the 1,000 most frequent words carry punctuation ('x;', 'x;', 'x;')")
+        "20 of the 1,000 most frequent words carry punctuation ('x;', 'x;', 'x;')")
+    assert "tokenize them first" in punctuation_hint(twenty, None)      # token lists from Python
+    assert punctuation_hint(twenty, "simple") is None
 
 
 # ---- progress ----------------------------------------------------------------------------------

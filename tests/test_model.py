@@ -206,3 +206,33 @@ def test_callbacks_called_per_epoch():
     Word2Vec(planted_corpus(100), vector_size=8, min_count=1, epochs=3, workers=1,
              progress=False, callbacks=[Recorder()])
     assert calls == [0, 1, 2]
+
+
+def test_progress_outside_a_terminal_is_a_line_per_epoch(capsys):
+    """Issue 26: Python users got tqdm frames in log files; now what `w2v train` prints there."""
+    model = Word2Vec(planted_corpus(200), vector_size=8, min_count=1, epochs=3, workers=1)  # progress=True
+    err = capsys.readouterr().err
+    assert "\r" not in err and "it/s" not in err and "word/s" not in err
+    lines = err.splitlines()
+    assert [line.split(":")[0] for line in lines] == ["epoch 1/3", "epoch 2/3", "epoch 3/3"]
+    assert lines[0].startswith(f"epoch 1/3: loss {model.training_log[0]['loss']:.4f}, ")
+    Word2Vec(planted_corpus(200), vector_size=8, min_count=1, epochs=2, workers=1, progress=False)
+    assert capsys.readouterr().err == ""
+
+
+def test_punctuation_hint_is_a_logged_warning(tmp_path, caplog):
+    raw = tmp_path / "raw.txt"
+    raw.write_text('The "cat" sat on the mat; the dog (a big one) sat on the log. Then, the end.\n' * 50)
+    with caplog.at_level("WARNING", logger="w2v.corpus.hints"):
+        Word2Vec(corpus_file=str(raw), vector_size=8, min_count=1, epochs=1, workers=1, progress=False)
+    assert [r.levelname for r in caplog.records] == ["WARNING"]
+    assert "carry punctuation" in caplog.text and "tokenizer='simple'" in caplog.text
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="w2v.corpus.hints"):
+        Word2Vec([line.split() for line in raw.read_text().splitlines()], vector_size=8, min_count=1,
+                 epochs=1, workers=1, progress=False)
+        assert "tokenize them first" in caplog.text
+        caplog.clear()
+        Word2Vec(corpus_file=str(raw), tokenizer="simple", vector_size=8, min_count=1, epochs=1, workers=1,
+                 progress=False)
+    assert caplog.text == ""

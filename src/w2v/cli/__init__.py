@@ -81,6 +81,25 @@ def build_parser():
     return parser
 
 
+HINTS_LOGGER = "w2v.corpus.hints"
+
+
+class StderrLines(logging.Handler):
+    """Log records as ``w2v: hint: MESSAGE`` lines on the current ``sys.stderr``."""
+
+    def emit(self, record):
+        print(f"w2v: hint: {record.getMessage()}", file=sys.stderr)
+
+
+def show_hints(quiet):
+    """The library's hints (:mod:`w2v.corpus.hints`) as ``w2v: hint:`` lines; none with --quiet."""
+    log = logging.getLogger(HINTS_LOGGER)
+    log.propagate = False
+    if not any(isinstance(h, StderrLines) for h in log.handlers):
+        log.addHandler(StderrLines())
+    log.setLevel(logging.ERROR if quiet else logging.WARNING)
+
+
 def main(argv=None):
     """Run the command line; return the exit code (0 success, 2 bad input, 1 a bug in w2v)."""
     argv = sys.argv[1:] if argv is None else [str(a) for a in argv]
@@ -92,6 +111,7 @@ def main(argv=None):
             return 2
         logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        show_hints(quiet=getattr(args, "quiet", False))
         return args.func(args) or 0
     except SystemExit as e:          # --help and --version print, then exit 0
         return e.code if isinstance(e.code, int) else 0

@@ -4,7 +4,6 @@ import os
 import re
 import sys
 import time
-import unicodedata
 
 from ..corpus import READER_OPTIONS
 from ..models.config import Config
@@ -12,7 +11,7 @@ from ..vectors import extensions
 from .ctool import C_BINARY, add_c_tool_options, c_dests, c_tool_kwargs
 from .options import add_text_options, default_threads, flag_name, positive_int, tokenizer_option
 from .outputs import check_output_folder, check_outputs, file_format, vectors_bytes
-from .progress import EpochLines, announce_compile, progress_mode
+from .progress import announce_compile, progress_mode
 
 # Word2Vec parameter -> the flag of ours that sets it (its first spelling; add_training_options)
 PARAM_FLAGS = {
@@ -23,11 +22,6 @@ PARAM_FLAGS = {
     "min_alpha": "--min-alpha", "workers": "--threads", "seed": "--seed", "sg": "--sg",
 }
 SWITCHES = ("hs", "softmax")      # our flags that take no value: hs=1 is --hs
-# The punctuation hint: among the HINT_TOP most frequent words, this share or more carry
-# punctuation at an edge ("(a", "life;") -- raw text read by the whitespace tokenizer. Measured:
-# WordNet glosses 4.8 %, the lower-cased letters-only en-dict 0 %.
-HINT_TOP = 1000
-HINT_SHARE = 0.02
 
 
 def add_training_options(p):
@@ -159,9 +153,7 @@ def cmd_train(args):
         kwargs.update(checkpoint_dir=args.checkpoint_dir,
                       checkpoint_every=parse_checkpoint_every(args.checkpoint_every))
     show = progress_mode(args.quiet)
-    kwargs["progress"] = show == "bar"
-    if show == "lines":
-        kwargs["callbacks"] = [EpochLines(kwargs.get("epochs", 5))]
+    kwargs["progress"] = show != "quiet"        # the library draws a bar in a terminal, else a line an epoch
     start = time.perf_counter()
     try:     # the checks of the configuration and the vocabulary name parameters: name the flags
         model = Word2Vec(**kwargs)
@@ -183,10 +175,6 @@ def cmd_train(args):
         raise ValueError(name_flags(str(e), args)) from None
     if model.vocab is not None:
         check_space(model, args, model_out, vector_files)
-        if not args.quiet:
-            hint = punctuation_hint(model.vocab.words, model.reader_options.get("tokenizer"))
-            if hint:
-                print(hint, file=sys.stderr)
     try:     # a blow-up names the flag to lower; nothing is saved, an existing model stays as it was
         model.train(corpus, total_examples=model.corpus_count, epochs=model.epochs)
     except TrainingDiverged as e:
@@ -246,39 +234,6 @@ def check_space(model, args, model_out, vector_files):
     check_outputs(plan)
 
 
-def punctuation_hint(words, tokenizer):
-    """A one-line hint when the whitespace tokenizer has left punctuation on the words, else None.
-
-    The rule: at least ``HINT_SHARE`` of the ``HINT_TOP`` most frequent words start or end with a
-    punctuation character while holding something else too (``"(a"``, ``"life;"``; a lone ``","``
-    is a prepared corpus's token and does not count).
-
-    Examples
-    --------
-    >>> print(punctuation_hint(["the", "(a", "of", "life;"], "whitespace"))
-    w2v: hint: 2 of the 4 most frequent words carry punctuation ('(a', 'life;'): the default tokenizer splits on whitespace only, for prepared text; for raw text add --tokenizer simple
-    >>> punctuation_hint(["the", "(a", "of", "life;"], "simple") is None
-    True
-    """
-    if tokenizer not in (None, "whitespace"):
-        return None
-    top = list(words[:HINT_TOP])
-    marked = [w for w in top if _carries_punctuation(w)]
-    if not top or len(marked) < HINT_SHARE * len(top):
-        return None
-    examples = ", ".join(repr(w) for w in marked[:3])
-    return (f"w2v: hint: {len(marked)} of the {len(top):,} most frequent words carry punctuation "
-            f"({examples}): the default tokenizer splits on whitespace only, for prepared text; for "
-            f"raw text add --tokenizer simple")
-
-
-def _carries_punctuation(word):
-    def punct(c):
-        return unicodedata.category(c).startswith("P")
-
-    return len(word) > 1 and (punct(word[0]) or punct(word[-1])) and not all(map(punct, word))
-
-
 def phrased_corpus(corpus, model, args):
     """``--phrases N``: the corpus read once, phrases joined in N passes, counted and encoded."""
     from ..phrases import phrase_corpus
@@ -316,7 +271,7 @@ def resume_training(args):
         check_outputs([(flag_name(args, "output", "-o"), model_out)]
                       + [(flag, path) for flag, path, _ in vector_files])
     show = progress_mode(args.quiet)
-    model = Word2Vec.resume(args.resume, progress=show == "bar")
+    model = Word2Vec.resume(args.resume, progress=show != "quiet")
     if outputs is None:
         outputs = saved_outputs(model.checkpoint_outputs or {})
     model_out, vector_files = outputs

@@ -15,11 +15,11 @@ from tqdm.auto import tqdm
 from ..vectors import extensions, native
 from . import modelfiles
 from .config import SOFTMAX_WARN_VOCAB, Config
-from ..corpus import READER_OPTIONS, LineSentence, PathLineSentences, as_sentences
+from ..corpus import READER_OPTIONS, LineReader, LineSentence, PathLineSentences, as_sentences, hints
 from ..corpus.classic import BrownCorpus, Text8Corpus
 from ..corpus.encoded import Scan, encode_with_vocab, scan
 from .keyedvectors import KeyedVectors
-from ..engines.epochs import Position, Schedule, run_epochs
+from ..engines.epochs import Position, Schedule, progress_style, run_epochs
 from ..engines.local import Trainer, build_objective, lock_factors, seed_states
 from ..corpus.vocab import EmptyVocabularyError, Vocab, effective_min_count
 
@@ -187,6 +187,15 @@ class Word2Vec:
         return dict(zip(result.words, result.counts.tolist()))
 
     # vocabulary -----------------------------------------------------------------------------
+    def _tokenizer_name(self, source):
+        """The tokenizer's name for :mod:`w2v.corpus.hints`: the readers' for a path, None for
+        token lists."""
+        if isinstance(source, (str, os.PathLike, Scan)):
+            return self.reader_options.get("tokenizer")
+        if isinstance(source, LineReader):
+            return "whitespace" if source.tokenizer is str.split else "other"
+        return None
+
     def _sentences(self, corpus_iterable, corpus_file):
         if corpus_iterable is not None and corpus_file is not None:
             raise ValueError("give either corpus_iterable or corpus_file, not both")
@@ -213,7 +222,7 @@ class Word2Vec:
         source, sentences = self._sentences(corpus_iterable, corpus_file)
         self._close_encoded()
         with tqdm(unit="word", unit_scale=True, desc="reading", leave=False,
-                  disable=not self._progress(progress)) as bar:
+                  disable=progress_style(self._progress(progress)) != "bar") as bar:
             if isinstance(sentences, Scan) and sentences.ids_path is None:
                 raise ValueError("this scanned corpus was used already (by build_vocab); read the text again")
             result = sentences if isinstance(sentences, Scan) else scan(
@@ -302,6 +311,7 @@ class Word2Vec:
             self._encoded = (source, result.encode(self.vocab, in_place=True))
         finally:
             self._close_scan()
+        hints.warn_about(self.vocab.words, self._tokenizer_name(source))
         logger.info("vocabulary: %d words from %d tokens in %d sentences", len(self.vocab),
                     result.n_tokens, result.n_sentences)
         return self
