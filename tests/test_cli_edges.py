@@ -429,3 +429,18 @@ def test_training_on_a_model_file_says_it_is_not_text(capsys, corpus, tmp_path):
                           f"corpus is text"), err
     code, _, err = run(capsys, "vocab", sys.executable)
     assert code == 2 and "not a text file: it looks like an executable program" in err, err
+
+
+@pytest.mark.parametrize("argv, line", [
+    (["train", "{corpus}", "--sise", "100", "-o", "{tmp}/m.w2v"],
+     "w2v train: unrecognized arguments: --sise 100; did you mean --size? (see 'w2v train --help')"),
+    (["train", "{corpus}", "-sise", "100", "-o", "{tmp}/m.w2v"],
+     "w2v train: unrecognized arguments: -sise 100; did you mean -size? (see 'w2v train --help')"),
+    (["similar", "{tmp}/m.w2v", "king", "--topm=3"],
+     "w2v similar: unrecognized arguments: --topm=3; did you mean --topn? (see 'w2v similar --help')"),
+    (["--bogus"], "w2v: unrecognized arguments: --bogus (see 'w2v --help')"),
+])
+def test_unknown_flags_suggest_the_closest_and_the_commands_help(capsys, corpus, tmp_path, argv, line):
+    """Issue 26: --sise pointed at 'w2v --help' without naming --size."""
+    argv = [a.format(corpus=corpus, tmp=tmp_path) for a in argv]
+    assert one_line_error(capsys, *argv) == line
