@@ -339,3 +339,14 @@ def test_topn_of_any_integer_type(dtype):
     assert kv.most_similar_cosmul("w1", topn=topn) == kv.most_similar_cosmul("w1", topn=5)
     assert kv.most_similar_batch(["w1"], topn=topn) == [expected]
     assert len(kv.similar_by_vector(kv["w2"], topn=topn)) == 5
+
+
+def test_spelling_suggestions_rank_by_edits_then_frequency():
+    """Issue 26: 'musik' offered musk, musky, music (difflib's ratio favours the shorter word)."""
+    words = ["the", "musky", "music", "of", "musk", "museum"]         # most frequent first
+    kv = KeyedVectors(words, np.eye(len(words), dtype=np.float32))
+    with pytest.raises(KeyError, match=r"did you mean 'music', 'musk', 'musky'\?"):
+        kv["musik"]
+    from w2v.models.keyedvectors import edit_distance
+    assert [edit_distance("musik", w) for w in ("music", "musk", "musky", "musik")] == [1, 1, 2, 0]
+    assert edit_distance("teh", "the") == 1 and edit_distance("", "abc") == 3
