@@ -150,3 +150,19 @@ def test_commands_live_in_the_full_cli(capsys, model, monkeypatch):
     monkeypatch.undo()                          # every command module, as the installed `w2v` has
     code, out, _ = run(capsys, "similar", model, "king", "--topn", "1", "--json")
     assert code == 0 and len(json.loads(out)["results"]) == 1
+
+
+def test_tables_line_up_chinese_words_by_display_width(tmp_path, capsys):
+    """Issue 26: columns were padded by character count, so Chinese words pushed them out of line."""
+    words = ["曹操", "司马懿", "孔明", "king", "孙权"]
+    vectors = np.array([[1, 0], [0.9, 0.1], [0.8, 0.3], [0.7, 0.5], [0.6, 0.6]], dtype=np.float32)
+    path = tmp_path / "zh.w2v"
+    KeyedVectors(words, vectors).save(path)
+    assert main(["similar", str(path), "曹操", "--topn", "4"]) == 0
+    lines = capsys.readouterr().out.splitlines()[1:]
+    from w2v.cli.tables import display_width
+
+    columns = {display_width(line[:line.index(" 0.") + 1 if " 0." in line else line.index("similarity")])
+               for line in lines}
+    assert len(columns) == 1, lines                       # every similarity starts in the same column
+    assert lines[1] == "   1  司马懿  " + lines[1].split()[-1]

@@ -9,6 +9,7 @@ from ..evaluation import evaluate
 from .inputs import load_vectors
 from .options import MODEL_HELP, add_no_header, flag_name, non_negative_int, positive_int
 from .outputs import check_outputs
+from .tables import clip, pad
 
 
 def register(subparsers):
@@ -130,7 +131,7 @@ def run_evaluate(args):
                 print("  " + "-" * 74)
             asked = row["correct"] + row["incorrect"]
             acc = "n/a" if row["accuracy"] is None else f"{100 * row['accuracy']:.1f} %"
-            print(f"  {row['section'][:32]:32s} {row['correct']:8d} {asked:7d} {acc:>9s} {row['oov']:14d}")
+            print(f"  {pad(clip(row['section'], 32), 32)} {row['correct']:8d} {asked:7d} {acc:>9s} {row['oov']:14d}")
         print()
     for p in report["pairs"]:
         print(f"Word pairs: {p['dataset']}")

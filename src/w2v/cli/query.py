@@ -9,6 +9,7 @@ from ..vectors import extensions, native
 from .inputs import load_vectors, open_index
 from .options import MODEL_HELP, add_no_header, positive_int
 from .outputs import check_outputs, file_format, vectors_bytes
+from .tables import display_width, pad
 
 N_EXAMPLE_WORDS = 10
 
@@ -183,10 +184,10 @@ def _records(results):
 
 
 def _print_table(results):
-    width = max([len(w) for w, _ in results] + [4])
-    print(f"{'rank':>4}  {'word':<{width}}  similarity")
+    width = max([display_width(w) for w, _ in results] + [4])
+    print(f"{'rank':>4}  {pad('word', width)}  similarity")
     for rank, (word, score) in enumerate(results, 1):
-        print(f"{rank:>4}  {word:<{width}}  {score:.4f}")
+        print(f"{rank:>4}  {pad(word, width)}  {score:.4f}")
 
 
 def _print_json(obj):
