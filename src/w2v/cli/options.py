@@ -62,7 +62,7 @@ def add_text_options(p):
     """How text is read and tokenized: shared by ``w2v train`` and ``w2v corpus``."""
     t = p.add_argument_group("input")
     t.add_argument("--tokenizer", help="whitespace (default), simple, or jieba")
-    t.add_argument("--encoding", help="text encoding of the corpus (utf-8)")
+    t.add_argument("--encoding", help="text encoding of the corpus (utf-8), or auto to detect it")
     t.add_argument("--encoding-errors", dest="errors", choices=("strict", "replace"),
                    help="what to do with invalid bytes (strict: stop with an error)")
     t.add_argument("--quiet", "-q", action="store_true", help="no progress bar")

@@ -20,7 +20,7 @@ def register(sub):
                    help="prune rare words while counting above this many words")
     v.add_argument("--top", type=int, metavar="N", help="print only the N most frequent words")
     v.add_argument("--tokenizer", help="whitespace (default), simple, or jieba")
-    v.add_argument("--encoding", help="text encoding of the corpus (utf-8)")
+    v.add_argument("--encoding", help="text encoding of the corpus (utf-8), or auto to detect it")
     v.add_argument("--encoding-errors", dest="errors", choices=("strict", "replace"),
                    help="what to do with invalid bytes (strict: stop with an error)")
     v.set_defaults(func=cmd_vocab)

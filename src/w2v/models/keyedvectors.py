@@ -68,6 +68,8 @@ class UnknownKeyError(KeyError):
         if self._message is None:
             close = self._kv._suggest(self.key)
             hint = f"; did you mean {', '.join(repr(w) for w in close)}?" if close else ""
+            hint += "".join(f"; the model has its {script} form {form!r}"
+                            for script, form in self._kv._other_scripts(self.key).items())
             self._message = f"{self.key!r} is not in the vocabulary{hint}"
         return self._message
 
@@ -552,6 +554,15 @@ class KeyedVectors(SimilarityQueries, VectorFiles):
         return mean
 
     # ---- spelling suggestions for unknown words (read by UnknownKeyError) ------------------
+
+    def _other_scripts(self, word):
+        """The forms of ``word`` in the other Chinese script (traditional, simplified) this
+        vocabulary has: a traditional query on a simplified model, or the reverse."""
+        if not isinstance(word, str):
+            return {}
+        from ..corpus.chinese import other_scripts      # here: most vocabularies are not Chinese
+
+        return {script: form for script, form in other_scripts(word).items() if form in self}
 
     def _suggest(self, word, n=3):
         """Close in-vocabulary spellings of ``word``, cheap on a million words.
