@@ -493,3 +493,33 @@ def test_cli_output_checked_before_work(tmp_path, capsys):
     assert main(["phrases", src, "-o", str(tmp_path)]) == 2
     assert "is a folder" in capsys.readouterr().err
     assert main(["phrases", src, "-o", str(tmp_path / "no" / "out.txt")]) == 2
+
+
+def test_cli_phrases_reads_raw_text_with_a_tokenizer(tmp_path, capsys):
+    """Issue 26: `w2v phrases --tokenizer` (and --encoding) were missing."""
+    raw = tmp_path / "raw.txt"
+    raw.write_text("New York is big. I love New York!\nNew York, New York.\n" * 20)
+    out = tmp_path / "out.txt"
+    assert main(["phrases", str(raw), "-o", str(out), "--tokenizer", "simple", "--min-count", "2",
+                 "--threshold", "0.05", "-q"]) == 0
+    assert out.read_text().splitlines()[:2] == ["new_york is_big i_love new_york", "new_york new_york"]
+    assert main(["phrases", str(raw), "-o", str(out), "--min-count", "2", "--threshold", "0.05", "-q"]) == 0
+    assert out.read_text().splitlines()[0] == "New_York is big. I love New York!"   # whitespace: "York!" stays
+
+
+def test_cli_train_with_connector_words(tmp_path, capsys):
+    """Issue 26: `w2v train --phrases N --connector-words english` (as w2v phrases has)."""
+    from w2v import KeyedVectors
+
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("the bank of america is big\nbank of america and the city of york\n" * 30)
+    model = tmp_path / "m.w2v"
+    args = ["train", str(corpus), "--phrases", "1", "--phrase-threshold", "0.01", "--min-count", "2",
+            "-o", str(model), "-q", "--epochs", "1", "--size", "8", "--threads", "1"]
+    assert main(args + ["--connector-words", "english"]) == 0
+    assert "bank_of_america" in KeyedVectors.load(model)
+    assert main(args) == 0
+    assert "bank_of_america" not in KeyedVectors.load(model)
+    capsys.readouterr()
+    assert main(args[:2] + ["-o", str(model), "--connector-words", "english"]) == 2
+    assert "--connector-words applies to --phrases N" in capsys.readouterr().err

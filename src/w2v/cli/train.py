@@ -132,6 +132,8 @@ def cmd_train(args):
         raise ValueError("-classes: word classes (k-means clustering of the vectors) are not supported")
     if args.resume:
         return resume_training(args)
+    if args.connector_words is not None and not args.phrases:
+        raise ValueError("--connector-words applies to --phrases N (phrases joined before training)")
     c_style = args.c_train is not None
     corpus = args.c_train if c_style else args.corpus
     if corpus is None:
@@ -236,7 +238,7 @@ def check_space(model, args, model_out, vector_files):
 
 def phrased_corpus(corpus, model, args):
     """``--phrases N``: the corpus read once, phrases joined in N passes, counted and encoded."""
-    from ..phrases import phrase_corpus
+    from ..phrases import load_connector_words, phrase_corpus
 
     if args.checkpoint_dir:
         raise ValueError("--phrases cannot be resumed from checkpoints yet; join the phrases first "
@@ -245,6 +247,7 @@ def phrased_corpus(corpus, model, args):
     result = phrase_corpus(corpus, passes=args.phrases, max_sentence_length=model.config.max_sentence_length,
                            cache_dir=model.cache_dir, reader_options=model.reader_options,
                            workers=model.workers, scoring=args.phrase_scoring or "default",
+                           connector_words=load_connector_words(args.connector_words),
                            threshold=args.phrase_threshold if args.phrase_threshold is not None
                            else (100.0 if args.phrase_scoring == "word2phrase" else 10.0))
     print(f"joined phrases in {args.phrases} pass(es) in {time.perf_counter() - start:.1f}s", file=sys.stderr)
@@ -337,6 +340,9 @@ def register(sub):
     ph.add_argument("--phrase-threshold", type=float, help="score to join a pair (10; word2phrase 100)")
     ph.add_argument("--phrase-scoring", choices=("default", "npmi", "word2phrase"),
                     help="gensim's default or npmi score, or the C tool's word2phrase (default)")
+    ph.add_argument("--connector-words", metavar="english|FILE",
+                    help="words that may sit inside a phrase but never start or end one "
+                         "(english: a, an, the, of, ...; or a file of words), as w2v phrases")
     add_training_options(p)
     add_c_tool_options(p)
     p.set_defaults(func=cmd_train)

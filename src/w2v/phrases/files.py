@@ -58,7 +58,7 @@ def write_phrased(path, words, ids, offsets, join, delimiter="_", c_style=False,
             f.write(out.data)
 
 
-def phrase_file(source, output, passes=1, c_style=False, workers=None, **options):
+def phrase_file(source, output, passes=1, c_style=False, workers=None, reader_options=None, **options):
     """Detect and join phrases in a text file (one sentence a line), writing ``output`` atomically.
 
     Parameters
@@ -73,6 +73,9 @@ def phrase_file(source, output, passes=1, c_style=False, workers=None, **options
         Write word2phrase's layout (each token preceded by its separator).
     workers : int or None
         Threads (default: the machine's cores, at most 8); the output does not depend on them.
+    reader_options : dict, optional
+        How the text is read: ``tokenizer`` (default whitespace: ``"simple"`` for raw text,
+        ``"jieba"`` for Chinese), ``encoding``, ``errors``, as for :class:`w2v.LineSentence`.
     **options
         :class:`Phrases` arguments (``min_count``, ``threshold``, ``scoring``, ``connector_words``,
         ``delimiter``, ``max_vocab_size``).
@@ -95,7 +98,8 @@ def phrase_file(source, output, passes=1, c_style=False, workers=None, **options
     """
     check_text_options(options)
     with thread_pool(workers, "w2v-phrases") as pool:
-        words, ids, offsets = read_ids(source, max_sentence_length=sys.maxsize, workers=workers)
+        words, ids, offsets = read_ids(source, max_sentence_length=sys.maxsize, workers=workers,
+                                       **(reader_options or {}))
         if len(ids) == 0:
             raise ValueError(f"{source}: the corpus is empty")
         words, ids, offsets, join, stats = phrase_ids(words, ids, offsets, passes=passes, pool=pool, **options)
