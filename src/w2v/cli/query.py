@@ -31,9 +31,9 @@ def register(subparsers):
     p = subparsers.add_parser("analogy", help="answer A : B :: C : ? (e.g. man king woman -> queen)",
                               description="Answer the analogy A is to B as C is to ?, leaving out A, B and C.")
     p.add_argument("model", metavar="MODEL", help=MODEL_HELP)
-    p.add_argument("a", metavar="A")
-    p.add_argument("b", metavar="B")
-    p.add_argument("c", metavar="C")
+    p.add_argument("a", metavar="A", help="a word (man)")
+    p.add_argument("b", metavar="B", help="the word A is to (king)")
+    p.add_argument("c", metavar="C", help="the word whose counterpart to find (woman)")
     p.add_argument("--method", choices=("add", "mul"), default="add",
                    help="3CosAdd (b - a + c, default) or 3CosMul")
     p.add_argument("--center", action="store_true", help="subtract the mean vector before normalising")
