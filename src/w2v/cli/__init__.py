@@ -5,6 +5,7 @@ Errors the input can cause (a bad flag, file, word or encoding) print one line a
 other exception is a bug in w2v: its traceback is printed, with a request to report it, exit 1.
 """
 import argparse
+import contextlib
 import difflib
 import gc
 import importlib
@@ -118,13 +119,22 @@ class StderrLines(logging.Handler):
         print(f"w2v: hint: {record.getMessage()}", file=sys.stderr)
 
 
-def show_hints(quiet):
-    """The library's hints (:mod:`w2v.corpus.hints`) as ``w2v: hint:`` lines; none with --quiet."""
+@contextlib.contextmanager
+def hints_shown(quiet):
+    """While a command runs, the library's hints (:mod:`w2v.corpus.hints`) are ``w2v: hint:`` lines
+    (none with --quiet) instead of log records; the logger is as it was afterwards (tests and
+    library users call :func:`main` in their own process)."""
     log = logging.getLogger(HINTS_LOGGER)
+    saved = log.propagate, log.level
+    handler = StderrLines()
     log.propagate = False
-    if not any(isinstance(h, StderrLines) for h in log.handlers):
-        log.addHandler(StderrLines())
+    log.addHandler(handler)
     log.setLevel(logging.ERROR if quiet else logging.WARNING)
+    try:
+        yield
+    finally:
+        log.removeHandler(handler)
+        log.propagate, log.level = saved
 
 
 def main(argv=None):
@@ -138,8 +148,8 @@ def main(argv=None):
             return 2
         logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-        show_hints(quiet=getattr(args, "quiet", False))
-        return args.func(args) or 0
+        with hints_shown(quiet=getattr(args, "quiet", False)):
+            return args.func(args) or 0
     except SystemExit as e:          # --help and --version print, then exit 0
         return e.code if isinstance(e.code, int) else 0
     except BrokenPipeError:          # the reader went away (w2v vocab ... | head): not an error
