@@ -7,7 +7,7 @@ objective, each chosen by the type of the tuple passed (``inp``: :mod:`.inputs`,
 from .cbow import cbow_job
 from .common import SIGMOID_TABLE, LOG_SIGMOID_TABLE, MAX_EXP, TABLE_SIZE, own_lines
 from .inputs import DocTags, SubwordRows, WordRows
-from .objectives import (Both, FullSoftmax, HierarchicalSoftmax, NegativeSampling, SharedNegatives, publish,
+from .objectives import (Both, Frozen, FullSoftmax, HierarchicalSoftmax, NegativeSampling, SharedNegatives, publish,
                          with_own_rows)
 from .skipgram import sg_job
 
@@ -16,5 +16,5 @@ from .skipgram import sg_job
 KERNELS = {"sg": sg_job, "cbow": cbow_job, "sg_shared": sg_job}
 
 __all__ = ["KERNELS", "sg_job", "cbow_job", "WordRows", "SubwordRows", "DocTags", "NegativeSampling",
-           "SharedNegatives", "HierarchicalSoftmax", "FullSoftmax", "Both", "with_own_rows", "publish", "own_lines",
+           "SharedNegatives", "HierarchicalSoftmax", "FullSoftmax", "Both", "Frozen", "with_own_rows", "publish", "own_lines",
            "SIGMOID_TABLE", "LOG_SIGMOID_TABLE", "MAX_EXP", "TABLE_SIZE"]
