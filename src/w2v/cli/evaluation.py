@@ -141,13 +141,9 @@ def run_evaluate(args):
                 print("  " + "-" * 74)
             asked = row["correct"] + row["incorrect"]
             acc = "n/a" if row["accuracy"] is None else f"{100 * row['accuracy']:.1f} %"
-<<<<<<< HEAD
-            print(f"  {row['section'][:32]:32s} {row['correct']:8d} {asked:7d} {acc:>9s} {row['oov']:14d}")
+            print(f"  {pad(clip(row['section'], 32), 32)} {row['correct']:8d} {asked:7d} {acc:>9s} {row['oov']:14d}")
         if a["oov_words_from_ngrams"]:
             print(f"  {a['oov_words_from_ngrams']} question words are OOV: their vectors come from character n-grams")
-=======
-            print(f"  {pad(clip(row['section'], 32), 32)} {row['correct']:8d} {asked:7d} {acc:>9s} {row['oov']:14d}")
->>>>>>> main
         print()
     for p in report["pairs"]:
         print(f"Word pairs: {p['dataset']}")

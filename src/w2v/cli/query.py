@@ -189,7 +189,6 @@ def run_info(args):
     return 0
 
 
-<<<<<<< HEAD
 def oov_words(kv, words):
     """The query words outside the vocabulary that the vectors still answer for (subword vectors
     build them from character n-grams); plain vectors raise for those before this is asked."""
@@ -199,7 +198,8 @@ def oov_words(kv, words):
 def _print_oov(oov):
     if oov:
         print(f"OOV (not in the vocabulary; vectors from character n-grams): {', '.join(oov)}")
-=======
+
+
 # The settings `w2v info` shows of a native model, in this order (Config's names).
 INFO_SETTINGS = ("sg", "vector_size", "window", "negative", "hs", "softmax", "ns_exponent", "cbow_mean",
                  "sample", "min_count", "max_final_vocab", "epochs", "alpha", "min_alpha", "seed", "workers")
@@ -236,7 +236,6 @@ def describe_training(training):
     losses = [f"{x:.4f}" for x in training["loss_per_epoch"] if isinstance(x, (int, float))]
     rows.append(("epochs", f"{training['epochs_trained']} trained" + (f"; loss {', '.join(losses)}" if losses else "")))
     return rows
->>>>>>> main
 
 
 def _records(results):

@@ -273,11 +273,7 @@ def resume_training(args):
         check_outputs([(flag_name(args, "output", "-o"), model_out)]
                       + [(flag, path) for flag, path, _ in vector_files])
     show = progress_mode(args.quiet)
-<<<<<<< HEAD
-    model = checkpoint_class(args.resume).resume(args.resume, progress=show == "bar")
-=======
-    model = Word2Vec.resume(args.resume, progress=show != "quiet")
->>>>>>> main
+    model = checkpoint_class(args.resume).resume(args.resume, progress=show != "quiet")
     if outputs is None:
         outputs = saved_outputs(model.checkpoint_outputs or {})
     model_out, vector_files = outputs
