@@ -273,3 +273,11 @@ def test_gensim_import_paths_port_by_one_word():
     assert (load_facebook_model, load_facebook_vectors, save_facebook_model) == (
         w2v.load_facebook_model, w2v.load_facebook_vectors, w2v.save_facebook_model)
     assert c1 is c2 is compute_ngrams and h1 is h2 is ft_hash_bytes
+
+
+def test_info_describes_a_fasttext_bin(tmp_path, capsys):
+    path = str(tmp_path / "m.bin")
+    facebook.write_facebook(path, fb_model())
+    assert main(["info", path]) == 0
+    out = capsys.readouterr().out
+    assert "fastText .bin" in out and "日本" in out

@@ -162,16 +162,18 @@ def _convert_from_gensim(path, output, fmt):
 
 
 def run_info(args):
-    from ..vectors import formats
+    from ..vectors import facebook, formats
 
     kv = load_vectors(args.model, args.no_header)
     if native.is_native(args.model):
         fmt = "native"
+    elif facebook.is_facebook(args.model):
+        fmt = "fastText .bin"
     else:
         fmt = ("word2vec text" if args.no_header or not formats.is_binary(args.model)
                else "word2vec binary")
     info = {"path": args.model, "format": fmt, "words": len(kv), "dimensions": kv.vector_size,
-            "counts": fmt == "native" and bool(kv.counts.any()), "first_words": kv.index_to_key[:N_EXAMPLE_WORDS]}
+            "counts": fmt in ("native", "fastText .bin") and bool(kv.counts.any()), "first_words": kv.index_to_key[:N_EXAMPLE_WORDS]}
     training = training_settings(args.model) if fmt == "native" else None
     if training is not None:
         info["training"] = training
