@@ -12,6 +12,8 @@ import os
 import sys
 import traceback
 
+from .progress import compile_notice
+
 # Sub-modules that register commands; each defines register(subparsers).
 COMMAND_MODULES = ("train", "vocab", "demo", "query", "evaluation", "corpus", "phrases", "index", "serve")
 
@@ -92,7 +94,8 @@ def main(argv=None):
             return 2
         logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-        return args.func(args) or 0
+        with compile_notice(args):
+            return args.func(args) or 0
     except SystemExit as e:          # --help and --version print, then exit 0
         return e.code if isinstance(e.code, int) else 0
     except BrokenPipeError:          # the reader went away (w2v vocab ... | head): not an error
