@@ -132,7 +132,8 @@ def _asset_routes():
 
 
 async def _api_error(request, exc):
-    return JSONResponse({"error": exc.message}, status_code=exc.status)
+    headers = {"retry-after": "2"} if exc.status == 503 else None     # busy: try again soon
+    return JSONResponse({"error": exc.message}, status_code=exc.status, headers=headers)
 
 
 async def _http_error(request, exc):
