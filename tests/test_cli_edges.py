@@ -431,4 +431,4 @@ def test_the_warm_up_caches_what_the_commands_compile(tmp_path):
     script = "from w2v.cli.warm import warm_up; print(sorted(set(warm_up())))"
     first, second = [subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True,
                                     check=True).stdout for _ in range(2)]
-    assert {"sg_shared_job", "sg_job", "cbow_job", "_vose", "_huffman"} <= set(eval(first)) and second == "[]\n"
+    assert {"sg_job", "cbow_job", "run_job", "_vose", "_huffman"} <= set(eval(first)) and second == "[]\n"
