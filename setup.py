@@ -8,6 +8,7 @@ this machine loads the kernels instead of compiling them; anywhere else Numba co
 as it would without them. A build without Numba, or whose warm-up fails, says so and goes on.
 """
 import os
+import shutil
 import subprocess
 import sys
 
@@ -17,8 +18,13 @@ from setuptools.command.build_py import build_py
 
 class BuildPyWithKernels(build_py):
     def run(self):
+        editable = getattr(self, "editable_mode", False)   # an editable install caches in src/ on first use
+        if not editable:
+            # pip builds in the checkout's build/ folder, which setuptools never empties: without this, a
+            # module deleted from src/ (kernels/skipgram_shared.py) and old compiled code went into the wheel
+            shutil.rmtree(os.path.join(self.build_lib, "w2v"), ignore_errors=True)
         super().run()
-        if getattr(self, "editable_mode", False):     # an editable install caches in src/ on first use
+        if editable:
             return
         env = {k: v for k, v in os.environ.items() if k not in ("NUMBA_CACHE_DIR", "NUMBA_DISABLE_JIT")}
         # pip's isolated build environment reaches its packages through PYTHONPATH: keep them
