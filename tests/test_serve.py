@@ -2,6 +2,7 @@
 import http.client
 import json
 import os
+import pathlib
 import socket
 import subprocess
 import sys
@@ -299,6 +300,24 @@ def test_page_and_assets(client):
         assert r.status_code == 200 and kind in r.headers["content-type"]
         assert f"static/{name}" in page.text
     assert "http" not in page.text.replace("http-equiv", "")          # no CDN: works offline
+
+
+def test_the_cjk_font_is_served_when_the_zh_extra_is_there(client, monkeypatch):
+    """app.css asks for static/cjk.otf (Chinese labels on a system without a CJK font): the zh
+    extra's file, byte for byte, or a JSON 404 saying how to get it."""
+    from w2v.evaluation import fonts
+    from w2v.serve import app as serve_app
+
+    assert 'url("cjk.otf")' in client.get("/static/app.css").text
+    assert "font-src 'self'" in client.get("/").headers["content-security-policy"]
+    path = fonts.packaged_cjk_font()
+    if path is not None:
+        r = client.get("/static/cjk.otf")
+        assert r.status_code == 200 and r.headers["content-type"] == "font/otf"
+        assert r.content == pathlib.Path(path).read_bytes()
+    monkeypatch.setattr(serve_app, "packaged_cjk_font", lambda: None)
+    r = client.get("/static/cjk.otf")
+    assert r.status_code == 404 and "pip install '.[zh]'" in r.json()["error"]
 
 
 @pytest.mark.parametrize("url", ["/", "/api/models", "/api/neighbors?word=nope", "/static/nope.js", "/x"])

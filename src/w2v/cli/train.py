@@ -12,7 +12,7 @@ from .ctool import C_BINARY, add_c_tool_options, c_dests, c_tool_kwargs
 from .fasttext import SUBWORD_FLAGS, add_subword_options, checkpoint_class, model_class
 from .options import add_text_options, default_threads, flag_name, positive_int, tokenizer_option
 from .outputs import check_output_folder, check_outputs, file_format, vectors_bytes
-from .progress import announce_compile, progress_mode
+from .progress import progress_mode
 
 # Word2Vec parameter -> the flag of ours that sets it (its first spelling; add_training_options)
 PARAM_FLAGS = {
@@ -165,8 +165,6 @@ def cmd_train(args):
         if args.phrases and (args.c_read_vocab or model.engine != "local"):
             raise ValueError("--phrases joins phrases while counting the corpus here: not with -read-vocab "
                              "or --engine ray (join them first: w2v phrases IN -o OUT)")
-        if model.engine == "local":
-            announce_compile(show, model.config.kernel)
         if args.c_read_vocab:
             vocab = Vocab.load_c(args.c_read_vocab)
             model.build_vocab_from_freq(dict(zip(vocab.words, vocab.counts.tolist())))
@@ -345,4 +343,4 @@ def register(sub):
     add_training_options(p)
     add_subword_options(p)
     add_c_tool_options(p)
-    p.set_defaults(func=cmd_train)
+    p.set_defaults(func=cmd_train, compile_notice=True)
