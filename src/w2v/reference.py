@@ -84,12 +84,12 @@ EXACT = (exact_sigmoid, exact_log_sigmoid)   # what the derivation uses
 # ---------------------------------------------------------------------------------------------
 # Objectives. Each returns (loss, neu1e) and updates its output rows in place.
 # ---------------------------------------------------------------------------------------------
-def logistic_step(h, row, label, alpha, neu1e, sig=TABLE):
+def logistic_step(h, row, label, alpha, neu1e, sig=TABLE, learn=True):
     """One binary logistic unit: L = -log s(u.h) if label = 1, else -log s(-u.h).
 
     dL/d(u.h) = s(u.h) - label, hence with g = alpha * (label - s(u.h)):
         h's step  neu1e += g * u        (taken with the old u)
-        u        u      += g * h
+        u        u      += g * h        (unless the output layer is frozen: ``learn`` False)
     A saturated unit (|u.h| >= MAX_EXP) is not updated, as in the C tool's hierarchical
     softmax and in gensim; its loss still counts.
     """
@@ -100,27 +100,28 @@ def logistic_step(h, row, label, alpha, neu1e, sig=TABLE):
         return loss
     g = np.float32((label - sigmoid(f)) * alpha)
     neu1e += g * row
-    row += g * h
+    if learn:
+        row += g * h
     return loss
 
 
 def negative_sampling(h, target, alpha, syn1neg, noise_prob, noise_alias, negative, rng,
-                      sig=TABLE):
+                      sig=TABLE, learn=True):
     """L = -log s(u_o.h) - sum_{k=1..K} log s(-u_k.h), with K noise words drawn from P_n.
 
     The target o is a positive example (label 1); each noise word a negative one (label 0).
     A noise draw that happens to be the target is skipped, as in the C tool.
     """
     neu1e = np.zeros_like(h)
-    loss = logistic_step(h, syn1neg[target], 1, alpha, neu1e, sig)
+    loss = logistic_step(h, syn1neg[target], 1, alpha, neu1e, sig, learn)
     for _ in range(negative):
         k = draw_noise(rng, noise_prob, noise_alias)
         if k != target:
-            loss += logistic_step(h, syn1neg[k], 0, alpha, neu1e, sig)
+            loss += logistic_step(h, syn1neg[k], 0, alpha, neu1e, sig, learn)
     return loss, neu1e
 
 
-def hierarchical_softmax(h, target, alpha, syn1, codes, points, lengths, sig=TABLE):
+def hierarchical_softmax(h, target, alpha, syn1, codes, points, lengths, sig=TABLE, learn=True):
     """L = -sum_j log s((1 - 2 c_j) u_{n_j}.h) along the path n_1..n_L from the root to the target.
 
     At inner node n_j the walk turns by code c_j in {0, 1}; each turn is a logistic unit
@@ -130,7 +131,7 @@ def hierarchical_softmax(h, target, alpha, syn1, codes, points, lengths, sig=TAB
     loss = 0.0
     for j in range(lengths[target]):
         loss += logistic_step(h, syn1[points[target, j]], 1 - int(codes[target, j]), alpha,
-                              neu1e, sig)
+                              neu1e, sig, learn)
     return loss, neu1e
 
 
@@ -149,21 +150,24 @@ def full_softmax(h, target, alpha, syn1):
     return loss, neu1e
 
 
-def output_layer(objective, h, target, alpha, rng, sig=TABLE):
-    """Dispatch on the objective's parameter tuple (see w2v.kernels.objectives)."""
+def output_layer(objective, h, target, alpha, rng, sig=TABLE, learn=True):
+    """Dispatch on the objective's parameter tuple (see w2v.kernels.objectives). A ``Frozen``
+    objective is its inner one with the output rows read, never updated (``learn`` False)."""
     name = type(objective).__name__
+    if name == "Frozen":
+        return output_layer(objective.inner, h, target, alpha, rng, sig, learn=False)
     if name == "NegativeSampling":
-        return negative_sampling(h, target, alpha, *objective, rng, sig=sig)
+        return negative_sampling(h, target, alpha, *objective, rng, sig=sig, learn=learn)
     if name == "HierarchicalSoftmax":
         # objective.own (a worker thread's copies of the busiest nodes) changes nothing on one
         # thread: the kernels publish them so that the result is the same bit for bit.
         return hierarchical_softmax(h, target, alpha, objective.syn1, objective.codes,
-                                    objective.points, objective.lengths, sig=sig)
+                                    objective.points, objective.lengths, sig=sig, learn=learn)
     if name == "FullSoftmax":
         return full_softmax(h, target, alpha, objective.syn1)
     if name == "Both":
-        loss_hs, e_hs = output_layer(objective.hs, h, target, alpha, rng, sig)
-        loss_ns, e_ns = output_layer(objective.ns, h, target, alpha, rng, sig)
+        loss_hs, e_hs = output_layer(objective.hs, h, target, alpha, rng, sig, learn)
+        loss_ns, e_ns = output_layer(objective.ns, h, target, alpha, rng, sig, learn)
         return loss_hs + loss_ns, e_hs + e_ns
     raise TypeError(f"unknown objective {name}")
 

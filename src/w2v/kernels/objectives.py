@@ -22,6 +22,10 @@ HierarchicalSoftmax = namedtuple("HierarchicalSoftmax", "syn1 codes points lengt
                                  defaults=(NO_OWN_ROWS,))
 FullSoftmax = namedtuple("FullSoftmax", "syn1")
 Both = namedtuple("Both", "hs ns")  # hierarchical softmax and negative sampling together
+# An objective whose output rows are read but never updated (gensim's learn_hidden=False): what
+# Doc2Vec.infer_vector trains a new document's vector against. ``inner``: NegativeSampling,
+# HierarchicalSoftmax or Both.
+Frozen = namedtuple("Frozen", "inner")
 
 # A thread publishes the output rows it keeps copies of after this many centre words (and at the
 # start and end of every job).
@@ -143,8 +147,66 @@ def both_update(out, h, target, alpha, rng, neu1e):
     return loss + ns_update(out.ns, h, target, alpha, rng, neu1e)
 
 
+@njit(inline="always", **JIT)
+def frozen_unit(row, h, label, alpha, neu1e):
+    """:func:`logistic_unit` that leaves ``row`` as it is: neu1e += g row, nothing else."""
+    dim = h.shape[0]
+    f = np.float32(0.0)
+    for i in range(dim):
+        f += h[i] * row[i]
+    loss = -(log_sigmoid(f) if label == 1.0 else log_sigmoid(-f))
+    if f <= -MAX_EXP or f >= MAX_EXP:
+        return loss
+    g = np.float32((label - sigmoid(f)) * alpha)
+    for i in range(dim):
+        neu1e[i] += g * row[i]
+    return loss
+
+
+@njit(**JIT)
+def frozen_ns(out, h, target, alpha, rng, neu1e):
+    """:func:`ns_update` with the output rows frozen (the same draws, the same h step)."""
+    loss = frozen_unit(out.syn1neg[target], h, np.float32(1.0), alpha, neu1e)
+    for _ in range(out.negative):
+        t = draw_alias(rng, out.noise_prob, out.noise_alias)
+        if t != target:
+            loss += frozen_unit(out.syn1neg[t], h, np.float32(0.0), alpha, neu1e)
+    return loss
+
+
+@njit(**JIT)
+def frozen_hs(out, h, target, alpha, rng, neu1e):
+    """:func:`hs_update` with the inner nodes frozen (read from ``syn1``; no thread copies)."""
+    loss = 0.0
+    for j in range(out.lengths[target]):
+        label = np.float32(1 - out.codes[target, j])
+        loss += frozen_unit(out.syn1[out.points[target, j]], h, label, alpha, neu1e)
+    return loss
+
+
+@njit(**JIT)
+def frozen_both(out, h, target, alpha, rng, neu1e):
+    loss = frozen_hs(out.hs, h, target, alpha, rng, neu1e)
+    return loss + frozen_ns(out.ns, h, target, alpha, rng, neu1e)
+
+
+_FROZEN = {NegativeSampling: frozen_ns, HierarchicalSoftmax: frozen_hs, Both: frozen_both}
+
+
+def frozen_update(out, h, target, alpha, rng, neu1e):
+    """The update of ``out.inner`` with its output rows left as they are (a ``Frozen`` objective)."""
+    return _FROZEN[type(out.inner)](out.inner, h, target, alpha, rng, neu1e)
+
+
+@overload(frozen_update, jit_options=JIT)
+def _frozen_update_jit(out, h, target, alpha, rng, neu1e):
+    update = _FROZEN.get(getattr(out.types[0], "instance_class", None))
+    if update is not None:
+        return lambda out, h, target, alpha, rng, neu1e: update(out.inner, h, target, alpha, rng, neu1e)
+
+
 _UPDATES = {NegativeSampling: ns_update, HierarchicalSoftmax: hs_update,
-            FullSoftmax: softmax_update, Both: both_update}
+            FullSoftmax: softmax_update, Both: both_update, Frozen: frozen_update}
 
 
 def update_output(out, h, target, alpha, rng, neu1e):
