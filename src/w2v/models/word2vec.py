@@ -1,5 +1,5 @@
 """Word2Vec: owns the vocabulary and the weight arrays; builds the vocabulary, trains, saves and
-loads. The maths lives in kernels/ and the schedule in train.py.
+loads. The maths lives in kernels/, the schedule and the engines in engines/.
 """
 import dataclasses
 import difflib
@@ -63,18 +63,19 @@ RUN_OPTIONS = {
 }
 
 
-def _signature():
-    """Word2Vec.__init__'s signature: gensim's parameters in gensim's order, then every other
-    Config field and run option, keyword-only. A field added to Config appears here by itself."""
-    defaults = {f.name: f.default for f in dataclasses.fields(Config)}
-    defaults.update(RUN_OPTIONS)
-    gensim = [n for n in GENSIM_ORDER if n in defaults]   # those w2v does not have are left out
-    own = [n for n in defaults if n not in GENSIM_ORDER]
+def derive_signature(cls):
+    """``cls.__init__``'s signature (without ``self``): the parameters of ``cls.gensim_order`` in
+    that order, then every other field of ``cls.config_class`` and of ``cls.run_options``,
+    keyword-only. A field added to the config class appears here by itself; a subclass gets its
+    own from ``__init_subclass__``."""
+    defaults = {f.name: (f.default_factory() if f.default is dataclasses.MISSING else f.default)
+                for f in dataclasses.fields(cls.config_class)}
+    defaults.update(cls.run_options)
+    gensim = [n for n in cls.gensim_order if n in defaults]   # those w2v does not have are left out
+    own = [n for n in defaults if n not in cls.gensim_order]
     kind = inspect.Parameter
-    return inspect.Signature(
-        [kind("self", kind.POSITIONAL_OR_KEYWORD)]
-        + [kind(n, kind.POSITIONAL_OR_KEYWORD, default=defaults[n]) for n in gensim]
-        + [kind(n, kind.KEYWORD_ONLY, default=defaults[n]) for n in own])
+    return inspect.Signature([kind(n, kind.POSITIONAL_OR_KEYWORD, default=defaults[n]) for n in gensim]
+                             + [kind(n, kind.KEYWORD_ONLY, default=defaults[n]) for n in own])
 
 
 class Word2Vec:
@@ -100,6 +101,16 @@ class Word2Vec:
     corpus_file : str, optional
         A text file or folder; the same as passing its path as ``sentences``.
 
+    Notes
+    -----
+    A subclass (``FastText(Word2Vec)``, ``Doc2Vec(Word2Vec)``) adds its parameters without editing
+    this class: its own ``config_class`` (a dataclass extending :class:`~w2v.models.config.Config`),
+    ``gensim_order``, ``run_options`` and ``corpus_parameter`` give its signature, derived when the
+    class is created; the archive kinds name its files. It overrides the hooks it needs:
+    :meth:`_configure` (its run options), :meth:`init_weights` and :meth:`_make_wv` (its input
+    layer), :meth:`_training_arrays` (what the kernels train), :meth:`_archive` and
+    :meth:`_restore` (its extra saved arrays), and inherits the rest.
+
     Examples
     --------
     >>> from w2v import Word2Vec
@@ -114,10 +125,36 @@ class Word2Vec:
     TypeError: Word2Vec(): got an unexpected keyword argument 'windw' (did you mean 'window'?)
     """
 
+    config_class = Config             # the hyperparameters: a dataclass with validate(), to_dict(), from_dict()
+    gensim_order = GENSIM_ORDER       # the parameters that can be passed by position, in this order
+    run_options = RUN_OPTIONS         # the arguments that are not hyperparameters, with defaults
+    corpus_parameter = "sentences"    # the argument that holds the corpus (Doc2Vec's: documents)
+    archive_kind = "model"            # the kind of file save() writes and load() accepts
+    checkpoint_kind = "checkpoint"    # the kind of the checkpoint file resume() reads
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.__signature__ = derive_signature(cls)
+
     def __init__(self, *args, **kwargs):
-        given = bind_arguments(_SIGNATURE, "Word2Vec()", (self,) + args, kwargs)
-        a = given.arguments
-        self.config = Config(**{f.name: a[f.name] for f in dataclasses.fields(Config)}).validate()
+        cls = type(self)
+        a = bind_arguments(cls.__signature__, f"{cls.__name__}()", args, kwargs).arguments
+        self.config = cls.config_class(**{f.name: a[f.name]
+                                          for f in dataclasses.fields(cls.config_class)}).validate()
+        self._configure(a)
+        sentences, corpus_file = a[cls.corpus_parameter], a["corpus_file"]
+        if sentences is not None and corpus_file is not None:
+            raise ValueError(f"give either {cls.corpus_parameter} or corpus_file, not both")
+        source = sentences if sentences is not None else corpus_file
+        if source is not None:
+            if self.engine == "local":
+                self.build_vocab(source)     # a cluster counts the words on its workers
+            self._train(source, None, self.config.epochs, None, None, self.compute_loss, (), None)
+
+    def _configure(self, a):
+        """Set up the model from its bound arguments ``a`` (a dict of every parameter), before
+        any training: the run options, and empty weights. A subclass reads its own run options
+        here, after calling this."""
         self.reader_options = {k: a[k] for k in READER_OPTIONS}
         self.progress = a["progress"]
         self.cache_dir = a["cache_dir"]
@@ -138,7 +175,7 @@ class Word2Vec:
         check_options(a["engine"], a["engine_options"])
         self.engine, self.engine_options = a["engine"], dict(a["engine_options"] or {})
         self.vocab = None
-        self.wv = KeyedVectors([], np.zeros((0, self.config.vector_size), np.float32))
+        self.wv = self._make_wv([], np.zeros((0, self.config.vector_size), np.float32))
         self.syn1 = None
         self.syn1neg = None
         self.training_log = []
@@ -149,21 +186,13 @@ class Word2Vec:
         self.running_training_loss = 0.0
         self._encoded = None          # (source, EncodedCorpus) kept from build_vocab for train
         self._scan = None             # (source, Scan) between scan_vocab and build_vocab / train
-        sentences, corpus_file = a["sentences"], a["corpus_file"]
-        if sentences is not None and corpus_file is not None:
-            raise ValueError("give either sentences or corpus_file, not both")
-        source = sentences if sentences is not None else corpus_file
-        if source is not None:
-            if self.engine == "local":
-                self.build_vocab(source)     # a cluster counts the words on its workers
-            self._train(source, None, self.config.epochs, None, None, self.compute_loss, (), None)
 
     # gensim's attribute names -------------------------------------------------------------
     def __getattr__(self, name):
         config = self.__dict__.get("config")
-        if config is not None and name in Config.__dataclass_fields__:
+        if config is not None and name in type(config).__dataclass_fields__:
             return getattr(config, name)
-        if isinstance(type(self).__dict__.get(name), _class_only):   # its __get__ refused the instance
+        if isinstance(inspect.getattr_static(type(self), name, None), _class_only):   # it refused the instance
             raise AttributeError(f"{name} is called on the class: {type(self).__name__}.{name}(path), "
                                  "not on a model")
         raise AttributeError(f"{type(self).__name__!s} has no attribute {name!r}")
@@ -171,7 +200,7 @@ class Word2Vec:
     def __setattr__(self, name, value):
         # gensim code sets hyperparameters on the model (model.alpha = ...): they live in config
         config = self.__dict__.get("config")
-        if config is not None and name in Config.__dataclass_fields__ and name != "config":
+        if config is not None and name in type(config).__dataclass_fields__ and name != "config":
             setattr(config, name, value)
         else:
             object.__setattr__(self, name, value)
@@ -347,8 +376,8 @@ class Word2Vec:
         rs = np.random.default_rng(cfg.seed)
         # Uniform in [-1/D, 1/D), gensim's range (the C tool's is half as wide).
         syn0 = (rs.random((n, cfg.vector_size), dtype=np.float32) * 2 - 1) / cfg.vector_size
-        self.wv = KeyedVectors(list(self.vocab.words), np.ascontiguousarray(syn0),
-                               counts=self.vocab.counts.copy())
+        self.wv = self._make_wv(list(self.vocab.words), np.ascontiguousarray(syn0),
+                                self.vocab.counts.copy())
         self._add_tree_attrs()
         self.syn1 = np.zeros((n, cfg.vector_size), np.float32) if (cfg.hs or cfg.softmax) else None
         self.syn1neg = np.zeros((n, cfg.vector_size), np.float32) if cfg.negative else None
@@ -366,10 +395,20 @@ class Word2Vec:
 
         self.syn1, self.syn1neg = grown(self.syn1), grown(self.syn1neg)
         lockf = self.wv.vectors_lockf
-        self.wv = KeyedVectors(list(self.vocab.words), syn0, counts=self.vocab.counts.copy())
+        self.wv = self._make_wv(list(self.vocab.words), syn0, self.vocab.counts.copy())
         if len(lockf) == old_size and old_size != 1:
             self.wv.vectors_lockf = np.concatenate([lockf, np.ones(n - old_size, np.float32)])
         self._add_tree_attrs()
+
+    def _make_wv(self, words, vectors, counts=None):
+        """The model's ``wv`` for ``words`` and their input ``vectors`` (float32[V, D]): a
+        :class:`~w2v.models.keyedvectors.KeyedVectors` (FastText's adds its n-gram rows)."""
+        return KeyedVectors(words, vectors, counts=counts)
+
+    def _training_arrays(self):
+        """``(input, objective)`` for the kernels: the input rows they train (``wv.vectors``)
+        and the output layer's parameter tuple (its type selects the update)."""
+        return self.wv.vectors, build_objective(self.config, self.vocab, self.syn1, self.syn1neg)
 
     def _add_tree_attrs(self):
         """gensim's per-word ``code`` and ``point`` attributes of a hierarchical-softmax model,
@@ -563,8 +602,8 @@ class Word2Vec:
         cfg = self.config
         if self.rng_states is None or len(self.rng_states) != cfg.workers:
             self.rng_states = seed_states(cfg.seed + len(self.training_log), cfg.workers)
-        trainer = Trainer(cfg, self.wv.vectors, build_objective(cfg, self.vocab, self.syn1, self.syn1neg),
-                          self.vocab.keep_probabilities(cfg.sample), self.rng_states,
+        syn0, objective = self._training_arrays()
+        trainer = Trainer(cfg, syn0, objective, self.vocab.keep_probabilities(cfg.sample), self.rng_states,
                           lockf=lock_factors(self.wv.vectors_lockf, len(self.wv)))
         checkpoint = None
         if self.checkpoint_dir is not None:
@@ -583,10 +622,10 @@ class Word2Vec:
 
     # checkpoints ----------------------------------------------------------------------------
     def _write_checkpoint(self, schedule, position):
-        meta, arrays = modelfiles.archive(self)
+        meta, arrays = self._archive()
         meta.update(schedule=schedule, position=position.to_dict(), checkpoint_every=self.checkpoint_every,
                     outputs=self.checkpoint_outputs)
-        native.save_native(os.path.join(self.checkpoint_dir, CHECKPOINT_NAME), "checkpoint", meta, arrays)
+        native.save_native(os.path.join(self.checkpoint_dir, CHECKPOINT_NAME), self.checkpoint_kind, meta, arrays)
         logger.info("checkpoint: epoch %d, step %d", position.epoch, position.step)
 
     @classmethod
@@ -598,7 +637,7 @@ class Word2Vec:
         unchanged). With ``workers=1`` the result equals an uninterrupted run bit for bit.
         """
         path = os.path.join(os.fspath(checkpoint_dir), CHECKPOINT_NAME)
-        meta, arrays = native.load_native(path, kind="checkpoint")
+        meta, arrays = native.load_native(path, kind=cls.checkpoint_kind)
         model = cls._from_archive(path, meta, arrays)
         try:
             schedule, position = meta["schedule"], Position.from_dict(meta["position"])
@@ -666,7 +705,7 @@ class Word2Vec:
         if self.vocab is None:
             raise ValueError("nothing to save: the model has no vocabulary yet")
         extensions.choose_format(fname_or_handle, "native", how=extensions.SAVE_CALLS)
-        native.save_native(fname_or_handle, "model", *modelfiles.archive(self))
+        native.save_native(fname_or_handle, self.archive_kind, *self._archive())
 
     @_class_only
     def load(cls, fname, mmap=None):
@@ -677,7 +716,7 @@ class Word2Vec:
         own ``save()`` are pickles and are refused: convert them once with
         ``w2v convert --from-gensim`` or :meth:`from_gensim`.
         """
-        meta, arrays = native.load_native(fname, kind="model", mmap=mmap)
+        meta, arrays = native.load_native(fname, kind=cls.archive_kind, mmap=mmap)
         return cls._from_archive(fname, meta, arrays, mapped=bool(mmap))
 
     @classmethod
@@ -703,13 +742,36 @@ class Word2Vec:
 
     @classmethod
     def _build_from_archive(cls, meta, arrays, mapped=False):
-        config = Config.from_dict(meta["config"]).validate()
+        config = cls.config_class.from_dict(meta["config"]).validate()
         readers = meta.get("reader_options", {})
         if not isinstance(readers, dict) or not set(readers) <= set(READER_OPTIONS):
             raise ValueError(f"reader_options must be a dict with keys among {READER_OPTIONS}")
         log = meta.get("training_log", [])
         if not isinstance(log, list) or not all(isinstance(e, dict) for e in log):
             raise ValueError("training_log must be a list of per-epoch dicts")
+        model = cls(**config.to_dict(), progress=False, **readers)
+        model.config = config
+        model._restore(meta, arrays, mapped)
+        model.corpus_count = int(meta.get("corpus_count", 0))
+        model.corpus_total_words = int(meta.get("corpus_total_words", int(model.vocab.counts.sum())))
+        model.compute_loss = bool(meta.get("compute_loss", False))
+        model.comment = meta.get("comment")
+        model.training_log = list(log)
+        model.progress = True
+        return model
+
+    def _archive(self):
+        """``(meta, arrays)`` of this model's native archive, what :meth:`save` writes and a
+        checkpoint extends (see :func:`w2v.models.modelfiles.archive`); a subclass adds its own
+        arrays and metadata to those of ``super()._archive()``."""
+        return modelfiles.archive(self)
+
+    def _restore(self, meta, arrays, mapped=False):
+        """Take the vocabulary and weights of an archive's ``arrays`` (and ``meta``, written by
+        :meth:`_archive`) into this model, whose ``config`` is already the archive's; mapped
+        arrays are kept as they are, others copied. Raises ValueError when they disagree with
+        the configuration. A subclass restores its own arrays after ``super()._restore``."""
+        config = self.config
         words = native.decode_words(arrays["words_blob"], arrays["words_offsets"])
         counts = arrays["counts"].astype(np.int64)
         vectors = arrays["vectors"] if mapped else np.ascontiguousarray(arrays["vectors"], dtype=np.float32)
@@ -723,34 +785,25 @@ class Word2Vec:
                 raise ValueError(f"the configuration needs {name}, which the file lacks")
             if a is not None and a.shape != (n, dim):
                 raise ValueError(f"{name} has shape {a.shape}, expected {(n, dim)}")
-        model = cls(**config.to_dict(), progress=False, **readers)
-        model.config = config
-        model.vocab = Vocab(words, counts)   # raises on duplicate words
-        model.wv = KeyedVectors(words, vectors, counts=counts.copy())
+        self.vocab = Vocab(words, counts)   # raises on duplicate words
+        self.wv = self._make_wv(words, vectors, counts.copy())
         if arrays.get("norms") is not None:
-            model.wv.set_norms(arrays["norms"])
+            self.wv.set_norms(arrays["norms"])
         lockf = arrays.get("vectors_lockf")
         if lockf is not None and lockf.shape == (n,):
-            model.wv.vectors_lockf = np.array(lockf, dtype=np.float32)
-        model._add_tree_attrs()
+            self.wv.vectors_lockf = np.array(lockf, dtype=np.float32)
+        self._add_tree_attrs()
         for name in needed:
             a = arrays.get(name)
-            setattr(model, name, None if a is None else (a if mapped else np.ascontiguousarray(a, np.float32)))
-        model.corpus_count = int(meta.get("corpus_count", 0))
-        model.corpus_total_words = int(meta.get("corpus_total_words", int(counts.sum())))
-        model.compute_loss = bool(meta.get("compute_loss", False))
-        model.comment = meta.get("comment")
+            setattr(self, name, None if a is None else (a if mapped else np.ascontiguousarray(a, np.float32)))
         states = arrays.get("rng_states")
-        model.rng_states = ([states[i:i + 1].copy() for i in range(len(states))]
-                            if states is not None else seed_states(config.seed, config.workers))
-        model.training_log = list(log)
-        model.progress = True
-        return model
+        self.rng_states = ([states[i:i + 1].copy() for i in range(len(states))]
+                           if states is not None else seed_states(config.seed, config.workers))
 
     def __repr__(self):
         size = len(self.vocab) if self.vocab is not None else 0
         arch = "sg" if self.config.sg else "cbow"
-        return (f"Word2Vec<{arch}, {'+'.join(self.config.objectives)}, vocab={size}, "
+        return (f"{type(self).__name__}<{arch}, {'+'.join(self.config.objectives)}, vocab={size}, "
                 f"vector_size={self.config.vector_size}>")
 
     def __del__(self):
@@ -793,8 +846,7 @@ def bind_arguments(signature, name, args, kwargs):
     return bound
 
 
-_SIGNATURE = _signature()
-Word2Vec.__init__.__signature__ = _SIGNATURE
+Word2Vec.__signature__ = derive_signature(Word2Vec)
 
 
 def _same_source(a, b):
