@@ -7,16 +7,20 @@ import time
 import uvicorn
 
 from w2v.serve import create_app
+from w2v.serve.server import uvicorn_config
 
 
 @contextlib.contextmanager
-def running(models):
-    """Serve ``models`` until the block ends; yields the port. The socket is made with
-    IPPROTO_TCP, as ``w2v serve`` makes it, so asyncio sets TCP_NODELAY on connections."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.bind(("127.0.0.1", 0))
+def running(models, limits=None, allowed_hosts=None, host="127.0.0.1"):
+    """Serve ``models`` until the block ends, as ``w2v serve`` does (:func:`w2v.serve.server.uvicorn_config`);
+    yields the port. The socket is made with IPPROTO_TCP, as ``w2v serve`` makes it, so asyncio sets
+    TCP_NODELAY on connections."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.bind((host, 0))
     sock.listen(64)
-    server = uvicorn.Server(uvicorn.Config(create_app(models), log_level="warning", lifespan="off"))
+    app = create_app(models, allowed_hosts=allowed_hosts, limits=limits)
+    server = uvicorn.Server(uvicorn_config(app, limits))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

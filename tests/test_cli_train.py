@@ -107,3 +107,23 @@ def test_vocab_command(tmp_path, corpus, capsys):
 def test_no_command_prints_help(capsys):
     assert main([]) == 2
     assert "train" in capsys.readouterr().out
+
+
+def test_a_diverged_training_exits_2_naming_alpha_and_keeps_the_model(tmp_path, corpus, capsys):
+    """Issue 26: --alpha 5 used to print a final loss of a million and save the model, exit 0."""
+    out = tmp_path / "m.w2v"
+    args = ["train", str(corpus), "-o", str(out), "--size", "8", "--min-count", "1", "--epochs", "1",
+            "--threads", "1"]
+    assert main(args + ["-q"]) == 0
+    before = out.read_bytes()
+    capsys.readouterr()
+    assert main(args + ["--alpha", "5"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("w2v: error: training diverged in epoch 1: the mean loss per example reached ")
+    assert err.rstrip().endswith("lower --alpha (now 5)") and "saved" not in err
+    assert out.read_bytes() == before
+    c_args = ["train", "-train", str(corpus), "-output", str(out), "-size", "8", "-min-count", "1",
+              "-iter", "1", "-threads", "1", "-alpha", "5", "-q"]
+    assert main(c_args) == 2
+    assert capsys.readouterr().err.rstrip().endswith("lower -alpha (now 5)")
+    assert out.read_bytes() == before

@@ -193,7 +193,8 @@ def test_options_are_checked():
 def test_cli_flags_reach_the_model():
     import argparse
 
-    from w2v.cli.train import add_c_tool_options, add_training_options, model_kwargs
+    from w2v.cli.ctool import add_c_tool_options
+    from w2v.cli.train import add_training_options, model_kwargs
 
     p = argparse.ArgumentParser()
     add_training_options(p)

@@ -150,6 +150,37 @@ def test_divergence_is_reported():
                  alpha=1e30, min_alpha=1e29, progress=False, softmax=1, negative=0)
 
 
+@pytest.mark.parametrize("params", [{}, {"sg": 1}, {"hs": 1, "negative": 0}])
+def test_a_finite_blow_up_is_divergence_too(params):
+    """alpha=5 leaves the weights finite but the loss a thousand times too high: raised, and
+    recorded in training_log (issue 26: it used to be saved as a success)."""
+    from w2v.engines.divergence import TrainingDiverged
+
+    model = Word2Vec(vector_size=16, min_count=1, epochs=2, workers=1, alpha=5.0, progress=False,
+                     **params)
+    model.build_vocab(planted_corpus(300))
+    with pytest.raises(TrainingDiverged, match=r"diverged in epoch 1: the mean loss per example "
+                                               r"reached .* lower alpha \(now 5\)"):
+        model.train(planted_corpus(300), total_examples=model.corpus_count, epochs=model.epochs)
+    assert len(model.training_log) == 1 and model.training_log[0]["epoch"] == 0
+    assert "mean loss" in model.training_log[0]["diverged"]
+    assert np.isfinite(model.wv.vectors).all()
+
+
+def test_divergence_check_by_norm_and_untrained_loss():
+    from w2v.engines.divergence import NORM_LIMIT, DivergenceCheck, untrained_loss
+
+    assert untrained_loss(5, 0, 0, [3, 1]) == pytest.approx(6 * np.log(2))
+    assert untrained_loss(0, 1, 0, [1, 1, 1, 1]) == pytest.approx(3 * np.log(2))    # 2 bits + 1
+    assert untrained_loss(0, 0, 1, [1] * 100) == pytest.approx(np.log(100))
+    model = Word2Vec(planted_corpus(50), vector_size=4, min_count=1, epochs=1, workers=1, progress=False)
+    check = DivergenceCheck(model)
+    assert check.after_epoch(model.wv.vectors) is None
+    vectors = model.wv.vectors.copy()
+    vectors[3] = [NORM_LIMIT, 1, 0, 0]
+    assert "a vector's length reached 1,000" in check.after_epoch(vectors)
+
+
 def test_callbacks_called_per_epoch():
     calls = []
 

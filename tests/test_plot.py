@@ -1,5 +1,7 @@
 """Pictures: PCA/t-SNE projection, word maps (incl. Chinese labels) and training curves, checked as images."""
 import logging
+import os
+import subprocess
 import sys
 import warnings
 
@@ -7,6 +9,7 @@ import numpy as np
 import pytest
 
 from w2v.vectors import native
+from w2v.evaluation import fonts
 from w2v.evaluation import plot as wplot
 from w2v.models.keyedvectors import KeyedVectors
 
@@ -128,16 +131,46 @@ def test_chinese_labels_render_with_a_cjk_font(tmp_path):
     _assert_drawn(tmp_path / "zh.png", (320, 400))
 
 
-def test_chinese_labels_without_cjk_font_log_a_warning(tmp_path, monkeypatch, caplog):
+def test_chinese_labels_without_cjk_font_log_one_line(tmp_path, monkeypatch, caplog):
     monkeypatch.setattr(wplot, "find_cjk_font", lambda: None)
-    with caplog.at_level(logging.WARNING, logger="w2v.evaluation.plot"), warnings.catch_warnings():
-        warnings.simplefilter("ignore")     # matplotlib's own missing-glyph warnings
+    with caplog.at_level(logging.WARNING, logger="w2v.evaluation.plot"), \
+            warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         wplot.plot_words(_kv(words=ZH), words=ZH, output=tmp_path / "zh.png", dpi=30, figsize=(4, 3))
-    assert "No CJK font installed" in caplog.text
+    assert [r.getMessage() for r in caplog.records] == [fonts.NO_CJK_FONT]
+    assert [str(w.message) for w in caught] == []       # not one matplotlib warning per glyph
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="w2v.evaluation.plot"):
         wplot.plot_words(_kv(), top=5, output=tmp_path / "en.png", dpi=30, figsize=(4, 3))
-    assert "CJK" not in caplog.text     # no warning when no label needs one
+    assert "Chinese" not in caplog.text     # no warning when no label needs one
+
+
+def test_the_zh_extra_brings_the_font_plot_uses(monkeypatch):
+    """No CJK system font is needed: the font file of the zh extra's package is found and used."""
+    if fonts.packaged_cjk_font() is None:
+        pytest.skip("the zh extra is not installed (python3 -m pip install '.[zh]')")
+    from matplotlib import font_manager
+
+    monkeypatch.setattr(fonts, "CJK_FAMILIES", ())                   # as if no system font were known
+    monkeypatch.setattr(font_manager, "findSystemFonts", lambda *a, **k: [])
+    assert fonts.find_cjk_font() == "Noto Sans CJK SC"
+
+
+def test_cli_plot_of_chinese_words_prints_one_line_without_a_font(tmp_path):
+    """The issue's report: ~150 'Glyph ... missing from font' lines on stderr. Run the real command
+    with the extra's package hidden and no system CJK font known to matplotlib."""
+    path = tmp_path / "zh.w2v"
+    _kv(words=ZH).save(path)
+    script = ("import sys; sys.modules['mplfonts'] = None\n"
+              "from w2v.evaluation import fonts; fonts.CJK_FAMILIES = ()\n"
+              "from matplotlib import font_manager; font_manager.findSystemFonts = lambda *a, **k: []\n"
+              "from w2v.cli import main; sys.exit(main(sys.argv[1:]))\n")
+    out = subprocess.run([sys.executable, "-c", script, "plot", str(path), "--words", ",".join(ZH), "-o",
+                          str(tmp_path / "zh.png")], capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    assert out.returncode == 0, out.stderr
+    assert out.stderr.count("\n") == 1 and out.stderr.rstrip().endswith(fonts.NO_CJK_FONT), out.stderr
+    assert "Glyph" not in out.stderr
 
 
 def test_has_cjk():

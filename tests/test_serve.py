@@ -68,8 +68,9 @@ def pairs(results):
 
 
 def test_models(client):
-    assert ok(client, "/api/models") == [{"name": "a.w2v", "words": 200, "dimensions": 16, "index": None},
-                                         {"name": "b.w2v", "words": 151, "dimensions": 16, "index": None}]
+    assert ok(client, "/api/models") == [
+        {"name": "a.w2v", "words": 200, "dimensions": 16, "index": None, "analogy": None},   # random vectors
+        {"name": "b.w2v", "words": 151, "dimensions": 16, "index": None, "analogy": None}]
 
 
 @pytest.mark.parametrize("model, word, topn", [(0, "king", 10), (0, "w5", 1), (1, "woman", 25), (0, "Paris", 199)])
@@ -234,12 +235,57 @@ def test_compare(client, kvs):
 
 
 def test_differ(client, kvs):
-    body = ok(client, "/api/differ", words=100, topn=5, limit=10)
-    expected = most_changed(kvs[0], kvs[1], words=100, topn=5, pool=20000, limit=10)
+    body = ok(client, "/api/differ", words=100, topn=5, limit=10, skip=0)
+    expected = most_changed(kvs[0], kvs[1], words=100, topn=5, pool=20000, limit=10, ties="known")
     assert body["words"] == json.loads(json.dumps(expected))
     assert [r["jaccard"] for r in body["words"]] == sorted(r["jaccard"] for r in body["words"])
     same = ok(client, "/api/differ", a=0, b=0, words=20, topn=5, limit=3)
     assert [r["jaccard"] for r in same["words"]] == [1.0, 1.0, 1.0]
+
+
+def test_differ_leaves_out_the_most_frequent_words_of_either_model(client, kvs):
+    """The page's list: not 'the, a, of' at Jaccard 0.00, but words both models know well."""
+    from w2v.serve.routes import DIFFER_SKIP
+
+    body = ok(client, "/api/differ", words=30, topn=5, limit=30)
+    frequent = set(kvs[0].index_to_key[:DIFFER_SKIP]) | set(kvs[1].index_to_key[:DIFFER_SKIP])
+    assert body["words"] and not frequent & {r["word"] for r in body["words"]}
+    expected = most_changed(kvs[0], kvs[1], words=30, topn=5, limit=30, skip=DIFFER_SKIP, ties="known")
+    assert body["words"] == json.loads(json.dumps(expected))
+    assert {r["word"] for r in expected} == set([w for w in kvs[0].index_to_key[DIFFER_SKIP:]
+                                                 if w in kvs[1].key_to_index and kvs[1].key_to_index[w] >= DIFFER_SKIP][:30])
+    assert "the" in [r["word"] for r in ok(client, "/api/differ", words=30, topn=5, limit=30, skip=0)["words"]]
+
+
+def test_differ_ties_come_best_known_first(client, kvs):
+    """Among words of equal overlap, the one whose neighbours are closest in both models comes first."""
+    from w2v.evaluation.compare import shared_vocabulary
+
+    body = ok(client, "/api/differ", words=150, topn=5, limit=150, skip=0)
+    shared = shared_vocabulary(kvs[0], kvs[1])
+    subs = [KeyedVectors(shared, kv.vectors[[kv.key_to_index[w] for w in shared]]) for kv in kvs]
+    known = {r["word"]: min(np.mean([s for _, s in sub.most_similar(r["word"], topn=5)]) for sub in subs)
+             for r in body["words"]}
+    keys = [(r["jaccard"], -known[r["word"]]) for r in body["words"]]
+    assert keys == sorted(keys)
+    assert len({r["jaccard"] for r in body["words"]}) < len(keys)          # there were ties to order
+
+
+def test_the_placeholder_analogy_is_one_the_model_answers():
+    """man : king :: woman is not answered queen here; the first candidate that is answered right is shown."""
+    words = ["man", "king", "woman", "queen", "france", "paris", "japan", "tokyo"] + [f"w{i}" for i in range(60)]
+    rng = np.random.default_rng(3)
+    vectors = rng.standard_normal((len(words), 12)).astype(np.float32)
+    at = {w: i for i, w in enumerate(words)}
+    vectors[at["queen"]] = -(vectors[at["king"]] - vectors[at["man"]] + vectors[at["woman"]])
+    vectors[at["tokyo"]] = vectors[at["paris"]] - vectors[at["france"]] + vectors[at["japan"]]
+    kv = KeyedVectors(words, vectors)
+    assert kv.analogy("man", "king", "woman", topn=1)[0][0] != "queen"
+    model = ServedModel("toy", kv)
+    assert model.example_analogy() == ["france", "paris", "japan", "tokyo"]
+    assert kv.analogy("france", "paris", "japan", topn=1)[0][0] == "tokyo"
+    with TestClient(create_app([model])) as c:
+        assert ok(c, "/api/models")[0]["analogy"] == ["france", "paris", "japan", "tokyo"]
 
 
 # ---- the page and its assets ----------------------------------------------------------------
@@ -551,3 +597,234 @@ def test_cli_bad_index_is_one_line_exit_2(tmp_path, kvs, faiss, capsys, which, m
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and message in err, err
+
+
+# ---- hostile use: bounded memory, no head-of-line blocking, refusals in JSON (issue 28) -------------
+
+
+def raw_exchange(port, data, host="127.0.0.1", wait=10.0):
+    """Send raw bytes; return (status, headers dict, body bytes, seconds until the server closed)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.settimeout(wait)
+        s.connect((host, port))
+        start = time.monotonic()
+        s.sendall(data)
+        chunks = []
+        while True:
+            try:
+                chunk = s.recv(65536)
+            except ConnectionResetError:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        elapsed = time.monotonic() - start
+    head, _, body = b"".join(chunks).partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1]) if lines[0] else None
+    headers = dict(line.lower().split(": ", 1) for line in lines[1:] if ": " in line)
+    return status, headers, body, elapsed
+
+
+def test_differ_results_are_kept_within_their_bounds(kvs):
+    from w2v.serve.app import DIFFER_KEPT
+    from w2v.serve.limits import Limits
+
+    app = create_app([ServedModel("a", kvs[0]), ServedModel("b", kvs[1])], limits=Limits(cache_mb=0.25))
+    cache = app.state.differ_cache
+    with TestClient(app) as c:
+        for words in range(1, DIFFER_KEPT + 30):             # distinct settings, each computed and kept
+            ok(c, "/api/differ", words=words, topn=20, skip=0)
+            assert len(cache) <= DIFFER_KEPT and cache.bytes <= 0.25 * (1 << 20)
+        assert 1 < len(cache) < DIFFER_KEPT                     # the byte bound is what held here
+        big = create_app([ServedModel("a", kvs[0]), ServedModel("b", kvs[1])])
+    with TestClient(big) as c:
+        for words in range(1, DIFFER_KEPT + 10):
+            ok(c, "/api/differ", words=words, topn=2, skip=0)
+        assert len(big.state.differ_cache) == DIFFER_KEPT        # ... and here the count
+
+
+def test_bounded_cache_drops_the_least_recently_used():
+    from w2v.serve.limits import BoundedCache, size_of
+
+    cache = BoundedCache(max_entries=3, max_bytes=10 ** 6)
+    for key in "abc":
+        cache.put(key, np.zeros(10))
+    cache.get("a")
+    cache.put("d", np.zeros(10))
+    assert [k for k in "abcd" if cache.get(k) is not None] == ["a", "c", "d"]
+    cache.put("huge", np.zeros(10 ** 6))                        # larger than the whole budget: not kept
+    assert cache.get("huge") is None and len(cache) == 3
+    assert cache.bytes == sum(size_of(k) + size_of(np.zeros(10)) for k in "acd")
+    assert size_of(["x" * 1000] * 50) < 2000                    # one string held 50 times counts once
+
+
+def test_a_cheap_endpoint_answers_while_the_expensive_one_is_saturated(kvs, monkeypatch):
+    """65 /api/differ requests that cannot finish: /api/complete still answers at once, and those beyond
+    the gate's workers and queue are refused 503 with a JSON error, not queued on threads."""
+    import concurrent.futures
+
+    import w2v.serve.routes as routes
+    from w2v.serve.limits import Limits
+
+    release = threading.Event()
+    real = routes.most_changed
+    monkeypatch.setattr(routes, "most_changed", lambda *a, **k: release.wait(30) and real(*a, **k))
+    models = [ServedModel("a", kvs[0]), ServedModel("b", kvs[1])]
+    limits = Limits(workers=2, queue=8)
+    with running(models, limits=limits) as port, concurrent.futures.ThreadPoolExecutor(65) as pool:
+        def differ(words):
+            return raw_get("127.0.0.1", port, f"/api/differ?words={words}&skip=0")
+
+        futures = [pool.submit(differ, w) for w in range(1, 66)]
+        time.sleep(1.0)
+        refused = [f.result(timeout=10) for f in futures if f.done()]
+        start = time.monotonic()
+        status, body = raw_get("127.0.0.1", port, "/api/complete?prefix=th")
+        took = time.monotonic() - start
+        assert status == 200 and json.loads(body)["words"] == ["the", "then", "them", "theory"]
+        assert took < 0.5, took
+        release.set()
+        answers = [f.result(timeout=30) for f in futures]
+    assert len(refused) == 65 - 2 - 8
+    assert all(s == 503 and "busy" in json.loads(b)["error"] for s, b in refused)
+    assert sum(s == 200 for s, _ in answers) == 2 + 8
+
+
+def test_an_incomplete_request_is_closed_after_the_timeout(kvs):
+    from w2v.serve.limits import Limits
+
+    with running([ServedModel("a", kvs[0])], limits=Limits(request_timeout=0.5)) as port:
+        status, headers, body, took = raw_exchange(port, b"GET /api/models HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        assert status == 408 and headers["content-type"] == "application/json" and 0.4 < took < 3
+        assert "within 0.5 s" in json.loads(body)["error"]
+        assert raw_exchange(port, b"")[3] < 3                  # connected, sent nothing: closed too
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as s:   # a byte at a time: no extension
+            start = time.monotonic()
+            try:
+                for byte in b"GET /api/models HTTP/1.1\r\nHost: 127.0.0.1\r\nX: " + b"y" * 100:
+                    s.sendall(bytes([byte]))
+                    time.sleep(0.05)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            assert time.monotonic() - start < 3
+        # a complete request is answered, and the keep-alive connection may then send the next one
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        for _ in range(2):
+            conn.request("GET", "/api/models")
+            assert conn.getresponse().read() and True
+        conn.close()
+
+
+def test_connections_beyond_the_limit_are_refused_with_json(kvs):
+    from w2v.serve.limits import Limits
+
+    with running([ServedModel("a", kvs[0])], limits=Limits(max_connections=3)) as port:
+        idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(4)]
+        try:
+            time.sleep(0.2)
+            status, headers, body, _ = raw_exchange(port, b"GET /api/models HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            assert status == 503 and "connections at most" in json.loads(body)["error"]
+        finally:
+            for s in idle:
+                s.close()
+        time.sleep(0.2)
+        assert raw_get("127.0.0.1", port, "/api/models")[0] == 200
+
+
+@pytest.mark.parametrize("request_bytes, status, says", [
+    (b"GET /api/models HTTP/1.1\r\n\r\n", 400, "Host"),                                   # h11: no Host
+    (b"GET /api/models HTTP/1.0\r\n\r\n", 400, "missing Host"),                           # the Host check
+    (b"GET /api/\xff HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 400, "bad HTTP request"),
+    (b"GET /api/models HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.example\r\n\r\n", 400, "Host"),
+    (b"GET /api/models HTTP/1.1\r\nHost: 127.0.0.1\r\nX: " + b"a" * 200_000 + b"\r\n\r\n", 431, "headers over"),
+    (b"GET /api/models HTTP/1.1\r\nHost: evil.example\r\n\r\n", 400, "not served here"),
+    (b"GET /api/models HTTP/1.1\r\nHost: evil.example:8000\r\n\r\n", 400, "not served here"),
+    (b"GET /api/models/ HTTP/1.1\r\nHost: evil.example\r\n\r\n", 400, "not served here"),
+    (b"GET /api/models/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 404, "not found"),
+])
+def test_refusals_are_json(kvs, request_bytes, status, says):
+    from w2v.serve.app import LOOPBACK_HOSTS
+
+    with running([ServedModel("a", kvs[0])], allowed_hosts=LOOPBACK_HOSTS) as port:
+        got, headers, body, _ = raw_exchange(port, request_bytes)
+        assert got == status, body[:300]
+        assert headers["content-type"] == "application/json" and "location" not in headers
+        assert says in json.loads(body)["error"]
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.1:8000", "localhost:8000", "LOCALHOST.", "127.0.0.2:9",
+                                  "[::1]:8000", "::1"])
+def test_loopback_names_and_addresses_pass_the_host_check(kvs, host):
+    from w2v.serve.app import LOOPBACK_HOSTS
+
+    app = create_app([ServedModel("a", kvs[0])], allowed_hosts=LOOPBACK_HOSTS)
+    with TestClient(app) as c:
+        assert c.get("/api/models", headers={"host": host}).status_code == 200
+        r = c.get("/api/models", headers={"host": "evil.example"})
+        assert r.status_code == 400 and "DNS rebinding" in r.json()["error"]
+
+
+@pytest.mark.parametrize("host, checked", [("127.0.0.1", True), ("127.0.0.2", True), ("::1", True),
+                                           ("localhost", True), ("0.0.0.0", False), ("::", False)])
+def test_every_loopback_address_gets_the_host_check(host, checked):
+    from w2v.cli.serve import allowed_hosts
+
+    assert (allowed_hosts(host) is not None) == checked
+
+
+def test_ipv6_loopback_refuses_a_foreign_host(tmp_path, kvs):
+    if not socket.has_ipv6:
+        pytest.skip("no IPv6")
+    try:
+        socket.socket(socket.AF_INET6).bind(("::1", 0))
+    except OSError:
+        pytest.skip("no ::1 here")
+    path = tmp_path / "a.txt"
+    kvs[0].save_word2vec_format(path)
+    proc, line = _serve([str(path), "--host", "::1"], tmp_path)
+    try:
+        port = int(line.split(" at ")[1].split()[0].rsplit(":", 1)[1].strip("/"))
+        status, _, body, _ = raw_exchange(port, b"GET /api/models HTTP/1.1\r\nHost: evil.example\r\n\r\n", host="::1")
+        assert status == 400 and "not served here" in json.loads(body)["error"]
+        status, _, body, _ = raw_exchange(port, b"GET /api/models HTTP/1.1\r\nHost: [::1]\r\n\r\n", host="::1")
+        assert status == 200
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=20)
+
+
+def test_axes_without_words_left_is_a_clear_400(client):
+    r = client.get("/api/axes", params={"x": "he,she", "words": "he,she"})
+    assert r.status_code == 400
+    assert r.json() == {"error": "no words to place: he, she are the axes' own words, which are left out"}
+
+
+def test_a_value_error_inside_a_query_is_a_500_not_a_400(kvs, caplog):
+    model = ServedModel("a", kvs[0])
+
+    def broken(word, topn):
+        raise ValueError("cannot reshape array of size 0 into shape (0,newaxis)")
+
+    model.neighbours = broken
+    with TestClient(create_app([model]), raise_server_exceptions=False) as c:
+        r = c.get("/api/neighbors", params={"word": "king"})
+    assert r.status_code == 500 and "internal error" in r.json()["error"]
+    assert "cannot reshape" in caplog.text
+
+
+@pytest.mark.parametrize("sig, status", [("SIGTERM", 143), ("SIGINT", 130)])
+def test_a_signal_stops_the_server_with_a_line_and_the_conventional_status(tmp_path, kvs, sig, status):
+    import signal
+
+    path = tmp_path / "a.txt"
+    kvs[0].save_word2vec_format(path)
+    proc, line = _serve([str(path)], tmp_path)
+    assert line.startswith("serving")
+    port = int(line.split(" at ")[1].split()[0].rsplit(":", 1)[1].strip("/"))
+    assert raw_get("127.0.0.1", port, "/api/models")[0] == 200
+    proc.send_signal(getattr(signal, sig))
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == status
+    assert err.strip().splitlines()[-1] == f"w2v: stopped by {sig}, after finishing the requests in flight"

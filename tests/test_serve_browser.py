@@ -28,6 +28,8 @@ def make_kv(seed):
     rng = np.random.default_rng(seed)
     vectors = rng.standard_normal((len(WORDS), 24)).astype(np.float32)
     vectors[2] = vectors[1] + 0.3 * rng.standard_normal(24)        # queen near king
+    if seed == 1:                                                  # ... and king - man + woman
+        vectors[2] = vectors[1] - vectors[3] + vectors[4] + 0.05 * rng.standard_normal(24)
     counts = np.arange(len(WORDS), 0, -1) * 10
     return KeyedVectors(WORDS, vectors, counts=counts)
 
@@ -205,3 +207,39 @@ def test_exports(page, server):
             assert len(content.decode().splitlines()) == 16
         else:
             assert content.decode().splitlines()[0] == "word,x,y,count"
+
+
+def test_the_placeholder_analogy_is_answered_by_the_model(page, server, kvs):
+    open_page(page, server)
+    placeholders = page.eval_on_selector_all("#analogy-form input", "es => es.map(e => e.placeholder)")
+    assert placeholders == ["man", "king", "woman"]
+    assert kvs[0].analogy("man", "king", "woman", topn=1)[0][0] == "queen"
+    page.click("#analogy-form button[type=submit]")                # empty boxes: the placeholders
+    page.wait_for_function("() => document.querySelectorAll('#analogy-answers li button.word').length === 10")
+    assert texts(page, "#analogy-answers li button.word")[0] == "queen"
+
+
+def test_the_left_column_cards_sit_together_before_a_word_is_explored(page, server):
+    open_page(page, server)
+    boxes = [page.locator(f"#{name}-panel").bounding_box() for name in ("neighbours", "analogy", "compare")]
+    map_box = page.locator("#map-panel").bounding_box()
+    gaps = [b["y"] - (a["y"] + a["height"]) for a, b in zip(boxes, boxes[1:])]
+    assert all(0 <= gap < 30 for gap in gaps), gaps              # the grid's gap (14 px), not the map's height
+    assert boxes[-1]["y"] + boxes[-1]["height"] < map_box["y"] + map_box["height"]
+
+
+def test_a_foreign_host_is_refused_with_json(browser, kvs):
+    """DNS rebinding as a browser sees it: a name resolved to 127.0.0.1 reads a JSON refusal, not the models."""
+    from w2v.serve.app import LOOPBACK_HOSTS
+
+    with running([ServedModel("one.w2v", kvs[0])], allowed_hosts=LOOPBACK_HOSTS) as port:
+        rebinding = browser.browser_type.launch(executable_path=CHROMIUM,
+                                                args=["--host-resolver-rules=MAP rebound.example 127.0.0.1"])
+        try:
+            pg = rebinding.new_page()
+            response = pg.goto(f"http://rebound.example:{port}/api/models")
+            assert response.status == 400 and response.headers["content-type"] == "application/json"
+            assert "not served here" in response.json()["error"]
+            assert pg.goto(f"http://127.0.0.1:{port}/api/models").json()[0]["name"] == "one.w2v"
+        finally:
+            rebinding.close()

@@ -13,7 +13,7 @@ import sys
 import traceback
 
 # Sub-modules that register commands; each defines register(subparsers).
-COMMAND_MODULES = ("train", "query", "evaluation", "corpus", "phrases", "index", "serve")
+COMMAND_MODULES = ("train", "vocab", "demo", "query", "evaluation", "corpus", "phrases", "index", "serve")
 
 REPORT = ("w2v: this is a bug in w2v, not a problem with your input: please report it with the "
           "command line and the traceback above")
@@ -68,25 +68,6 @@ def is_input_error(exc):
 
     return (isinstance(exc, (UsageError, ValueError, UnknownKeyError, OSError))
             or type(exc) is LookupError)
-
-
-def non_negative_int(text):
-    """argparse type: a whole number >= 0, with a one-line message otherwise."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must not be negative, not {value}")
-    return value
-
-
-def positive_int(text):
-    """argparse type: a whole number >= 1."""
-    value = non_negative_int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
 
 
 def build_parser():

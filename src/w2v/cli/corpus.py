@@ -8,9 +8,8 @@ import gzip
 import os
 import sys
 
-from . import positive_int
+from .options import add_text_options, default_threads, positive_int, tokenizer_option
 from .outputs import check_output
-from .train import add_text_options, default_threads, tokenizer_option
 
 
 class _LinePerUpdate:

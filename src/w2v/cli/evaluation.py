@@ -6,9 +6,9 @@ import json
 import os
 
 from ..evaluation import evaluate
-from . import non_negative_int, positive_int
+from .inputs import load_vectors
+from .options import MODEL_HELP, add_no_header, flag_name, non_negative_int, positive_int
 from .outputs import check_outputs
-from .query import MODEL_HELP, add_no_header, load_vectors
 
 
 def register(subparsers):
@@ -94,10 +94,6 @@ def _load(args):
     return load_vectors(args.model, args.no_header)
 
 
-def _typed(args, dest, default):
-    return (getattr(args, "typed_flags", None) or {}).get(dest, default)
-
-
 def _print_json(obj):
     print(json.dumps(obj, indent=2, ensure_ascii=False))
 
@@ -162,7 +158,7 @@ def run_probe(args):
 def run_plot(args):
     from ..evaluation.plot import plot_words
 
-    check_outputs([(_typed(args, "output", "-o"), args.output, None, "map.png")])
+    check_outputs([(flag_name(args, "output", "-o"), args.output, None, "map.png")])
     words = _word_list(args.words)
     highlight = _word_list(args.highlight) or []
     kv = _load(args)
@@ -179,7 +175,7 @@ def run_plot(args):
 def run_plot_training(args):
     from ..evaluation.plot import load_training_log, plot_training
 
-    check_outputs([(_typed(args, "output", "-o"), args.output, None, "loss.png")])
+    check_outputs([(flag_name(args, "output", "-o"), args.output, None, "loss.png")])
     log = load_training_log(args.model)
     try:
         path = plot_training(log, output=args.output, title=args.title)

@@ -1,7 +1,6 @@
 """Commands for big vocabularies: ``w2v index`` (build an approximate index) and ``w2v neighbours`` (every
 word's nearest neighbours to a TSV file, exact or through an index).
 """
-import argparse
 import sys
 import time
 
@@ -10,9 +9,9 @@ import numpy as np
 from ..vectors import index as ann
 from .._atomic import atomic_write
 from ..vectors.neighbours import BLOCK_CELLS, iter_exact_neighbours, unit_norms
-from . import positive_int
+from .inputs import load_vectors, open_index, require_ann
+from .options import MODEL_HELP, add_no_header, fraction, positive_int
 from .outputs import check_output
-from .query import MODEL_HELP, add_no_header, load_vectors
 
 INDEX_BLOCK_ROWS = 4096      # words searched per call through an index
 
@@ -24,7 +23,7 @@ def register(subparsers):
                                           "to reach --recall on a sample of exact queries, and save it.")
     p.add_argument("model", metavar="MODEL", help=MODEL_HELP)
     p.add_argument("-o", "--output", metavar="FILE", required=True, help="where to write the index")
-    p.add_argument("--recall", type=_fraction, default=0.95, help="recall@10 to reach (0.95)")
+    p.add_argument("--recall", type=fraction, default=0.95, help="recall@10 to reach (0.95)")
     p.add_argument("--method", choices=ann.METHODS, default="ivf",
                    help="ivf (k-means lists; quick to build, default) or hnsw (graph; faster queries, "
                         "slow to build)")
@@ -50,30 +49,6 @@ def register(subparsers):
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     add_no_header(p)
     p.set_defaults(func=run_neighbours)
-
-
-def _fraction(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 0 < value <= 1:
-        raise argparse.ArgumentTypeError(f"must be in (0, 1], not {value}")
-    return value
-
-
-def require_ann():
-    """faiss, or the one-line error naming the ``ann`` extra."""
-    try:
-        return ann.require()
-    except ImportError as e:
-        raise ValueError(str(e)) from None
-
-
-def open_index(path, kv):
-    """Load the index at ``path`` for ``kv`` (one-line errors for a missing extra or other vectors)."""
-    require_ann()
-    return ann.load_index(path, kv)
 
 
 def run_index(args):

@@ -4,7 +4,7 @@ import os
 import sys
 import time
 
-from . import positive_int
+from .options import positive_int
 from .outputs import check_outputs
 
 # The C tool's word2phrase prunes when its hash table is 70 % full: 0.7 * 500M entries.

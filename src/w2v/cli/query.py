@@ -6,10 +6,10 @@ import json
 import os
 
 from ..vectors import extensions, native
-from . import positive_int
+from .inputs import load_vectors, open_index
+from .options import MODEL_HELP, add_no_header, positive_int
 from .outputs import check_outputs, file_format, vectors_bytes
 
-MODEL_HELP = "native model/vectors (.w2v) or word2vec text/binary file"
 N_EXAMPLE_WORDS = 10
 
 # The vector classes are imported by the commands that use them, so that building the parser (for
@@ -66,21 +66,6 @@ def register(subparsers):
     p.set_defaults(func=run_info)
 
 
-def add_no_header(p):
-    """``--no-header``: MODEL is a word2vec text file without its 'V D' first line (GloVe)."""
-    p.add_argument("--no-header", action="store_true",
-                   help="MODEL is word2vec text without the 'V D' first line (e.g. GloVe)")
-
-
-def load_vectors(path, no_header=False):
-    """The vectors of a native or word2vec file; ``no_header``: header-less word2vec text."""
-    from ..models.keyedvectors import KeyedVectors, load_any
-
-    if no_header:
-        return KeyedVectors.load_word2vec_format(path, no_header=True)
-    return load_any(path)
-
-
 def _add_output_options(p, topn):
     p.add_argument("--topn", type=positive_int, default=topn, help=f"number of answers ({topn})")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -90,7 +75,6 @@ def _add_output_options(p, topn):
 def run_similar(args):
     kv = load_vectors(args.model, args.no_header)
     if args.index:
-        from .index import open_index
         given = set(args.words) | set(args.negative)
         answer = kv.most_similar(positive=args.words, negative=args.negative, topn=args.topn + len(given),
                                  indexer=open_index(args.index, kv))

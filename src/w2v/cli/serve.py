@@ -1,13 +1,25 @@
 """``w2v serve``: explore one or more models in the browser (the page and JSON API of :mod:`w2v.serve`)."""
+import argparse
 import ipaddress
 import socket
 import sys
 import threading
 
-from . import non_negative_int
-from .index import open_index
+from .options import non_negative_int, positive_int
+from .inputs import open_index
 
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+
+
+def positive_seconds(text):
+    """argparse type: seconds above 0, with a one-line message otherwise."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be above 0 seconds, not {text}")
+    return value
 
 
 def register(subparsers):
@@ -27,6 +39,17 @@ def register(subparsers):
                         "network query the models)")
     p.add_argument("--port", type=non_negative_int, default=8000, help="port (8000; 0: any free port)")
     p.add_argument("--open", action="store_true", help="open the page in the web browser")
+    limits = p.add_argument_group("limits", "what one client may cost the server (docs/serve.md, Security)")
+    limits.add_argument("--workers", type=positive_int, default=2, metavar="N",
+                        help="expensive computations at once: maps, the probe, the words that differ most (2)")
+    limits.add_argument("--queue", type=non_negative_int, default=16, metavar="N",
+                        help="expensive requests waiting for a worker; more are answered 503 (16)")
+    limits.add_argument("--cache-mb", type=non_negative_int, default=64, metavar="MB",
+                        help="megabytes of /api/differ results kept (64)")
+    limits.add_argument("--max-connections", type=positive_int, default=100, metavar="N",
+                        help="connections at once; a request beyond is answered 503 (100)")
+    limits.add_argument("--request-timeout", type=positive_seconds, default=10.0, metavar="S",
+                        help="seconds a client has to send a request's line and headers (10)")
     p.set_defaults(func=run_serve)
 
 
@@ -38,6 +61,14 @@ def is_loopback(host):
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def allowed_hosts(host):
+    """The Host headers a server listening on ``host`` accepts: on a loopback address, only this machine's
+    names and addresses (a defence against DNS rebinding); elsewhere None, any."""
+    from ..serve.app import LOOPBACK_HOSTS
+
+    return list(LOOPBACK_HOSTS) + [host] if is_loopback(host) else None
 
 
 def listen(host, port):
@@ -63,9 +94,9 @@ def listen(host, port):
 
 
 def run_serve(args):
-    import uvicorn
-
     from ..serve import create_app, load_models
+    from ..serve.limits import Limits
+    from ..serve.server import serve
 
     if args.index is not None and len(args.index) != len(args.models):
         raise ValueError(f"give one --index per MODEL, in order ('-' for none): {len(args.models)} model(s), "
@@ -76,10 +107,9 @@ def run_serve(args):
         if path != "-":
             model.indexer = open_index(path, model.kv)    # checks the index was built for these vectors
     local = is_loopback(args.host)
-    # On this machine only, refuse Host headers that are not local names (DNS rebinding). Starlette's
-    # check cuts the port at the first ':', so an IPv6 address cannot be listed: no check there.
-    allowed = list(LOOPBACK_NAMES[:2]) + [args.host] if local and ":" not in args.host else None
-    app = create_app(models, allowed_hosts=allowed)
+    limits = Limits(workers=args.workers, queue=args.queue, cache_mb=args.cache_mb,
+                    max_connections=args.max_connections, request_timeout=args.request_timeout)
+    app = create_app(models, allowed_hosts=allowed_hosts(args.host), limits=limits)
     for m in models:                  # the completion index and first map, built while the page loads
         threading.Thread(target=m.prepare, daemon=True).start()
     host, port = sock.getsockname()[:2]
@@ -94,6 +124,8 @@ def run_serve(args):
         import webbrowser
 
         webbrowser.open(url)
-    config = uvicorn.Config(app, log_level="warning", lifespan="off")
-    uvicorn.Server(config).run(sockets=[sock])
-    return 0
+    stopped_by = serve(app, [sock], limits)
+    if stopped_by is None:
+        return 0
+    print(f"w2v: stopped by {stopped_by.name}, after finishing the requests in flight", file=sys.stderr)
+    return 128 + stopped_by.value          # the shell's status for a process ended by that signal

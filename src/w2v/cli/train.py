@@ -1,5 +1,4 @@
-"""Commands that train: ``w2v train`` (also with the C tool's flags), ``w2v vocab``, ``w2v demo``."""
-import argparse
+"""``w2v train``: train (our flags, or the C tool's of :mod:`.ctool`) and ``--resume`` from checkpoints."""
 import dataclasses
 import os
 import re
@@ -7,49 +6,28 @@ import sys
 import time
 import unicodedata
 
-from ..vectors import extensions
-from . import positive_int
-from .outputs import check_output_folder, check_outputs, file_format, vectors_bytes
-
-from ..models.config import Config
 from ..corpus import READER_OPTIONS
+from ..models.config import Config
+from ..vectors import extensions
+from .ctool import C_BINARY, add_c_tool_options, c_dests, c_tool_kwargs
+from .options import add_text_options, default_threads, flag_name, positive_int, tokenizer_option
+from .outputs import check_output_folder, check_outputs, file_format, vectors_bytes
+from .progress import EpochLines, announce_compile, progress_mode
 
-DEMO_CORPUS = "wordnet-glosses.txt.gz"
-DEMO_WORDS = ("music", "river", "doctor", "green", "king")
-DEMO_ZH_CORPUS = "sanguo-yanyi.txt.gz"
-DEMO_ZH_NAMES = "sanguo-names.txt"
-DEMO_ZH_WORDS = ("曹操", "孔明", "刘备", "关公", "孙权")
-DEMO_ZH_ANALOGIES = (("玄德", "刘备", "孔明", "诸葛亮"), ("关公", "云长", "张飞", "翼德"))
-# --tokenizer jieba options: flag dest -> ChineseTokenizer keyword
-JIEBA_OPTIONS = {"user_dict": "user_dict", "stopwords": "stopwords", "keep_punct": "keep_punct",
-                 "to_simplified": "to_simplified", "segment_processes": "processes"}
-
-
-# Word2Vec parameter -> (the flag that sets it, the C tool's flag's dest, or None)
+# Word2Vec parameter -> the flag of ours that sets it (its first spelling; add_training_options)
 PARAM_FLAGS = {
-    "vector_size": ("--size", "c_size"), "window": ("--window", "c_window"),
-    "negative": ("--negative", "c_negative"), "hs": ("--hs", "c_hs"), "softmax": ("--softmax", None),
-    "ns_exponent": ("--ns-exponent", None), "cbow_mean": ("--cbow-sum", None),
-    "sample": ("--sample", "c_sample"), "min_count": ("--min-count", "c_min_count"),
-    "max_vocab_size": ("--max-vocab-size", None), "max_final_vocab": ("--max-final-vocab", None),
-    "epochs": ("--epochs", "c_iter"), "alpha": ("--alpha", "c_alpha"),
-    "min_alpha": ("--min-alpha", None), "workers": ("--threads", "c_threads"), "seed": ("--seed", None),
-    "sg": ("--sg", "c_cbow"),
+    "vector_size": "--size", "window": "--window", "negative": "--negative", "hs": "--hs",
+    "softmax": "--softmax", "ns_exponent": "--ns-exponent", "cbow_mean": "--cbow-sum",
+    "sample": "--sample", "min_count": "--min-count", "max_vocab_size": "--max-vocab-size",
+    "max_final_vocab": "--max-final-vocab", "epochs": "--epochs", "alpha": "--alpha",
+    "min_alpha": "--min-alpha", "workers": "--threads", "seed": "--seed", "sg": "--sg",
 }
-C_BINARY = {"binary": "-binary 1", "text": "-binary 0"}
 SWITCHES = ("hs", "softmax")      # our flags that take no value: hs=1 is --hs
 # The punctuation hint: among the HINT_TOP most frequent words, this share or more carry
 # punctuation at an edge ("(a", "life;") -- raw text read by the whitespace tokenizer. Measured:
 # WordNet glosses 4.8 %, the lower-cased letters-only en-dict 0 %.
 HINT_TOP = 1000
 HINT_SHARE = 0.02
-
-
-def default_threads():
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:
-        return max(1, os.cpu_count() or 1)
 
 
 def add_training_options(p):
@@ -88,72 +66,12 @@ def add_training_options(p):
                         "skip-gram: 4K)")
 
 
-def add_text_options(p):
-    """How text is read and tokenized: shared by ``w2v train`` and ``w2v corpus``."""
-    t = p.add_argument_group("input")
-    t.add_argument("--tokenizer", help="whitespace (default), simple, or jieba")
-    t.add_argument("--encoding", help="text encoding of the corpus (utf-8)")
-    t.add_argument("--encoding-errors", dest="errors", choices=("strict", "replace"),
-                   help="what to do with invalid bytes (strict: stop with an error)")
-    t.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
-    z = p.add_argument_group("Chinese text (implies --tokenizer jieba; python3 -m pip install '.[zh]' in the clone)")
-    z.add_argument("--user-dict", metavar="FILE",
-                   help="jieba user dictionary: names and terms kept whole, 'word [freq] [tag]' a line")
-    z.add_argument("--stopwords", metavar="zh|FILE",
-                   help="drop these words: zh (the bundled list of function words) or a file")
-    z.add_argument("--keep-punct", action="store_const", const=True,
-                   help="keep punctuation tokens (default: drop them)")
-    z.add_argument("--to-simplified", action="store_const", const=True,
-                   help="convert traditional characters to simplified first (OpenCC)")
-    z.add_argument("--segment-processes", type=int, metavar="N",
-                   help="processes segmenting large blocks in parallel (1)")
-
-
-def tokenizer_option(args):
-    """The tokenizer the flags of :func:`add_text_options` ask for (a name, or a ChineseTokenizer)."""
-    jieba_options = {kw_name: getattr(args, flag) for flag, kw_name in JIEBA_OPTIONS.items()
-                     if getattr(args, flag, None) is not None}
-    if jieba_options or args.tokenizer == "jieba":
-        return jieba_tokenizer(args.tokenizer, jieba_options)
-    return args.tokenizer
-
-
-def add_c_tool_options(p):
-    """The original word2vec tool's single-dash flags, accepted unchanged."""
-    c = p.add_argument_group("word2vec C tool flags (w2v train -train FILE -output FILE ...)")
-    c.add_argument("-train", dest="c_train", metavar="FILE", help="the corpus")
-    c.add_argument("-output", dest="c_output", metavar="FILE",
-                   help="the vectors, word2vec text (-binary 0, default) or binary (-binary 1); "
-                        "a .w2v name saves the native model instead")
-    c.add_argument("-cbow", dest="c_cbow", type=int, choices=(0, 1), help="1: CBOW (default), 0: skip-gram")
-    c.add_argument("-size", dest="c_size", type=int, metavar="N", help="dimensions (100)")
-    c.add_argument("-window", dest="c_window", type=int, metavar="N", help="maximum context window (5)")
-    c.add_argument("-negative", dest="c_negative", type=int, metavar="N", help="negative samples (5)")
-    c.add_argument("-hs", dest="c_hs", type=int, choices=(0, 1), help="1: hierarchical softmax (0)")
-    c.add_argument("-sample", dest="c_sample", type=float, metavar="T", help="subsampling threshold (1e-3)")
-    c.add_argument("-threads", dest="c_threads", type=int, metavar="N", help="worker threads")
-    c.add_argument("-iter", dest="c_iter", type=int, metavar="N", help="passes over the corpus (5)")
-    c.add_argument("-min-count", dest="c_min_count", type=int, metavar="N",
-                   help="discard words rarer than this (5)")
-    c.add_argument("-alpha", dest="c_alpha", type=float, metavar="A",
-                   help="initial learning rate (0.025 skip-gram, 0.05 CBOW)")
-    c.add_argument("-binary", dest="c_binary", type=int, choices=(0, 1),
-                   help="1: write -output as word2vec binary, 0: text (default: from the name, "
-                        ".bin binary, else text)")
-    c.add_argument("-save-vocab", dest="c_save_vocab", metavar="FILE", help="write the word counts here")
-    c.add_argument("-read-vocab", dest="c_read_vocab", metavar="FILE",
-                   help="take the vocabulary from this file instead of counting")
-    c.add_argument("-classes", dest="c_classes", type=int, metavar="K",
-                   help="not supported: word classes (k-means over the vectors)")
-    c.add_argument("-debug", dest="c_debug", type=int, help=argparse.SUPPRESS)
-
-
 def flag_of(args, param):
     """The flag that sets Word2Vec's ``param``, spelled as the user typed it (``--size``,
     ``--vector-size`` or ``-size``); our own flag's first spelling when it was not typed."""
-    ours, c_dest = PARAM_FLAGS[param]
     typed = getattr(args, "typed_flags", None) or {}
-    return typed.get(param) or (c_dest and typed.get(c_dest)) or ours
+    c_dest = c_dests().get(param)
+    return typed.get(param) or (c_dest and typed.get(c_dest)) or PARAM_FLAGS[param]
 
 
 def name_flags(message, args):
@@ -194,15 +112,7 @@ def model_kwargs(args):
         if value is not None:
             kw[name] = value
     if c_style:
-        c = {"vector_size": args.c_size, "window": args.c_window, "negative": args.c_negative,
-             "hs": args.c_hs, "sample": args.c_sample, "workers": args.c_threads,
-             "epochs": args.c_iter, "min_count": args.c_min_count, "alpha": args.c_alpha,
-             "sg": None if args.c_cbow is None else 1 - args.c_cbow}
-        for k, v in c.items():
-            if v is not None:
-                kw.setdefault(k, v)
-        kw.setdefault("sg", 0)  # the C tool trains CBOW unless -cbow 0
-        kw.setdefault("alpha", 0.025 if kw["sg"] else 0.05)  # and its CBOW rate is 0.05
+        c_tool_kwargs(args, kw)
     if kw.get("softmax"):
         kw.setdefault("negative", 0)
     tokenizer = tokenizer_option(args)
@@ -219,23 +129,8 @@ def model_kwargs(args):
     return kw
 
 
-def jieba_tokenizer(name, options):
-    """``"jieba"`` itself when no option is set (a model file can record a name), else a tokenizer."""
-    from ..corpus.chinese import ChineseTokenizer, require_jieba
-
-    if name not in (None, "jieba"):
-        raise ValueError(f"--user-dict, --stopwords, --keep-punct, --to-simplified and "
-                         f"--segment-processes apply to --tokenizer jieba, not {name}")
-    try:   # a missing optional extra: one line, not a traceback
-        if not options:
-            require_jieba()
-            return "jieba"
-        return ChineseTokenizer(**options)
-    except ImportError as e:
-        raise ValueError(str(e)) from None
-
-
 def cmd_train(args):
+    from ..engines.divergence import TrainingDiverged
     from ..models.word2vec import Word2Vec
     from ..corpus.vocab import Vocab
 
@@ -275,8 +170,8 @@ def cmd_train(args):
         if args.phrases and (args.c_read_vocab or model.engine != "local"):
             raise ValueError("--phrases joins phrases while counting the corpus here: not with -read-vocab "
                              "or --engine ray (join them first: w2v phrases IN -o OUT)")
-        if show != "quiet" and model.engine == "local" and will_compile(model.config.kernel):
-            print("compiling the kernels (first run only)...", file=sys.stderr)
+        if model.engine == "local":
+            announce_compile(show, model.config.kernel)
         if args.c_read_vocab:
             vocab = Vocab.load_c(args.c_read_vocab)
             model.build_vocab_from_freq(dict(zip(vocab.words, vocab.counts.tolist())))
@@ -292,16 +187,14 @@ def cmd_train(args):
             hint = punctuation_hint(model.vocab.words, model.reader_options.get("tokenizer"))
             if hint:
                 print(hint, file=sys.stderr)
-    model.train(corpus, total_examples=model.corpus_count, epochs=model.epochs)
+    try:     # a blow-up names the flag to lower; nothing is saved, an existing model stays as it was
+        model.train(corpus, total_examples=model.corpus_count, epochs=model.epochs)
+    except TrainingDiverged as e:
+        raise ValueError(name_flags(str(e), args)) from None
     if args.c_save_vocab:
         model.vocab.save_c(args.c_save_vocab)
     save_outputs(model, model_out, vector_files, time.perf_counter() - start)
     return 0
-
-
-def flag_name(args, dest, default):
-    """How the user spelled the option stored in ``dest`` (``-o`` or ``--output``)."""
-    return (getattr(args, "typed_flags", None) or {}).get(dest, default)
 
 
 def output_plan(args):
@@ -386,32 +279,6 @@ def _carries_punctuation(word):
     return len(word) > 1 and (punct(word[0]) or punct(word[-1])) and not all(map(punct, word))
 
 
-def progress_mode(quiet):
-    """``"quiet"``, ``"bar"`` (a terminal: tqdm's bar) or ``"lines"`` (a pipe or log: a line an epoch)."""
-    if quiet:
-        return "quiet"
-    return "bar" if sys.stderr.isatty() else "lines"
-
-
-class EpochLines:
-    """A training callback that prints one line per epoch on stderr (progress outside a terminal)."""
-
-    def __init__(self, epochs):
-        self.epochs = epochs
-
-    def on_epoch_end(self, model):
-        e = model.training_log[-1]
-        print(f"epoch {e['epoch'] + 1}/{self.epochs}: loss {e['loss']:.4f}, {e['tokens']:,} tokens in "
-              f"{e['seconds']:.1f}s ({e['tokens_per_sec']:,.0f} tokens/s), alpha {e['alpha']:.5f}",
-              file=sys.stderr, flush=True)
-
-
-def will_compile(kernel):
-    from ..numba_cache import will_compile as cold
-
-    return cold(kernel)
-
-
 def phrased_corpus(corpus, model, args):
     """``--phrases N``: the corpus read once, phrases joined in N passes, counted and encoded."""
     from ..phrases import phrase_corpus
@@ -483,131 +350,6 @@ def save_outputs(model, model_out, vector_files, seconds):
         print(f"saved {path} ({extensions.describe_format(fmt)} vectors)", file=sys.stderr)
 
 
-def cmd_vocab(args):
-    from ..corpus import as_sentences
-    from ..corpus.encoded import scan
-    from ..corpus.vocab import Vocab
-
-    check_outputs([(flag_name(args, "output", "-o"), args.output, None, "vocab.txt")])
-    if not os.path.exists(args.corpus):
-        raise FileNotFoundError(f"{args.corpus}: no such file or folder")
-    sentences = as_sentences(args.corpus, tokenizer=args.tokenizer or "whitespace",
-                             encoding=args.encoding or "utf-8", errors=args.errors or "strict")
-    result = scan(sentences, max_vocab_size=args.max_vocab_size)
-    try:
-        vocab = Vocab.build(result.words, result.counts, min_count=args.min_count)
-    finally:
-        result.close()
-    if args.output:
-        vocab.save_c(args.output)
-        print(f"{len(vocab)} words ({result.n_tokens} tokens) saved to {args.output}",
-              file=sys.stderr)
-    else:
-        limit = len(vocab) if args.top is None else args.top
-        for word, count in zip(vocab.words[:limit], vocab.counts[:limit].tolist()):
-            print(f"{word} {count}")
-    return 0
-
-
-def demo_corpus_path():
-    from importlib import resources
-    return str(resources.files("w2v") / "data" / DEMO_CORPUS)
-
-
-def cmd_demo(args):
-    from ..models.word2vec import Word2Vec
-
-    fmt = demo_output(args)
-    if args.lang == "zh":
-        return demo_zh(args, fmt)
-    path = demo_corpus_path()
-    print(f"Training skip-gram on {DEMO_CORPUS} (WordNet 3.0 glosses, Princeton University; "
-          f"see w2v/data/LICENSE-wordnet.txt)")
-    epochs = 5 if args.epochs is None else args.epochs
-    show = progress_mode(args.quiet)
-    if show != "quiet" and will_compile("sg_shared"):
-        print("compiling the kernels (first run only)...", file=sys.stderr)
-    start = time.perf_counter()
-    model = Word2Vec(corpus_file=path, tokenizer="simple", sg=1, vector_size=100, window=5,
-                     negative=5, min_count=5, epochs=epochs, workers=default_threads(),
-                     seed=1, progress=show == "bar",
-                     callbacks=[EpochLines(epochs)] if show == "lines" else ())
-    seconds = time.perf_counter() - start
-    log = model.training_log
-    tokens = sum(e["tokens"] for e in log)
-    print(f"{len(model.wv):,} words x {model.wv.vector_size} dims, {tokens:,} tokens in "
-          f"{seconds:.1f}s ({tokens / seconds:,.0f} words/s); loss per epoch: "
-          + ", ".join(f"{e['loss']:.3f}" for e in log))
-    for word in DEMO_WORDS:
-        if word in model.wv:
-            near = ", ".join(f"{w} ({s:.2f})" for w, s in model.wv.most_similar(word, topn=6))
-            print(f"  {word:>8}: {near}")
-    if args.output:
-        save_demo(model, args.output, fmt)
-        print(f"saved {args.output} (try: w2v similar {args.output} music)")
-    return 0
-
-
-def demo_output(args):
-    """Check ``demo -o`` before training; its format by the extension rule (native unless named
-    .bin, .txt or .vec)."""
-    if args.output is None:
-        return None
-    flag = flag_name(args, "output", "-o")
-    fmt = file_format(args.output, flag, default="native")
-    check_outputs([(flag, args.output, None, "demo.w2v")])
-    return fmt
-
-
-def save_demo(model, path, fmt):
-    if fmt == "native":
-        model.save(path)
-    else:
-        model.wv.save_word2vec_format(path, binary=fmt == "binary")
-
-
-def demo_zh(args, fmt=None):
-    """``w2v demo --lang zh``: skip-gram on 三国演义, segmented by jieba with the bundled names."""
-    from importlib import resources
-
-    from ..models.word2vec import Word2Vec
-
-    data = resources.files("w2v") / "data"
-    path, names = str(data / DEMO_ZH_CORPUS), str(data / DEMO_ZH_NAMES)
-    print(f"用 jieba 分词（人名词典 {DEMO_ZH_NAMES}），在《三国演义》（罗贯中，公有领域；见 "
-          f"w2v/data/LICENSES-zh.md）上训练 skip-gram")
-    epochs = 15 if args.epochs is None else args.epochs
-    show = progress_mode(args.quiet)
-    start = time.perf_counter()
-    model = Word2Vec(tokenizer=jieba_tokenizer(None, {"user_dict": names}), sg=1, vector_size=100,
-                     window=5, negative=5, min_count=5, epochs=epochs, workers=default_threads(),
-                     seed=1, progress=show == "bar",
-                     callbacks=[EpochLines(epochs)] if show == "lines" else ())
-    if show != "quiet" and will_compile("sg_shared"):
-        print("compiling the kernels (first run only)...", file=sys.stderr)
-    model.build_vocab(path)
-    segmented = time.perf_counter()
-    model.train(path, total_examples=model.corpus_count, epochs=model.epochs)
-    done = time.perf_counter()
-    log = model.training_log
-    tokens = sum(e["tokens"] for e in log)
-    print(f"{len(model.wv):,} 词 x {model.wv.vector_size} 维；分词与计数 {segmented - start:.1f} 秒，"
-          f"训练 {len(log)} 轮 {done - segmented:.1f} 秒（{tokens / max(done - segmented, 1e-9):,.0f} 词/秒）")
-    for word in DEMO_ZH_WORDS:
-        if word in model.wv:
-            near = "，".join(f"{w} ({s:.2f})" for w, s in model.wv.most_similar(word, topn=6))
-            print(f"  {word}：{near}")
-    for a, b, c, expected in DEMO_ZH_ANALOGIES:
-        if all(w in model.wv for w in (a, b, c)):
-            best = model.wv.most_similar(positive=[b, c], negative=[a], topn=3)
-            answers = "，".join(f"{w} ({s:.2f})" for w, s in best)
-            print(f"  {a} : {b} = {c} : ?  {answers}（期望：{expected}）")
-    if args.output:
-        save_demo(model, args.output, fmt)
-        print(f"已保存 {args.output}（试试：w2v similar {args.output} 曹操）")
-    return 0
-
-
 def register(sub):
     p = sub.add_parser("train", help="train word2vec on a text file or folder",
                        description="Train word2vec. Either w2v train CORPUS -o MODEL [options], or "
@@ -643,30 +385,3 @@ def register(sub):
     add_training_options(p)
     add_c_tool_options(p)
     p.set_defaults(func=cmd_train)
-
-    v = sub.add_parser("vocab", help="count a corpus's words; print or save them (word count)",
-                       description="Count the words of a corpus (same reading as w2v train) and print "
-                                   "'word count' lines, most frequent first, or save them in the C "
-                                   "tool's vocabulary format (w2v train -read-vocab reads it).",
-                       allow_abbrev=False)
-    v.add_argument("corpus", help="text file (.gz/.bz2/.xz too) or folder, one sentence a line")
-    v.add_argument("-o", "--output", metavar="FILE", help="save in the C tool's vocabulary format")
-    v.add_argument("--min-count", type=int, default=5, metavar="N",
-                   help="leave out words rarer than this (5)")
-    v.add_argument("--max-vocab-size", type=int, metavar="N",
-                   help="prune rare words while counting above this many words")
-    v.add_argument("--top", type=int, metavar="N", help="print only the N most frequent words")
-    v.add_argument("--tokenizer", help="whitespace (default), simple, or jieba")
-    v.add_argument("--encoding", help="text encoding of the corpus (utf-8)")
-    v.add_argument("--encoding-errors", dest="errors", choices=("strict", "replace"),
-                   help="what to do with invalid bytes (strict: stop with an error)")
-    v.set_defaults(func=cmd_vocab)
-
-    d = sub.add_parser("demo", help="train on the bundled corpus and print neighbours",
-                       allow_abbrev=False)
-    d.add_argument("--lang", choices=("en", "zh"), default="en",
-                   help="en: WordNet glosses; zh: 三国演义 segmented by jieba (needs the '.[zh]' extra)")
-    d.add_argument("--epochs", type=int, help="passes over the corpus (en 5, zh 15)")
-    d.add_argument("-o", "--output", help="save the demo model here")
-    d.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
-    d.set_defaults(func=cmd_demo)

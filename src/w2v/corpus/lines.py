@@ -9,7 +9,7 @@ import numpy as np
 
 from .blocks import Source, is_utf8, text_lines
 from .tokenizers import get_tokenizer, tokenize_lines
-from .wiki import dump_reader, sniff
+from .readers import reader_for
 
 logger = logging.getLogger(__name__)
 
@@ -220,8 +220,9 @@ def as_sentences(obj, **reader_options):
     if isinstance(obj, (str, os.PathLike)):
         if os.path.isdir(obj):
             return PathLineSentences(obj, **reader_options)
-        if sniff(obj) == "mediawiki":        # a Wikipedia dump, recognised by its content
-            return dump_reader(obj, **reader_options)
+        reader = reader_for(obj)             # a Wikipedia dump, ...: recognised by its content
+        if reader is not None:
+            return reader.open(obj, **reader_options)
         return LineSentence(obj, **reader_options)
     if reader_options:
         raise TypeError(f"reader options ({', '.join(reader_options)}) apply only to a path")

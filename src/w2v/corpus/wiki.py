@@ -18,6 +18,7 @@ import os
 import xml.etree.ElementTree as ET
 
 from .blocks import prefetch
+from .tokenizers import get_tokenizer
 from .wikitext import WikiCleaner, is_redirect
 
 logger = logging.getLogger(__name__)
@@ -480,8 +481,6 @@ class WikiDump:
 
     def __init__(self, path, tokenizer="simple", variant="zh-hans", workers=None, index=None,
                  max_sentence_length=10000, errors="strict", progress=None):
-        from . import get_tokenizer
-
         if not os.path.exists(path):
             raise FileNotFoundError(f"{os.fspath(path)}: no such file")
         kind = sniff(path)
@@ -665,3 +664,18 @@ def dump_reader(path, tokenizer="whitespace", encoding="utf-8", errors="strict",
     if tokenizer == "whitespace":
         tokenizer = "simple"
     return WikiDump(path, tokenizer=tokenizer, errors=errors, max_sentence_length=max_sentence_length)
+
+
+class MediaWikiReader:
+    """The registry's entry for MediaWiki XML dumps (:mod:`w2v.corpus.readers`)."""
+
+    name = "mediawiki"
+
+    def claims(self, path):
+        return sniff(path) == "mediawiki"
+
+    def open(self, path, **reader_options):
+        return dump_reader(path, **reader_options)
+
+
+MEDIAWIKI = MediaWikiReader()

@@ -9,14 +9,11 @@ import dataclasses
 import logging
 import time
 
-import numpy as np
 from tqdm.auto import tqdm
 
+from .divergence import DivergenceCheck, TrainingDiverged
+
 logger = logging.getLogger(__name__)
-
-
-class TrainingDiverged(ValueError):
-    """The weights became NaN or infinite: the learning rate is too high."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -187,6 +184,7 @@ def run_epochs(model, engine, schedule, callbacks=(), progress=True, position=No
                smoothing=0.1)
     _dispatch(callbacks, "on_train_begin", model)
     known = tokens = 0
+    check = DivergenceCheck(model)
     try:
         for e in range(start_epoch, schedule.epochs):
             if start_step == 0:
@@ -197,19 +195,17 @@ def run_epochs(model, engine, schedule, callbacks=(), progress=True, position=No
                 start = time.perf_counter()
                 finite = engine.train_step(e, step, rate, totals, Progress(bar, rate))
                 totals.seconds += time.perf_counter() - start
-                if not finite or not np.isfinite(totals.loss):
-                    raise TrainingDiverged(
-                        f"training diverged in epoch {first_epoch + e + 1}: the weights became NaN "
-                        f"or infinite; lower {engine.hint} (alpha is now {schedule.alpha})")
+                reason = check.after_step(finite, totals)
+                if reason:
+                    diverged(model, engine, schedule, _stats(first_epoch + e, totals, rate, n_tokens), reason)
                 following = engine.end_step(step)
                 if checkpoint and following is not None:
                     checkpoint(Position(e, following, dataclasses.replace(totals), n_tokens))
             start_step, partial = 0, None
-            stats = EpochStats(epoch=first_epoch + e, loss=totals.loss / max(totals.examples, 1),
-                               examples=totals.examples, known=totals.known, tokens=totals.tokens,
-                               seconds=totals.seconds,
-                               tokens_per_sec=totals.tokens / max(totals.seconds, 1e-9),
-                               alpha=rate(n_tokens))
+            stats = _stats(first_epoch + e, totals, rate, n_tokens)
+            reason = check.after_epoch(model.wv.vectors)
+            if reason:
+                diverged(model, engine, schedule, stats, reason, engine.epoch_extra(totals))
             logger.info("epoch %d: loss %.4f, %d tokens in %.1fs (%.0f tokens/s), alpha %.5f",
                         stats.epoch + 1, stats.loss, stats.tokens, stats.seconds,
                         stats.tokens_per_sec, stats.alpha)
@@ -225,6 +221,20 @@ def run_epochs(model, engine, schedule, callbacks=(), progress=True, position=No
         model.wv.clear_norms()
     _dispatch(callbacks, "on_train_end", model)
     return known, tokens
+
+
+def _stats(epoch, totals, rate, n_tokens):
+    return EpochStats(epoch=epoch, loss=totals.loss / max(totals.examples, 1), examples=totals.examples,
+                      known=totals.known, tokens=totals.tokens, seconds=totals.seconds,
+                      tokens_per_sec=totals.tokens / max(totals.seconds, 1e-9), alpha=rate(n_tokens))
+
+
+def diverged(model, engine, schedule, stats, reason, extra=None):
+    """Record the epoch that blew up in ``model.training_log`` (with ``"diverged": reason``) and
+    raise :class:`TrainingDiverged` naming what to lower."""
+    model.training_log.append(dict(vars(stats), **(extra or {}), diverged=reason))
+    raise TrainingDiverged(f"training diverged in epoch {stats.epoch + 1}: {reason}; lower "
+                           f"{engine.hint} (now {schedule.alpha:g})")
 
 
 def _dispatch(callbacks, event, model):

@@ -81,13 +81,14 @@ def shared_vocabulary(kv_a, kv_b, limit=None):
     return shared
 
 
-def most_changed(kv_a, kv_b, words=1000, topn=10, pool=20000, limit=50):
+def most_changed(kv_a, kv_b, words=1000, topn=10, pool=20000, limit=50, skip=0, ties="frequency"):
     """The shared words whose neighbourhoods differ most between two models.
 
     Both models are restricted to the same ``pool`` most frequent shared words (so a word missing
     from one vocabulary does not count as a change); each of the ``words`` most frequent of them
-    gets its ``topn`` neighbours in each model, and the words with the smallest Jaccard overlap
-    of the two sets come first (ties: the more frequent first).
+    (after the ``skip`` most frequent words of either model: function words such as *the*, *a*,
+    *of*, whose neighbours are noise in any model) gets its ``topn`` neighbours in each model, and
+    the words with the smallest Jaccard overlap of the two sets come first.
 
     Parameters
     ----------
@@ -100,6 +101,12 @@ def most_changed(kv_a, kv_b, words=1000, topn=10, pool=20000, limit=50):
         Neighbours are searched among this many most frequent shared words.
     limit : int
         How many words to return.
+    skip : int
+        Leave out the words ranked below ``skip`` by frequency in either model.
+    ties : {"frequency", "known"}
+        The order of words with the same overlap: the more frequent first, or the better known first:
+        the higher the lower of the two models' mean similarity of the word to its ``topn`` neighbours
+        (a tight neighbourhood in both models; function words have loose ones).
 
     Returns
     -------
@@ -120,16 +127,23 @@ def most_changed(kv_a, kv_b, words=1000, topn=10, pool=20000, limit=50):
     for name, value in (("words", words), ("topn", topn), ("pool", pool), ("limit", limit)):
         if int(value) < 1:
             raise ValueError(f"{name} must be at least 1, not {value}")
-    shared = shared_vocabulary(kv_a, kv_b, limit=max(pool, words))
+    if int(skip) < 0:
+        raise ValueError(f"skip must be at least 0, not {skip}")
+    if ties not in ("frequency", "known"):
+        raise ValueError(f"ties must be 'frequency' or 'known', not {ties!r}")
+    shared = shared_vocabulary(kv_a, kv_b, limit=max(pool, words + skip))
     if len(shared) < 2:
         raise ValueError(f"the two models share {len(shared)} words; need at least 2 to compare")
-    asked = shared[:words]
-    lists = []
+    asked = [w for w in shared if kv_a.key_to_index[w] >= skip and kv_b.key_to_index[w] >= skip][:words]
+    lists, known = [], np.full(len(asked), np.inf)
     for kv in (kv_a, kv_b):
         rows = np.fromiter((kv.key_to_index[w] for w in shared), dtype=np.int64, count=len(shared))
         sub = KeyedVectors(shared, kv.vectors[rows])
-        lists.append([[w for w, _ in answer] for answer in sub.most_similar_batch(asked, topn=topn)])
+        answers = sub.most_similar_batch(asked, topn=topn)
+        lists.append([[w for w, _ in answer] for answer in answers])
+        known = np.minimum(known, [np.mean([s for _, s in answer]) if answer else 0.0 for answer in answers])
+    order = np.arange(len(asked)) if ties == "frequency" else np.argsort(np.argsort(-known, kind="stable"))
     scored = [(_jaccard(na, nb), rank, w, na, nb)
-              for rank, (w, na, nb) in enumerate(zip(asked, *lists))]
+              for rank, w, na, nb in zip(order.tolist(), asked, *lists)]
     scored.sort(key=lambda t: (t[0], t[1]))
     return [{"word": w, "jaccard": j, "neighbors": [na, nb]} for j, _, w, na, nb in scored[:limit]]

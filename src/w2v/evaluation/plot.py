@@ -5,27 +5,13 @@ figures are drawn on an Agg canvas of their own, so no global matplotlib backend
 """
 import logging
 import os
-import re
 
 import numpy as np
 
 from .._atomic import atomic_write
+from .fonts import NO_CJK_FONT, find_cjk_font, has_cjk, quiet_missing_glyphs
 
 logger = logging.getLogger(__name__)
-
-#: Font families that cover Chinese, in order of preference.
-CJK_FAMILIES = (
-    "Noto Sans CJK SC", "Noto Sans CJK TC", "Noto Sans CJK JP", "Noto Sans CJK KR", "Noto Sans SC",
-    "Source Han Sans SC", "Source Han Sans CN", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei",
-    "SimHei", "Microsoft YaHei", "PingFang SC", "Hiragino Sans GB", "Heiti SC", "STHeiti",
-    "Droid Sans Fallback", "AR PL UMing CN", "AR PL UKai CN", "Arial Unicode MS",
-)
-
-#: Font file names that hold one of those families (for a matplotlib font cache older than the font).
-_CJK_FILE = re.compile(r"(notosans\w*cjk|notoserif\w*cjk|sourcehan|wqy|simhei|msyh|pingfang|"
-                       r"hiragino|stheiti|droidsansfallback|uming|ukai)", re.IGNORECASE)
-
-_CJK_CHAR = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\U00020000-\U0002ffff]")
 
 METHODS = ("pca", "tsne")
 
@@ -40,47 +26,6 @@ def _matplotlib():
     return Figure, FigureCanvasAgg
 
 
-def has_cjk(text):
-    """True when ``text`` holds a Chinese, Japanese or Korean character.
-
-    Examples
-    --------
-    >>> from w2v.evaluation.plot import has_cjk
-    >>> has_cjk("北京"), has_cjk("paris")
-    (True, False)
-    """
-    return bool(_CJK_CHAR.search(text))
-
-
-def find_cjk_font():
-    """Name of an installed font family that renders Chinese, or None.
-
-    Looks in matplotlib's font list, then among the system's font files (and registers the
-    first CJK one found, for a font installed after matplotlib built its cache).
-
-    Examples
-    --------
-    >>> from w2v.evaluation.plot import find_cjk_font
-    >>> name = find_cjk_font()
-    >>> name is None or isinstance(name, str)
-    True
-    """
-    from matplotlib import font_manager
-
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    for family in CJK_FAMILIES:
-        if family in installed:
-            return family
-    for path in sorted(font_manager.findSystemFonts()):
-        if _CJK_FILE.search(os.path.basename(path)):
-            try:
-                font_manager.fontManager.addfont(path)
-                return font_manager.FontProperties(fname=path).get_name()
-            except (OSError, RuntimeError, ValueError) as e:
-                logger.debug("cannot use font %s: %s", path, e)
-    return None
-
-
 def _label_font(labels):
     """FontProperties for the labels: a CJK font when they need one (warning when none is installed)."""
     from matplotlib.font_manager import FontProperties
@@ -89,9 +34,7 @@ def _label_font(labels):
         return None
     family = find_cjk_font()
     if family is None:
-        logger.warning("No CJK font installed (looked for %s): Chinese labels will show as empty "
-                       "boxes; install one, e.g. fonts-noto-cjk or fonts-wqy-microhei",
-                       ", ".join(CJK_FAMILIES[:8]))
+        logger.warning(NO_CJK_FONT)
         return None
     return FontProperties(family=[family, "DejaVu Sans"])
 
@@ -253,8 +196,9 @@ def plot_words(kv, words=None, top=None, method="pca", highlight=(), output="map
                  fontproperties=_label_font([title]) if title else None)
     ax.set_xticks([])
     ax.set_yticks([])
-    fig.tight_layout()
-    _save(fig, output, dpi)
+    with quiet_missing_glyphs():        # without a CJK font NO_CJK_FONT has said it, once
+        fig.tight_layout()
+        _save(fig, output, dpi)
     logger.info("wrote %s (%d words)", output, len(chosen))
     return {"path": os.fspath(output), "words": chosen, "missing": missing}
 

@@ -1,36 +1,36 @@
-"""The web server's routes: the page and its JSON API, each query delegated to KeyedVectors, probe, plot or compare.
+"""The web server's application: the page, the JSON API's routes (:mod:`w2v.serve.routes`), and what wraps them.
 
-Every answer is JSON; bad input is a 4xx with ``{"error": ...}``, never a traceback. Queries run in worker
-threads (``run_in_threadpool``), so a slow one (a t-SNE map, a probe) does not hold up the others.
+Every answer is JSON; bad input is a 4xx with ``{"error": ...}``, a bug a 500 with its traceback in the server's
+log, never in the answer. Around the routes: security headers on every answer, the Host check (DNS rebinding),
+and the limits of :mod:`w2v.serve.limits` (expensive work through one gate, results in bounded caches).
 """
 import importlib.resources
+import ipaddress
 import logging
-import math
-import threading
 
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ..evaluation.compare import most_changed, neighbour_overlap
-from ..evaluation.plot import METHODS
-from ..evaluation.probe import axis_projections, parse_axis_words
+from .limits import BoundedCache, Limits, WorkGate
+from .params import MAX_POINTS, ApiError
+from .routes import MAX_TOPN, MAX_TSNE_POINTS, ROUTES
 
-__all__ = ["create_app", "MAX_TOPN", "MAX_POINTS", "MAX_TSNE_POINTS"]
+__all__ = ["create_app", "LOOPBACK_HOSTS", "MAX_TOPN", "MAX_POINTS", "MAX_TSNE_POINTS"]
 
 logger = logging.getLogger(__name__)
 
-MAX_TOPN = 1000            # neighbours or analogy answers per request
-MAX_COMPLETIONS = 100
-MAX_POINTS = 10000         # words on a map
-MAX_TSNE_POINTS = 2000     # t-SNE takes minutes beyond this
-MAX_WORD_CHARS = 500
-MAX_DIFFER_WORDS = 5000    # frequent shared words compared by /api/differ
-DIFFER_POOL = 20000        # ... among this many shared words
+#: The Host headers a server on a loopback address accepts: this machine's names and addresses, never a name
+#: that some DNS server could point here (DNS rebinding).
+LOOPBACK_HOSTS = ("localhost", "127.0.0.0/8", "::1")
+
+#: Threads for the quick answers (the model list, completion), apart from the queries' and the gate's.
+QUICK_THREADS = 4
+
+#: Settings of /api/differ kept at most (and at most ``Limits.cache_mb`` megabytes of them).
+DIFFER_KEPT = 64
 
 #: The page and its assets, the only files the server sends.
 ASSETS = {"index.html": "text/html; charset=utf-8", "app.js": "text/javascript; charset=utf-8",
@@ -44,15 +44,6 @@ SECURITY_HEADERS = [
     (b"referrer-policy", b"no-referrer"),
     (b"x-frame-options", b"DENY"),
 ]
-
-
-class ApiError(Exception):
-    """An answer other than 200: its status code and a one-line message for ``{"error": ...}``."""
-
-    def __init__(self, status, message):
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 class SecurityHeaders:
@@ -74,201 +65,54 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-# ---- parameters ----------------------------------------------------------------------------
+def _host_name(value):
+    """The name or address of a Host header's value, without port, brackets, trailing dot or case."""
+    value = value.strip().lower()
+    if value.startswith("["):                       # [::1]:8000
+        return value[1:value.find("]")] if "]" in value else value
+    if value.count(":") == 1:                       # 127.0.0.1:8000, localhost:8000
+        value = value.split(":")[0]
+    return value.rstrip(".")
 
 
-def _text(request, name, required=True):
-    value = request.query_params.get(name)
-    if value is None or not value.strip():
-        if required:
-            raise ApiError(400, f"missing parameter {name!r}")
-        return None
-    if len(value) > MAX_WORD_CHARS * MAX_POINTS:
-        raise ApiError(400, f"parameter {name!r} is too long")
-    return value
+class HostCheck:
+    """ASGI middleware answering 400 ``{"error": ...}`` to a request whose Host header is not allowed.
 
+    ``allowed_hosts`` holds names (``localhost``) and addresses or networks (``127.0.0.0/8``, ``::1``); the
+    Host header must name one of them (any port). A request with no Host, or with two, is refused too.
+    """
 
-def _int(request, name, default, low, high):
-    text = request.query_params.get(name)
-    if text is None or text == "":
-        if default is None:
-            raise ApiError(400, f"missing parameter {name!r}")
-        return default
-    try:
-        value = int(text)
-    except ValueError:
-        raise ApiError(400, f"{name} must be a whole number, not {text[:40]!r}") from None
-    if not low <= value <= high:
-        raise ApiError(400, f"{name} must be between {low} and {high}, not {value}")
-    return value
+    def __init__(self, app, allowed_hosts):
+        self.app = app
+        self.names, self.networks = set(), []
+        for entry in allowed_hosts:
+            try:
+                self.networks.append(ipaddress.ip_network(entry, strict=False))
+            except ValueError:
+                self.names.add(_host_name(entry))
 
-
-def _choice(request, name, choices, default):
-    value = request.query_params.get(name) or default
-    if value not in choices:
-        raise ApiError(400, f"{name} must be one of {', '.join(choices)}, not {value[:40]!r}")
-    return value
-
-
-def _word_list(request, name, limit):
-    text = _text(request, name, required=False)
-    if text is None:
-        return None
-    words = list(dict.fromkeys(w.strip() for w in text.split(",") if w.strip()))
-    if not words:
-        raise ApiError(400, f"no words in {name!r}")
-    if len(words) > limit:
-        raise ApiError(400, f"{name} holds {len(words)} words; at most {limit}")
-    return words
-
-
-def _model(request, models, name="model", default=0):
-    return models[_int(request, name, default, 0, len(models) - 1)]
-
-
-def _known(model, word):
-    """The word's row; 404 naming it (with close spellings) when the model lacks it."""
-    if len(word) > MAX_WORD_CHARS:
-        raise ApiError(400, f"word longer than {MAX_WORD_CHARS} characters")
-    try:
-        return model.kv.get_index(word)
-    except KeyError as e:
-        raise ApiError(404, f"{e.args[0] if e.args else e} (model {model.name})") from None
-
-
-def _num(x):
-    """A float for JSON: NaN and inf become null."""
-    x = float(x)
-    return x if math.isfinite(x) else None
-
-
-def _pairs(results):
-    return [{"word": w, "similarity": _num(s)} for w, s in results]
-
-
-# ---- routes --------------------------------------------------------------------------------
-
-
-def _routes(models):
-    differ_cache, differ_lock = {}, threading.Lock()
-
-    async def list_models(request):
-        return JSONResponse([m.describe() for m in models])
-
-    async def neighbors(request):
-        model = _model(request, models)
-        word = _text(request, "word")
-        topn = _int(request, "topn", 10, 1, MAX_TOPN)
-        _known(model, word)
-        results = await run_in_threadpool(model.neighbours, word, topn)
-        return JSONResponse({"word": word, "model": model.name, "neighbors": _pairs(results)})
-
-    async def analogy(request):
-        model = _model(request, models)
-        a, b, c = (_text(request, name) for name in ("a", "b", "c"))
-        topn = _int(request, "topn", 10, 1, MAX_TOPN)
-        method = _choice(request, "method", ("add", "mul"), "add")
-        for w in (a, b, c):
-            _known(model, w)
-        results = await run_in_threadpool(model.kv.analogy, a, b, c, topn=topn, method=method)
-        return JSONResponse({"a": a, "b": b, "c": c, "method": method, "answers": _pairs(results)})
-
-    async def complete(request):
-        model = _model(request, models)
-        prefix = _text(request, "prefix")
-        limit = _int(request, "limit", 10, 1, MAX_COMPLETIONS)
-        return JSONResponse({"words": await run_in_threadpool(model.complete, prefix, limit)})
-
-    async def _map_words(request, model, required):
-        """The words of a map: ``words=a,b,c`` (each known), the ``top=N`` most frequent, or
-        ``around=W`` with ``top=N``: W and its N - 1 nearest neighbours."""
-        words = _word_list(request, "words", MAX_POINTS)
-        around = _text(request, "around", required=False)
-        has_top = request.query_params.get("top", "") != ""
-        if words is not None and (has_top or around is not None):
-            raise ApiError(400, "give words, or top (with around), not both")
-        if words is not None:
-            for w in words:
-                _known(model, w)
-            return words
-        if around is not None:
-            _known(model, around)
-            top = _int(request, "top", 100, 2, MAX_TOPN + 1)
-            return [around] + [w for w, _ in await run_in_threadpool(model.neighbours, around, top - 1)]
-        if has_top:
-            return model.kv.index_to_key[:_int(request, "top", None, 2, MAX_POINTS)]
-        if required:
-            raise ApiError(400, "missing parameter 'top', 'around' or 'words'")
-        return None
-
-    async def map_(request):
-        model = _model(request, models)
-        method = _choice(request, "method", METHODS, "pca")
-        words = await _map_words(request, model, required=True)
-        if len(words) < 2 or (method == "tsne" and len(words) < 3):
-            raise ApiError(400, f"a map needs at least {3 if method == 'tsne' else 2} words, got {len(words)}")
-        if method == "tsne" and len(words) > MAX_TSNE_POINTS:
-            raise ApiError(400, f"t-SNE maps at most {MAX_TSNE_POINTS} words; use pca for more")
+    def allows(self, host):
+        if host in self.names:
+            return True
         try:
-            xy = await run_in_threadpool(model.projection, words, method)
-        except ImportError as e:                       # t-SNE without scikit-learn
-            raise ApiError(400, str(e)) from None
-        counts = model.kv.counts[[model.kv.key_to_index[w] for w in words]]
-        points = [{"word": w, "x": _num(x), "y": _num(y), "count": int(n)}
-                  for w, (x, y), n in zip(words, xy.round(5).tolist(), counts.tolist())]
-        return JSONResponse({"method": method, "points": points})
+            address = ipaddress.ip_address(host)
+        except ValueError:
+            return False
+        return any(address in network for network in self.networks)
 
-    async def axes(request):
-        model = _model(request, models)
-        x = parse_axis_words(_text(request, "x"))
-        y = _text(request, "y", required=False)
-        y = parse_axis_words(y) if y is not None else None
-        for w in x + (y or ()):
-            _known(model, w)
-        words = await _map_words(request, model, required=False)     # None: the probe's occupation list
-        result = await run_in_threadpool(axis_projections, model.kv, x, y, words)
-        return JSONResponse(result)
-
-    async def probe(request):
-        model = _model(request, models)
-        return JSONResponse(await run_in_threadpool(model.probe_report))
-
-    async def compare(request):
-        a, b = _model(request, models, "a", 0), _model(request, models, "b", min(1, len(models) - 1))
-        word = _text(request, "word")
-        topn = _int(request, "topn", 10, 1, MAX_TOPN)
-        _known(a, word)
-        _known(b, word)
-        result = await run_in_threadpool(neighbour_overlap, a.kv, b.kv, word, topn)
-        result["models"] = [a.name, b.name]
-        for side in result["neighbors"]:
-            for entry in side:
-                entry["similarity"] = _num(entry["similarity"])
-        return JSONResponse(result)
-
-    async def differ(request):
-        ia = _int(request, "a", 0, 0, len(models) - 1)
-        ib = _int(request, "b", min(1, len(models) - 1), 0, len(models) - 1)
-        words = _int(request, "words", 1000, 1, MAX_DIFFER_WORDS)
-        topn = _int(request, "topn", 10, 1, 100)
-        limit = _int(request, "limit", 50, 1, MAX_DIFFER_WORDS)
-        key = (ia, ib, words, topn)
-
-        def compute():
-            with differ_lock:        # one computation at a time; repeated views come from the cache
-                if key not in differ_cache:
-                    differ_cache[key] = most_changed(models[ia].kv, models[ib].kv, words=words, topn=topn,
-                                                     pool=max(DIFFER_POOL, words), limit=MAX_DIFFER_WORDS)
-                return differ_cache[key]
-
-        result = await run_in_threadpool(compute)
-        return JSONResponse({"models": [models[ia].name, models[ib].name], "words": result[:limit]})
-
-    return [
-        Route("/api/models", list_models), Route("/api/neighbors", neighbors), Route("/api/analogy", analogy),
-        Route("/api/complete", complete), Route("/api/map", map_), Route("/api/axes", axes),
-        Route("/api/probe", probe), Route("/api/compare", compare), Route("/api/differ", differ),
-    ]
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        hosts = [value for name, value in scope["headers"] if name == b"host"]
+        if len(hosts) != 1:
+            message = "missing Host header" if not hosts else "more than one Host header"
+        else:
+            host = _host_name(hosts[0].decode("latin-1"))
+            if self.allows(host):
+                return await self.app(scope, receive, send)
+            message = (f"Host {host[:100]!r} is not served here: this server answers only to "
+                       f"{', '.join(sorted(self.names) + [str(n) for n in self.networks])} (DNS rebinding defence)")
+        await JSONResponse({"error": message}, status_code=400)(scope, receive, send)
 
 
 def _asset_routes():
@@ -291,11 +135,6 @@ async def _api_error(request, exc):
     return JSONResponse({"error": exc.message}, status_code=exc.status)
 
 
-async def _value_error(request, exc):
-    # The library's convention: ValueError is bad input, naming the argument.
-    return JSONResponse({"error": str(exc)}, status_code=400)
-
-
 async def _http_error(request, exc):
     message = {404: "not found", 405: "method not allowed"}.get(exc.status_code, exc.detail)
     return JSONResponse({"error": message}, status_code=exc.status_code)
@@ -306,7 +145,7 @@ async def _internal_error(request, exc):
     return JSONResponse({"error": "internal error (the server's log has the details)"}, status_code=500)
 
 
-def create_app(models, allowed_hosts=None):
+def create_app(models, allowed_hosts=None, limits=None):
     """The ASGI application serving ``models``.
 
     Parameters
@@ -314,7 +153,10 @@ def create_app(models, allowed_hosts=None):
     models : list of ServedModel
         From :func:`w2v.serve.models.load_models`; the API's ``model=I`` is a position in this list.
     allowed_hosts : list of str, optional
-        Host header values accepted (e.g. ``["127.0.0.1", "localhost"]``); None: any.
+        Host header values accepted: names and addresses or networks (``LOOPBACK_HOSTS``: ``localhost``,
+        ``127.0.0.0/8``, ``::1``); None: any.
+    limits : Limits, optional
+        What expensive requests may cost (:class:`w2v.serve.limits.Limits`; its defaults when None).
 
     Examples
     --------
@@ -326,13 +168,22 @@ def create_app(models, allowed_hosts=None):
     >>> sorted(r.path for r in app.routes if r.path.startswith("/api/m"))
     ['/api/map', '/api/models']
 
-    Serve it with any ASGI server, e.g. ``uvicorn.run(app, host="127.0.0.1", port=8000)``.
+    Serve it with any ASGI server, e.g. ``uvicorn.run(app, host="127.0.0.1", port=8000)``, or as ``w2v serve``
+    does, with its time limits on incomplete requests: :func:`w2v.serve.server.serve`.
     """
     if not models:
         raise ValueError("create_app needs at least one model")
+    limits = limits or Limits()
     middleware = [Middleware(SecurityHeaders)]
     if allowed_hosts:
-        middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts)))
-    return Starlette(routes=_routes(models) + _asset_routes(), middleware=middleware,
-                     exception_handlers={ApiError: _api_error, ValueError: _value_error,
-                                         HTTPException: _http_error, Exception: _internal_error})
+        middleware.append(Middleware(HostCheck, allowed_hosts=list(allowed_hosts)))
+    app = Starlette(routes=ROUTES + _asset_routes(), middleware=middleware,
+                    exception_handlers={ApiError: _api_error, HTTPException: _http_error,
+                                        Exception: _internal_error})
+    app.router.redirect_slashes = False          # /api/models/ is a 404, not a redirect built from Host
+    app.state.models = list(models)
+    app.state.limits = limits
+    app.state.gate = WorkGate(limits.workers, limits.queue)
+    app.state.quick = WorkGate(QUICK_THREADS, None)
+    app.state.differ_cache = BoundedCache(DIFFER_KEPT, int(limits.cache_mb * (1 << 20)))
+    return app

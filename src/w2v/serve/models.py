@@ -7,21 +7,30 @@ import bisect
 import os
 import queue
 import threading
-from collections import OrderedDict
 
 import numpy as np
 
+from ..evaluation.evaluate import resolve_dataset
 from ..models.keyedvectors import load_any
 from ..evaluation.plot import project_unit
-from ..evaluation.probe import probe
+from ..evaluation.probe import CANONICAL_ANALOGIES, probe
+from .limits import BoundedCache
 
 __all__ = ["ServedModel", "load_models", "NeighbourBatcher"]
 
 #: Neighbour queries answered by one matrix product at most.
 MAX_BATCH = 64
 
-#: Maps (word lists and their 2-D layout) kept per model, the most recently asked.
+#: Maps (word lists and their 2-D layout) kept per model, the most recently asked, and their bytes at most.
 MAPS_KEPT = 8
+MAPS_BYTES = 32 << 20
+
+#: The page's placeholder analogy is the first of these (then of the bundled analogy sets) that the model
+#: answers right, among its :data:`EXAMPLE_VOCAB` most frequent words; at most :data:`EXAMPLE_TRIES` are tried.
+EXAMPLE_ANALOGIES = (("man", "king", "woman", "queen"),) + tuple((b, a, d, c) for a, b, c, d in CANONICAL_ANALOGIES)
+EXAMPLE_DATASETS = ("google", "ca8")
+EXAMPLE_VOCAB = 30000
+EXAMPLE_TRIES = 200
 
 #: The map the page draws first: the PCA of this many most frequent words, computed by ``prepare``.
 FIRST_MAP_WORDS = 1000
@@ -112,7 +121,7 @@ class ServedModel:
     >>> from w2v.models.keyedvectors import KeyedVectors
     >>> m = ServedModel("toy", KeyedVectors(["the", "then", "cat", "The"], np.eye(4, dtype=np.float32)))
     >>> m.complete("th", 5), m.describe()
-    (['the', 'then', 'The'], {'name': 'toy', 'words': 4, 'dimensions': 4, 'index': None})
+    (['the', 'then', 'The'], {'name': 'toy', 'words': 4, 'dimensions': 4, 'index': None, 'analogy': None})
     """
 
     def __init__(self, name, kv, indexer=None):
@@ -124,13 +133,54 @@ class ServedModel:
         self._prefix = None          # (case-folded words sorted, their rows)
         self._probe = None
         self._batcher = NeighbourBatcher(kv)
-        self._maps = OrderedDict()
-        self._maps_lock = threading.Lock()
+        self._maps = BoundedCache(MAPS_KEPT, MAPS_BYTES)
+        self._example_lock = threading.Lock()
+        self._example = ()           # () not looked for yet; None: none found
 
     def describe(self):
-        """What ``/api/models`` lists: the name, the shape, and the index's method (None: exact search)."""
+        """What ``/api/models`` lists: the name, the shape, the index's method (None: exact search) and
+        an analogy the model answers right (:meth:`example_analogy`), for the page's placeholders."""
         index = None if self.indexer is None else getattr(self.indexer, "method", type(self.indexer).__name__)
-        return {"name": self.name, "words": len(self.kv), "dimensions": self.kv.vector_size, "index": index}
+        return {"name": self.name, "words": len(self.kv), "dimensions": self.kv.vector_size, "index": index,
+                "analogy": self.example_analogy()}
+
+    def example_analogy(self):
+        """``[a, b, c, d]``: an analogy ``a : b :: c : d`` that ``kv.analogy(a, b, c)`` answers with ``d``
+        first, or None when none of those tried is (found once, then kept).
+
+        Tried in order: :data:`EXAMPLE_ANALOGIES`, then the questions of the bundled sets
+        (:data:`EXAMPLE_DATASETS`) whose four words are among the model's :data:`EXAMPLE_VOCAB` most frequent,
+        at most :data:`EXAMPLE_TRIES` in all.
+        """
+        with self._example_lock:
+            if self._example == ():
+                self._example = self._find_example()
+            return self._example
+
+    def _find_example(self):
+        known = self.kv.key_to_index
+        tried = 0
+        for a, b, c, d in self._example_candidates():
+            if not all(known.get(w, EXAMPLE_VOCAB) < EXAMPLE_VOCAB for w in (a, b, c, d)):
+                continue
+            answer = self.kv.analogy(a, b, c, topn=1, restrict_vocab=EXAMPLE_VOCAB)
+            if answer and answer[0][0] == d:
+                return [a, b, c, d]
+            tried += 1
+            if tried >= EXAMPLE_TRIES:
+                break
+        return None
+
+    @staticmethod
+    def _example_candidates():
+        yield from EXAMPLE_ANALOGIES
+        for name in EXAMPLE_DATASETS:
+            sources = resolve_dataset(name)
+            for source in sources if isinstance(sources, tuple) else (sources,):
+                for line in source.read_text(encoding="utf-8").splitlines():
+                    words = line.split()
+                    if len(words) == 4 and not line.startswith(":"):
+                        yield tuple(words)
 
     def neighbours(self, word, topn):
         """``kv.most_similar(word, topn=topn)``: through this model's index when it has one, else
@@ -160,24 +210,24 @@ class ServedModel:
     def projection(self, words, method="pca"):
         """The 2-D layout of ``words`` as ``w2v plot`` draws it (:func:`~w2v.evaluation.plot.project_unit`), kept
         for the :data:`MAPS_KEPT` maps asked most recently (a t-SNE map takes seconds)."""
-        key = (tuple(words), method)
-        with self._maps_lock:
-            if key in self._maps:
-                self._maps.move_to_end(key)
-                return self._maps[key]
-        rows = np.fromiter((self.kv.key_to_index[w] for w in words), dtype=np.int64, count=len(words))
-        xy = project_unit(self.kv.vectors[rows], method=method)
-        with self._maps_lock:
-            self._maps[key] = xy
-            while len(self._maps) > MAPS_KEPT:
-                self._maps.popitem(last=False)
+        xy = self.kept_projection(words, method)
+        if xy is None:
+            rows = np.fromiter((self.kv.key_to_index[w] for w in words), dtype=np.int64, count=len(words))
+            xy = project_unit(self.kv.vectors[rows], method=method)
+            self._maps.put((tuple(words), method), xy)
         return xy
 
+    def kept_projection(self, words, method="pca"):
+        """The layout :meth:`projection` keeps for these words, or None (nothing is computed)."""
+        return self._maps.get((tuple(words), method))
+
     def prepare(self):
-        """Build now what the page's first load asks for: the completion index and the first map."""
+        """Build now what the page's first load asks for: the completion index, the first map and the
+        placeholder analogy."""
         self._prefix_index()
         if len(self.kv) >= 2:
             self.projection(self.kv.index_to_key[:FIRST_MAP_WORDS], "pca")
+        self.example_analogy()
 
     def _prefix_index(self):
         with self._prefix_lock:      # built once, by the first request that needs it
@@ -193,6 +243,10 @@ class ServedModel:
             if self._probe is None:
                 self._probe = probe(self.kv)
             return self._probe
+
+    def kept_probe(self):
+        """The probe's report if :meth:`probe_report` has computed it, else None (nothing is computed)."""
+        return self._probe
 
 
 def load_models(paths, indexers=None):

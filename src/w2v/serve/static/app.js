@@ -140,9 +140,21 @@ function completeSearch() {
   }, 120);
 }
 
+const ANALOGY_BOXES = ["an-a", "an-b", "an-c"];
+
+// The grey placeholders: an analogy this model answers right (found by the server), else none.
+function showExampleAnalogy() {
+  const example = models[state.model].analogy;
+  ANALOGY_BOXES.forEach((id, k) => { $(id).placeholder = example ? example[k] : "abc"[k]; });
+  $("analogy-form").dataset.example = example ? example.join(",") : "";
+}
+
 async function answerAnalogy(event) {
   event.preventDefault();
-  const [a, b, c] = ["an-a", "an-b", "an-c"].map((id) => $(id).value.trim() || $(id).placeholder);
+  if (!models[state.model].analogy && ANALOGY_BOXES.some((id) => !$(id).value.trim())) {
+    return setStatus("type three words: a is to b as c is to ?", true);
+  }
+  const [a, b, c] = ANALOGY_BOXES.map((id) => $(id).value.trim() || $(id).placeholder);
   const method = $("an-method").value;
   await attempt("analogy", async () => {
     const body = await api("analogy", { a, b, c, method, topn: 10, model: state.model });
@@ -557,12 +569,14 @@ async function start() {
   $("compare-model").replaceChildren(...options());
   $("compare-panel").hidden = models.length < 2;
   syncControls();
+  showExampleAnalogy();
 
   $("search-form").addEventListener("submit", (e) => { e.preventDefault(); explore($("search").value); });
   $("search").addEventListener("input", completeSearch);
   $("model").addEventListener("change", () => {
     state.model = parseInt($("model").value, 10);
     writeAddress();
+    showExampleAnalogy();
     if (state.word) explore(state.word);
     drawMap();
     loadProbe();

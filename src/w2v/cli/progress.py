@@ -1,0 +1,36 @@
+"""How the training commands show progress: tqdm's bar in a terminal, one line per epoch in a pipe
+or a log, nothing with --quiet; and the notice before the kernels' first compilation."""
+import sys
+
+
+def progress_mode(quiet):
+    """``"quiet"``, ``"bar"`` (a terminal: tqdm's bar) or ``"lines"`` (a pipe or log: a line an epoch)."""
+    if quiet:
+        return "quiet"
+    return "bar" if sys.stderr.isatty() else "lines"
+
+
+class EpochLines:
+    """A training callback that prints one line per epoch on stderr (progress outside a terminal)."""
+
+    def __init__(self, epochs):
+        self.epochs = epochs
+
+    def on_epoch_end(self, model):
+        e = model.training_log[-1]
+        print(f"epoch {e['epoch'] + 1}/{self.epochs}: loss {e['loss']:.4f}, {e['tokens']:,} tokens in "
+              f"{e['seconds']:.1f}s ({e['tokens_per_sec']:,.0f} tokens/s), alpha {e['alpha']:.5f}",
+              file=sys.stderr, flush=True)
+
+
+def will_compile(kernel):
+    """True when ``kernel`` is not in Numba's cache yet (its first call compiles it)."""
+    from ..numba_cache import will_compile as cold
+
+    return cold(kernel)
+
+
+def announce_compile(show, kernel):
+    """Say so before a first run compiles the kernels (a minute of silence otherwise)."""
+    if show != "quiet" and will_compile(kernel):
+        print("compiling the kernels (first run only)...", file=sys.stderr)

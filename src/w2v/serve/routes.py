@@ -1,0 +1,208 @@
+"""The JSON API, one function per endpoint; :data:`ROUTES` is the table the application is built from.
+
+A handler reads and checks its parameters (:mod:`w2v.serve.params`), then hands the query to the library in
+a thread. Three kinds of work, so that no kind waits for another's threads (see :mod:`w2v.serve.limits`):
+quick answers (the model list, completion), queries (neighbours, analogies, comparison of one word, axes),
+and expensive computations (maps not yet kept, the probe, the words that differ most) through the app's
+:class:`~w2v.serve.limits.WorkGate`, which refuses with 503 when saturated. A new endpoint is a function
+here and a line in :data:`ROUTES`.
+"""
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from ..evaluation.compare import most_changed, neighbour_overlap, shared_vocabulary
+from ..evaluation.plot import METHODS
+from ..evaluation.probe import OCCUPATIONS, axis_projections, parse_axis_words, read_word_list
+from . import params
+from .params import MAX_POINTS, ApiError
+
+__all__ = ["ROUTES", "MAX_TOPN", "MAX_COMPLETIONS", "MAX_TSNE_POINTS", "MAX_DIFFER_WORDS", "MAX_DIFFER_LIMIT",
+           "DIFFER_POOL", "DIFFER_SKIP"]
+
+MAX_TOPN = 1000            # neighbours or analogy answers per request
+MAX_COMPLETIONS = 100
+MAX_TSNE_POINTS = 2000     # t-SNE takes minutes beyond this
+MAX_DIFFER_WORDS = 5000    # frequent shared words compared by /api/differ
+MAX_DIFFER_LIMIT = 500     # ... of which this many, most changed first, are answered and kept
+DIFFER_POOL = 20000        # neighbours searched among this many shared words
+DIFFER_SKIP = 100          # the most frequent words (the, a, of) left out by default
+
+
+async def list_models(request):
+    """``GET /api/models``: each model's name, shape, index and placeholder analogy."""
+    models = request.app.state.models
+    return JSONResponse(await request.app.state.quick.run(lambda: [m.describe() for m in models]))
+
+
+async def neighbors(request):
+    """``GET /api/neighbors?word=W&topn=N[&model=I]``: ``kv.most_similar(W, topn=N)``."""
+    served = params.model(request)
+    word = params.text(request, "word")
+    topn = params.integer(request, "topn", 10, 1, MAX_TOPN)
+    params.known(served, word)
+    results = await run_in_threadpool(served.neighbours, word, topn)
+    return JSONResponse({"word": word, "model": served.name, "neighbors": params.pairs(results)})
+
+
+async def analogy(request):
+    """``GET /api/analogy?a=A&b=B&c=C[&topn=N][&method=add|mul][&model=I]``: ``kv.analogy(A, B, C)``."""
+    served = params.model(request)
+    a, b, c = (params.text(request, name) for name in ("a", "b", "c"))
+    topn = params.integer(request, "topn", 10, 1, MAX_TOPN)
+    method = params.choice(request, "method", ("add", "mul"), "add")
+    for w in (a, b, c):
+        params.known(served, w)
+    results = await run_in_threadpool(served.kv.analogy, a, b, c, topn, method)
+    return JSONResponse({"a": a, "b": b, "c": c, "method": method, "answers": params.pairs(results)})
+
+
+async def complete(request):
+    """``GET /api/complete?prefix=P[&limit=N][&model=I]``: words starting with P, most frequent first."""
+    served = params.model(request)
+    prefix = params.text(request, "prefix")
+    limit = params.integer(request, "limit", 10, 1, MAX_COMPLETIONS)
+    return JSONResponse({"words": await request.app.state.quick.run(served.complete, prefix, limit)})
+
+
+async def _map_words(request, served, required):
+    """The words of a map: ``words=a,b,c`` (each known), the ``top=N`` most frequent, or
+    ``around=W`` with ``top=N``: W and its N - 1 nearest neighbours."""
+    words = params.word_list(request, "words", MAX_POINTS)
+    around = params.text(request, "around", required=False)
+    has_top = request.query_params.get("top", "") != ""
+    if words is not None and (has_top or around is not None):
+        raise ApiError(400, "give words, or top (with around), not both")
+    if words is not None:
+        for w in words:
+            params.known(served, w)
+        return words
+    if around is not None:
+        params.known(served, around)
+        top = params.integer(request, "top", 100, 2, MAX_TOPN + 1)
+        return [around] + [w for w, _ in await run_in_threadpool(served.neighbours, around, top - 1)]
+    if has_top:
+        return served.kv.index_to_key[:params.integer(request, "top", None, 2, MAX_POINTS)]
+    if required:
+        raise ApiError(400, "missing parameter 'top', 'around' or 'words'")
+    return None
+
+
+async def map_(request):
+    """``GET /api/map?top=N|words=a,b|around=W[&method=pca|tsne][&model=I]``: a 2-D layout, kept per model."""
+    served = params.model(request)
+    method = params.choice(request, "method", METHODS, "pca")
+    words = await _map_words(request, served, required=True)
+    if len(words) < 2 or (method == "tsne" and len(words) < 3):
+        raise ApiError(400, f"a map needs at least {3 if method == 'tsne' else 2} words, got {len(words)}")
+    if method == "tsne" and len(words) > MAX_TSNE_POINTS:
+        raise ApiError(400, f"t-SNE maps at most {MAX_TSNE_POINTS} words; use pca for more")
+    if method == "tsne" and not _has_sklearn():
+        raise ApiError(400, "t-SNE needs scikit-learn (pip install scikit-learn); use pca")
+    xy = served.kept_projection(words, method)
+    if xy is None:
+        xy = await request.app.state.gate.run(served.projection, words, method)
+    counts = served.kv.counts[[served.kv.key_to_index[w] for w in words]]
+    points = [{"word": w, "x": params.num(x), "y": params.num(y), "count": int(n)}
+              for w, (x, y), n in zip(words, xy.round(5).tolist(), counts.tolist())]
+    return JSONResponse({"method": method, "points": points})
+
+
+def _has_sklearn():
+    try:
+        import sklearn.manifold  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _axis(request, name, required):
+    value = params.text(request, name, required=required)
+    if value is None:
+        return None
+    try:
+        return parse_axis_words(value)
+    except ValueError as e:
+        raise ApiError(400, str(e)) from None
+
+
+async def axes(request):
+    """``GET /api/axes?x=he,she[&y=good,bad][&words=...|top=N|around=W][&model=I]``: words on semantic axes."""
+    served = params.model(request)
+    x, y = _axis(request, "x", True), _axis(request, "y", False)
+    for w in x + (y or ()):
+        params.known(served, w)
+    words = await _map_words(request, served, required=False)
+    own = set(x + (y or ()))
+    if words is None:                                  # the probe's occupation list
+        words = read_word_list(OCCUPATIONS)
+        if not any(w in served.kv.key_to_index and w not in own for w in words):
+            raise ApiError(400, "the model knows none of the bundled occupation words; give words or top")
+    elif all(w in own for w in words):
+        raise ApiError(400, f"no words to place: {', '.join(words)} are the axes' own words, which are left out")
+    result = await run_in_threadpool(axis_projections, served.kv, x, y, words)
+    return JSONResponse(result)
+
+
+async def probe(request):
+    """``GET /api/probe[?model=I]``: what ``w2v probe --json`` prints, computed once per model."""
+    served = params.model(request)
+    report = served.kept_probe()
+    if report is None:
+        report = await request.app.state.gate.run(served.probe_report)
+    return JSONResponse(report)
+
+
+async def compare(request):
+    """``GET /api/compare?word=W[&a=I&b=J][&topn=N]``: a word's neighbours in two models, side by side."""
+    models = request.app.state.models
+    a, b = params.model(request, "a", 0), params.model(request, "b", min(1, len(models) - 1))
+    word = params.text(request, "word")
+    topn = params.integer(request, "topn", 10, 1, MAX_TOPN)
+    params.known(a, word)
+    params.known(b, word)
+    result = await run_in_threadpool(neighbour_overlap, a.kv, b.kv, word, topn)
+    result["models"] = [a.name, b.name]
+    for side in result["neighbors"]:
+        for entry in side:
+            entry["similarity"] = params.num(entry["similarity"])
+    return JSONResponse(result)
+
+
+async def differ(request):
+    """``GET /api/differ[?a=I&b=J][&words=N][&topn=N][&limit=N][&skip=N]``: the words whose neighbourhoods
+    differ most, ties the best known first (``most_changed(..., ties="known")``); each setting computed once
+    through the gate and kept in the app's bounded cache."""
+    models = request.app.state.models
+    ia = params.integer(request, "a", 0, 0, len(models) - 1)
+    ib = params.integer(request, "b", min(1, len(models) - 1), 0, len(models) - 1)
+    words = params.integer(request, "words", 1000, 1, MAX_DIFFER_WORDS)
+    topn = params.integer(request, "topn", 10, 1, 100)
+    limit = params.integer(request, "limit", 50, 1, MAX_DIFFER_LIMIT)
+    skip = params.integer(request, "skip", DIFFER_SKIP, 0, DIFFER_POOL)
+    kv_a, kv_b = models[ia].kv, models[ib].kv
+    cache = request.app.state.differ_cache
+    key = (ia, ib, words, topn, skip)
+    result = cache.get(key)
+    if result is None:
+        if len(shared_vocabulary(kv_a, kv_b, limit=2)) < 2:
+            raise ApiError(400, f"{models[ia].name} and {models[ib].name} share fewer than 2 words")
+
+        def compute():
+            kept = cache.get(key)                 # computed by a request that waited beside this one
+            if kept is None:
+                kept = most_changed(kv_a, kv_b, words=words, topn=topn, pool=max(DIFFER_POOL, words + skip),
+                                    limit=MAX_DIFFER_LIMIT, skip=skip, ties="known")
+                cache.put(key, kept)
+            return kept
+
+        result = await request.app.state.gate.run(compute)
+    return JSONResponse({"models": [models[ia].name, models[ib].name], "words": result[:limit]})
+
+
+#: The API: path -> handler. The page and its files are added by :func:`w2v.serve.app.create_app`.
+ROUTES = [
+    Route("/api/models", list_models), Route("/api/neighbors", neighbors), Route("/api/analogy", analogy),
+    Route("/api/complete", complete), Route("/api/map", map_), Route("/api/axes", axes),
+    Route("/api/probe", probe), Route("/api/compare", compare), Route("/api/differ", differ),
+]
