@@ -11,7 +11,7 @@ ROOT = pathlib.Path(__file__).parent
 OPTIONAL = {
     "src/w2v/plot.py": (("matplotlib",), "plot"),
     "src/w2v/chinese.py": (("jieba", "opencc"), "zh"),
-    "src/w2v/distributed/ray_engine.py": (("ray",), "ray"),
+    "src/w2v/engines/ray.py": (("ray",), "ray"),
 }
 
 
@@ -19,9 +19,9 @@ def _missing(packages):
     return [p for p in packages if importlib.util.find_spec(p) is None]
 
 
-# ray_engine imports Ray itself: without it the module cannot even be collected.
+# engines/ray.py imports Ray itself: without it the module cannot even be collected.
 collect_ignore = [path for path, (packages, _) in OPTIONAL.items()
-                  if path.endswith("ray_engine.py") and _missing(packages)]
+                  if path.endswith("engines/ray.py") and _missing(packages)]
 
 
 def pytest_collection_modifyitems(items):

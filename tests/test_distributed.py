@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from w2v import Word2Vec
-from w2v.engines.distributed import check_options, syncs_per_epoch
+from w2v.engines import get_engine
+from w2v.engines.distributed import syncs_per_epoch
 from w2v.engines.shard import RowUpdate, changed_rows, merge, round_slices, worker_config
 from w2v.engines.epochs import Schedule
 from w2v.engines.split import ByteRange, ShardSentences, plan_shards
@@ -174,12 +175,12 @@ def test_uri_corpus_through_pyarrow(tmp_path):
 
 
 def test_options_are_checked():
-    assert check_options("ray", {"num_workers": 3})["merge"] == "average"
-    assert syncs_per_epoch(check_options("ray", {"num_workers": 3}), sg=1) == 12
-    assert syncs_per_epoch(check_options("ray", {"num_workers": 8}), sg=0) == 4
-    assert syncs_per_epoch(check_options("ray", {"num_workers": 3}), sg=0) == 1
-    assert syncs_per_epoch(check_options("ray", {"num_workers": 1}), sg=1) == 1
-    assert syncs_per_epoch(check_options("ray", {"num_workers": 3, "syncs_per_epoch": 2}), sg=1) == 2
+    assert get_engine("ray").check_options({"num_workers": 3})["merge"] == "average"
+    assert syncs_per_epoch(get_engine("ray").check_options({"num_workers": 3}), sg=1) == 12
+    assert syncs_per_epoch(get_engine("ray").check_options({"num_workers": 8}), sg=0) == 4
+    assert syncs_per_epoch(get_engine("ray").check_options({"num_workers": 3}), sg=0) == 1
+    assert syncs_per_epoch(get_engine("ray").check_options({"num_workers": 1}), sg=1) == 1
+    assert syncs_per_epoch(get_engine("ray").check_options({"num_workers": 3, "syncs_per_epoch": 2}), sg=1) == 2
     for bad in ({"num_workers": 0}, {"syncs_per_epoch": 1.5}, {"lr_scale": -1}, {"merge": "max"},
                 {"address": 5}, {"nodes": 2}):
         with pytest.raises(ValueError):
@@ -256,7 +257,7 @@ def test_two_workers_match_local_quality(corpus, two_workers):
 def _dying_worker_class(flag, epoch, sync):
     """A ShardWorker whose first call of round (epoch, sync), on whichever worker gets there
     first, trains and then kills its process before answering (once: a flag file)."""
-    from w2v.engines.distributed import ray_engine
+    from w2v.engines import ray as ray_engine
 
     class DyingWorker(ray_engine.ShardWorker):
         def train_round(self, merged, e, s):
@@ -274,7 +275,7 @@ def _dying_worker_class(flag, epoch, sync):
 
 @needs_ray
 def test_worker_killed_mid_round_is_replaced(corpus, two_workers, tmp_path, monkeypatch, caplog):
-    from w2v.engines.distributed import ray_engine
+    from w2v.engines import ray as ray_engine
 
     monkeypatch.setattr(ray_engine, "_RemoteWorker", _dying_worker_class(str(tmp_path / "f"), 1, 1))
     model = Word2Vec(engine="ray", engine_options={"num_workers": 2, "syncs_per_epoch": 2},
@@ -289,7 +290,7 @@ def test_worker_killed_mid_round_is_replaced(corpus, two_workers, tmp_path, monk
 
 @needs_ray
 def test_lost_workers_beyond_max_restarts_stop_the_run(corpus, tmp_path, monkeypatch):
-    from w2v.engines.distributed import ray_engine
+    from w2v.engines import ray as ray_engine
 
     monkeypatch.setattr(ray_engine, "_RemoteWorker", _dying_worker_class(str(tmp_path / "f"), 0, 0))
     model = Word2Vec(engine="ray", engine_options={"num_workers": 2, "max_restarts": 0},
@@ -315,3 +316,86 @@ def test_without_address_a_local_cluster_is_started_and_stopped(corpus):
                          env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.split()[-2:] == ["1", "False"]
+
+
+class EpochLosses:
+    """Records get_latest_training_loss() at each epoch's end."""
+
+    def __init__(self):
+        self.seen = []
+
+    def on_epoch_end(self, model):
+        self.seen.append(model.get_latest_training_loss())
+
+
+@needs_ray
+def test_ray_reports_the_loss_and_honours_vectors_lockf(ray_cluster, corpus):
+    """The Ray engine runs through the same schedule as local training: the running loss reaches
+    get_latest_training_loss() and the callbacks, and locked rows stay put; with one worker all
+    of it equals local training exactly."""
+    kw = dict(SETTINGS, epochs=2, compute_loss=True)
+    runs = {}
+    for engine, options in (("local", None), ("ray", {"num_workers": 1, "syncs_per_epoch": 2})):
+        model = Word2Vec(engine=engine, engine_options=options, **kw)
+        model.build_vocab(corpus_file=corpus)
+        before = model.wv.vectors.copy()
+        model.wv.vectors_lockf = np.r_[np.zeros(10), np.ones(len(model.wv) - 10)].astype(np.float32)
+        seen = EpochLosses()
+        model.train(corpus_file=corpus, total_examples=model.corpus_count, epochs=2,
+                    compute_loss=True, callbacks=[seen])
+        np.testing.assert_array_equal(model.wv.vectors[:10], before[:10])
+        assert (model.wv.vectors[10:] != before[10:]).any(axis=1).all()
+        log = model.training_log
+        assert len(seen.seen) == 2 and 0 < seen.seen[0] < seen.seen[1]
+        assert seen.seen[1] == pytest.approx(sum(e["loss"] * e["examples"] for e in log), rel=1e-9)
+        assert model.get_latest_training_loss() == seen.seen[1]
+        runs[engine] = model
+    np.testing.assert_array_equal(runs["ray"].wv.vectors, runs["local"].wv.vectors)
+    assert runs["ray"].get_latest_training_loss() == runs["local"].get_latest_training_loss()
+
+
+@needs_ray
+def test_ray_checkpoints_resume_to_the_uninterrupted_result(corpus, two_workers, tmp_path, monkeypatch):
+    """Checkpoints between rounds (checkpoint_every) and at each epoch's end; a run stopped
+    mid-epoch resumes from the last one, on the cluster, to the weights of an uninterrupted run."""
+    from w2v.engines import ray as ray_engine
+
+    class Stop(Exception):
+        pass
+
+    calls = []
+    train_step = ray_engine.RayEngine.train_step
+
+    def stopping(self, epoch, step, *args):
+        calls.append((epoch, step))
+        if (epoch, step) == (2, 1):          # the last round: after the checkpoint at (2, 1)
+            raise Stop
+        return train_step(self, epoch, step, *args)
+
+    monkeypatch.setattr(ray_engine.RayEngine, "train_step", stopping)
+    model = Word2Vec(engine="ray", engine_options={"num_workers": 2, "syncs_per_epoch": 2},
+                     checkpoint_dir=tmp_path / "ck", checkpoint_every=25_000, **SETTINGS)
+    with pytest.raises(Stop):
+        model.train(corpus_file=corpus)
+    monkeypatch.setattr(ray_engine.RayEngine, "train_step", train_step)
+    from w2v.vectors import native
+    meta, _ = native.load_native(tmp_path / "ck" / "checkpoint.w2v", kind="checkpoint")
+    assert meta["position"]["epoch"] == 2 and meta["position"]["step"] == 1
+    assert meta["engine"] == "ray" and meta["engine_options"]["num_workers"] == 2
+    resumed = Word2Vec.resume(tmp_path / "ck", progress=False)
+    assert resumed.engine == "ray" and len(resumed.training_log) == 3
+    np.testing.assert_array_equal(resumed.wv.vectors, two_workers.wv.vectors)
+    np.testing.assert_array_equal(resumed.syn1neg, two_workers.syn1neg)
+    assert [e["loss"] for e in resumed.training_log] == [e["loss"] for e in two_workers.training_log]
+
+
+@needs_ray
+def test_a_model_that_trains_other_input_rows_is_refused(ray_cluster, corpus):
+    class OwnRows(Word2Vec):
+        def _training_arrays(self):
+            inputs, objective = super()._training_arrays()
+            return inputs._replace(syn0=inputs.syn0.copy()), objective
+
+    model = OwnRows(engine="ray", engine_options={"num_workers": 1}, **dict(SETTINGS, epochs=1))
+    with pytest.raises(ValueError, match="OwnRows trains other input rows: use engine='local'"):
+        model.train(corpus_file=corpus)        # counted on the workers, then refused

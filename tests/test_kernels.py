@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from w2v import reference as ref
-from w2v.kernels import KERNELS, Both, FullSoftmax, HierarchicalSoftmax, NegativeSampling
+from w2v.kernels import (KERNELS, Both, DocTags, FullSoftmax, HierarchicalSoftmax, NegativeSampling, SharedNegatives,
+                         SubwordRows, WordRows)
 
 V, D, WINDOW = 40, 12, 3
 
@@ -58,7 +59,7 @@ def test_kernel_equals_reference(arch, objective, cbow_mean):
     syn0_ref, out_ref = syn0.copy(), copy_objective(out)
     rng, rng_ref = np.array([987654321], np.uint64), np.array([987654321], np.uint64)
     work = (np.zeros(32, np.int32), np.zeros(D, np.float32), np.zeros(D, np.float32))
-    args = (ids, offsets, 0, len(offsets) - 1, keep, WINDOW, True, syn0, out, 0.05, 0.01, rng, work)
+    args = (ids, offsets, 0, len(offsets) - 1, keep, WINDOW, True, WordRows(syn0), out, 0.05, 0.01, rng, work)
     kernel = KERNELS[arch]
     got = kernel(*args, cbow_mean) if arch == "cbow" else kernel(*args)
     want = ref.train_job(arch, ids, offsets, 0, len(offsets) - 1, keep, WINDOW, syn0_ref, out_ref,
@@ -72,14 +73,23 @@ def test_kernel_equals_reference(arch, objective, cbow_mean):
     assert not np.allclose(syn0, make_problem(objective)[3]), "training changed nothing"
 
 
+def shared(ns):
+    """The shared-negatives objective over the same arrays as ``ns``, with its own draws."""
+    return SharedNegatives(*ns, np.zeros(ns.negative, np.int32))
+
+
+def work_arrays(longest=32):
+    return (np.zeros(longest, np.int32), np.zeros(D, np.float32), np.zeros(D, np.float32))
+
+
 @pytest.mark.parametrize("seed", [0, 1])
 def test_shared_negatives_kernel_equals_reference(seed):
-    from w2v.kernels import shared_work
     ids, offsets, keep, syn0, out = make_problem("ns", seed)
+    out = shared(out)
     syn0_ref, out_ref = syn0.copy(), copy_objective(out)
     rng, rng_ref = np.array([55], np.uint64), np.array([55], np.uint64)
-    got = KERNELS["sg_shared"](ids, offsets, 0, len(offsets) - 1, keep, WINDOW, True, syn0, out,
-                               0.05, 0.01, rng, shared_work(32, D, out.negative))
+    got = KERNELS["sg_shared"](ids, offsets, 0, len(offsets) - 1, keep, WINDOW, True, WordRows(syn0), out,
+                               0.05, 0.01, rng, work_arrays())
     want = ref.train_job("sg_shared", ids, offsets, 0, len(offsets) - 1, keep, WINDOW, syn0_ref,
                          out_ref, 0.05, 0.01, rng_ref)
     assert got[:2] == want[:2] and got[1] > 0
@@ -92,7 +102,6 @@ def test_shared_negatives_kernel_equals_reference(seed):
 def test_shared_negatives_single_context_equals_classic():
     """With one context word per centre (window 1, no shrinking, two-word sentences) sharing
     the noise words changes nothing: both kernels give the same weights."""
-    from w2v.kernels import shared_work
     rs = np.random.default_rng(3)
     offsets = np.arange(0, 201, 2).astype(np.int64)
     ids = rs.integers(0, V, 200).astype(np.int32)
@@ -100,10 +109,10 @@ def test_shared_negatives_single_context_equals_classic():
     _, _, _, syn0, out = make_problem("ns")
     syn0_b, out_b = syn0.copy(), copy_objective(out)
     work = (np.zeros(4, np.int32), np.zeros(D, np.float32), np.zeros(D, np.float32))
-    a = KERNELS["sg"](ids, offsets, 0, 100, keep, 1, False, syn0, out, 0.05, 0.05,
+    a = KERNELS["sg"](ids, offsets, 0, 100, keep, 1, False, WordRows(syn0), out, 0.05, 0.05,
                       np.array([9], np.uint64), work)
-    b = KERNELS["sg_shared"](ids, offsets, 0, 100, keep, 1, False, syn0_b, out_b, 0.05, 0.05,
-                             np.array([9], np.uint64), shared_work(4, D, out.negative))
+    b = KERNELS["sg_shared"](ids, offsets, 0, 100, keep, 1, False, WordRows(syn0_b), shared(out_b), 0.05, 0.05,
+                             np.array([9], np.uint64), work_arrays(4))
     assert a[:2] == b[:2] and a[2] == pytest.approx(b[2], rel=1e-6)
     np.testing.assert_allclose(syn0, syn0_b, rtol=1e-6, atol=1e-7)
     np.testing.assert_allclose(out.syn1neg, out_b.syn1neg, rtol=1e-6, atol=1e-7)
@@ -122,7 +131,7 @@ def test_job_learning_rate_falls_linearly_sentence_by_sentence(arch):
         w, o = syn0.copy(), copy_objective(out)
         rng = np.array([12345], np.uint64)
         work = (np.zeros(32, np.int32), np.zeros(D, np.float32), np.zeros(D, np.float32))
-        totals = [kernel(ids, offsets, a, b, keep, WINDOW, True, w, o, r0, r1, rng, work, *extra)
+        totals = [kernel(ids, offsets, a, b, keep, WINDOW, True, WordRows(w), o, r0, r1, rng, work, *extra)
                   for a, b, r0, r1 in jobs]
         return w, o.syn1neg, [sum(t[i] for t in totals) for i in range(2)]
 
@@ -141,7 +150,7 @@ def test_empty_job_changes_nothing():
     ids, offsets, keep, syn0, out = make_problem("ns")
     work = (np.zeros(32, np.int32), np.zeros(D, np.float32), np.zeros(D, np.float32))
     before = syn0.copy()
-    got = KERNELS["sg"](ids, offsets, 3, 3, keep, WINDOW, True, syn0, out, 0.05, 0.01,
+    got = KERNELS["sg"](ids, offsets, 3, 3, keep, WINDOW, True, WordRows(syn0), out, 0.05, 0.01,
                         np.array([1], np.uint64), work)
     assert got == (0, 0, 0.0)
     np.testing.assert_array_equal(syn0, before)
@@ -224,7 +233,7 @@ def huffman_problem(objective, seed=0):
 def run_kernel(arch, problem, out, s0, s1, rng):
     ids, offsets, keep, syn0, _ = problem
     work = (np.zeros(32, np.int32), np.zeros(D, np.float32), np.zeros(D, np.float32))
-    args = (ids, offsets, s0, s1, keep, WINDOW, True, syn0, out, 0.05, 0.01, rng, work)
+    args = (ids, offsets, s0, s1, keep, WINDOW, True, WordRows(syn0), out, 0.05, 0.01, rng, work)
     return KERNELS[arch](*args, 1) if arch == "cbow" else KERNELS[arch](*args)
 
 
@@ -307,3 +316,118 @@ def test_private_nodes_published_within_a_long_job(arch):
     run_kernel(arch, b, with_own_rows(b[4], 9), 0, len(offsets) - 1, np.array([3], np.uint64))
     np.testing.assert_array_equal(a[3], b[3])
     np.testing.assert_array_equal(a[4].syn1, b[4].syn1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Input kinds (w2v.kernels.inputs): word rows with lock factors, fastText's subword rows,
+# Doc2Vec's document tags; every kernel equals the reference for the same draws.
+# ---------------------------------------------------------------------------------------------
+BUCKETS, TAGS = 17, 9
+INPUT_KINDS = ["lockf", "subwords", "subwords_lockf", "tags", "tags_no_words", "frozen_words"]
+
+
+def make_input(kind, syn0, n_sentences, seed=0):
+    """The input kind ``kind`` over ``syn0`` (and new subword / tag rows), and its float matrices."""
+    rs = np.random.default_rng(100 + seed)
+    if kind == "lockf":
+        return WordRows(syn0, rs.choice(np.float32([0.0, 0.5, 1.0]), V))
+    if kind.startswith("subwords"):
+        table = np.vstack([syn0, ((rs.random((BUCKETS, D)) - 0.5) / D).astype(np.float32)])
+        per_word = [[w] + list(V + rs.integers(0, BUCKETS, rs.integers(0, 4))) for w in range(V)]
+        offsets = np.cumsum([0] + [len(r) for r in per_word]).astype(np.int64)
+        rows = np.concatenate(per_word).astype(np.int64 if kind == "subwords" else np.int32)
+        lockf = rs.choice(np.float32([0.0, 0.5, 1.0]), len(table)) if kind == "subwords_lockf" else None
+        return SubwordRows(table, offsets, rows, lockf)
+    dv = ((rs.random((TAGS, D)) - 0.5) / D).astype(np.float32)
+    counts = rs.integers(0, 4, n_sentences)
+    tag_offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    tag_ids = rs.integers(0, TAGS, tag_offsets[-1]).astype(np.int32)
+    return DocTags(WordRows(syn0), WordRows(dv), tag_offsets, tag_ids, train_words=kind != "tags_no_words",
+                   learn_words=kind != "frozen_words")
+
+
+def input_arrays(inp):
+    if isinstance(inp, DocTags):
+        return input_arrays(inp.words) + input_arrays(inp.tags)
+    return [inp.syn0]
+
+
+def copy_input(inp):
+    if isinstance(inp, DocTags):
+        return inp._replace(words=copy_input(inp.words), tags=copy_input(inp.tags))
+    return inp._replace(syn0=inp.syn0.copy())
+
+
+@pytest.mark.parametrize("arch", ["sg", "cbow_mean", "cbow_sum"])
+@pytest.mark.parametrize("objective", ["ns", "hs", "softmax", "both", "shared"])
+@pytest.mark.parametrize("kind", INPUT_KINDS)
+def test_input_kind_kernel_equals_reference(arch, objective, kind):
+    """Skip-gram (with tags: PV-DBOW, with or without word windows: dbow_words) and CBOW (with
+    tags: PV-DM, mean and sum) over every input kind and objective equal the reference for the
+    same draws."""
+    if objective == "shared" and arch != "sg":
+        pytest.skip("shared negatives are a skip-gram objective")
+    ids, offsets, keep, syn0, out = make_problem("ns" if objective == "shared" else objective)
+    out = shared(out) if objective == "shared" else out
+    inp = make_input(kind, syn0, len(offsets) - 1)
+    start = [a.copy() for a in input_arrays(inp)]
+    inp_ref, out_ref = copy_input(inp), copy_objective(out)
+    rng, rng_ref = np.array([4242], np.uint64), np.array([4242], np.uint64)
+    args = (ids, offsets, 0, len(offsets) - 1, keep, WINDOW, True, inp, out, 0.05, 0.01, rng, work_arrays())
+    got = KERNELS["sg"](*args) if arch == "sg" else KERNELS["cbow"](*args, int(arch == "cbow_mean"))
+    want = ref.train_job("sg" if arch == "sg" else "cbow", ids, offsets, 0, len(offsets) - 1, keep, WINDOW,
+                         inp_ref, out_ref, 0.05, 0.01, rng_ref, cbow_mean=int(arch == "cbow_mean"))
+    assert got[0] == want[0] and got[1] == want[1] and got[1] > 0
+    assert got[2] == pytest.approx(want[2], rel=1e-5)
+    assert rng[0] == rng_ref[0], "kernel and reference consumed different random draws"
+    # Sums of up to ~30 rows (CBOW over subwords and tags) reassociated by fast-math: looser than
+    # the word-row tests, still far below one step (NUMBA_DISABLE_JIT=1 meets 1e-6).
+    for a, b in zip(input_arrays(inp) + output_arrays(out), input_arrays(inp_ref) + output_arrays(out_ref)):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
+    moved = [not np.array_equal(a, b) for a, b in zip(input_arrays(inp), start)]
+    if kind == "tags_no_words":
+        assert moved == [False, True], "without word windows the tags alone are trained"
+    elif kind == "frozen_words":
+        assert moved == [False, True], "learn_words=False must leave the word rows as they are"
+    else:
+        assert all(moved), "training changed nothing"
+
+
+@pytest.mark.parametrize("arch", ["sg", "cbow"])
+def test_one_row_subwords_and_no_tags_equal_word_rows_exactly(arch):
+    """SubwordRows whose words have only their own row, and DocTags whose sentences have no tags,
+    train exactly (bit for bit) as WordRows: the kinds differ only where their rows differ."""
+    ids, offsets, keep, syn0, out = make_problem("ns")
+    runs = []
+    for kind in ["words", "subwords", "no_tags"]:
+        w, o = syn0.copy(), copy_objective(out)
+        inp = {"words": WordRows(w),
+               "subwords": SubwordRows(w, np.arange(V + 1, dtype=np.int64), np.arange(V, dtype=np.int32)),
+               "no_tags": DocTags(WordRows(w), WordRows(np.ones((2, D), np.float32)),
+                                  np.zeros(len(offsets), np.int64), np.zeros(0, np.int32))}[kind]
+        args = (ids, offsets, 0, len(offsets) - 1, keep, WINDOW, True, inp, o, 0.05, 0.01,
+                np.array([77], np.uint64), work_arrays())
+        runs.append((KERNELS[arch](*args, 1) if arch == "cbow" else KERNELS[arch](*args), w, o.syn1neg))
+    for got, w, s in runs[1:]:
+        assert got == runs[0][0]
+        np.testing.assert_array_equal(w, runs[0][1])
+        np.testing.assert_array_equal(s, runs[0][2])
+
+
+def test_subword_vector_is_the_mean_and_every_row_takes_the_whole_step():
+    """One skip-gram pair: h is the mean of the context word's rows and each of its rows moves by
+    the same neu1e (fastText's unsupervised update), checked against the objective alone."""
+    ids, offsets, keep, syn0, out = make_problem("ns")
+    table = np.vstack([syn0, np.random.default_rng(5).random((3, D)).astype(np.float32) - 0.5])
+    # word 0's rows are 0, V and V + 2; the other words have none (their input vector is zero)
+    inp = SubwordRows(table, np.concatenate([[0], np.full(V, 3)]).astype(np.int64), np.array([0, V, V + 2], np.int32))
+    before, syn1neg = table.copy(), out.syn1neg.copy()
+    got = KERNELS["sg"](np.array([1, 0], np.int32), np.array([0, 2], np.int64), 0, 1, np.ones(V, np.float32),
+                        1, False, inp, out, 0.05, 0.05, np.array([3], np.uint64), work_arrays(4))
+    assert got[:2] == (2, 2)     # first the pair (context 0, centre 1); then word 1's zero vector moves nothing
+    h = (before[0] + before[V] + before[V + 2]) * np.float32(1 / 3)
+    _, neu1e = ref.negative_sampling(h, 1, 0.05, syn1neg, out.noise_prob, out.noise_alias, out.negative,
+                                     np.array([3], np.uint64))
+    for r in (0, V, V + 2):
+        np.testing.assert_allclose(table[r] - before[r], neu1e, rtol=1e-4, atol=1e-7)
+    np.testing.assert_array_equal(table[V + 1], before[V + 1])

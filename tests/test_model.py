@@ -40,12 +40,13 @@ def test_planted_groups_are_recovered(params):
 def test_worker_threads_keep_their_own_top_tree_nodes(workers, private, rows):
     """With several threads each has its own copies of the busiest inner nodes (none with one
     thread, where they would change nothing); never more than the tree's V - 1 nodes."""
+    from w2v.kernels import WordRows
     from w2v.engines.local import Trainer, build_objective, seed_states
     model = Word2Vec(planted_corpus(100), vector_size=8, min_count=1, epochs=1, workers=workers,
                      progress=False, sg=1, hs=1, negative=2, hs_private_nodes=private)
     cfg = model.config
     objective = build_objective(cfg, model.vocab, model.syn1, model.syn1neg)
-    trainer = Trainer(cfg, model.wv.vectors, objective, np.ones(24, np.float32),
+    trainer = Trainer(cfg, WordRows(model.wv.vectors), objective, np.ones(24, np.float32),
                       seed_states(1, workers))
     states = [trainer.make_work(10) for _ in range(workers)]
     for state in states:

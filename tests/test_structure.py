@@ -147,10 +147,6 @@ def test_gensim_module_paths_port_by_one_word():
 
 # ----------------------------------------------------------------------------- import cycles
 
-# Pairs of modules allowed to import each other, each with the branch that removes it.
-# engines/distributed.py <-> engines/ray.py: being untangled on the `engines` branch (issue 23);
-# remove this exemption when that branch is merged.
-KNOWN_CYCLES = {frozenset({"w2v.engines.distributed", "w2v.engines.ray"})}
 
 
 def import_graph(src):
@@ -225,7 +221,7 @@ def test_the_cycle_check_sees_function_level_and_package_imports(tmp_path):
 
 def test_no_import_cycle():
     """No module of w2v imports, even inside a function, a module that imports it back."""
-    assert cycles(import_graph(SRC), exempt=KNOWN_CYCLES) == []
+    assert cycles(import_graph(SRC)) == []
 
 
 def test_all_is_the_lazy_import_table():

@@ -116,3 +116,4 @@ def test_checkpoints_resume_as_the_subclass(tmp_path):
     assert type(resumed) is Biased and len(resumed.training_log) == 2
     np.testing.assert_array_equal(resumed.wv.vectors, whole.wv.vectors)
     np.testing.assert_array_equal(resumed.bias, whole.bias)
+

@@ -9,6 +9,8 @@ Notation (Mikolov et al. 2013; Rong, "word2vec Parameter Learning Explained", 20
   u_w  = syn1neg[w]   output ("out") vector of word w (negative sampling, softmax)
   u_n  = syn1[n]      vector of inner node n of the Huffman tree (hierarchical softmax)
   h                   hidden vector: v_c for skip-gram, mean of context v's for CBOW
+v_w is the mean of word w's input rows: its own row for word2vec, its own and its character
+n-grams' for fastText; Doc2Vec adds a sentence's document tag rows to the context (see "Inputs").
   s(x) = 1 / (1 + exp(-x)), the logistic sigmoid; note s(-x) = 1 - s(x)
 
 Every objective below is a loss L(h, output rows). Gradient descent with rate alpha updates the
@@ -150,6 +152,25 @@ def full_softmax(h, target, alpha, syn1):
     return loss, neu1e
 
 
+def shared_negatives(h, target, alpha, objective, sig=TABLE):
+    """Negative sampling whose K noise words were drawn once for the centre word by
+    :func:`begin_centre` and are shared by all of its context words (Ji et al. 2016): only where
+    the noise words come from differs from :func:`negative_sampling`."""
+    neu1e = np.zeros_like(h)
+    loss = logistic_step(h, objective.syn1neg[target], 1, alpha, neu1e, sig)
+    for k in objective.draws:
+        if k != target:
+            loss += logistic_step(h, objective.syn1neg[k], 0, alpha, neu1e, sig)
+    return loss, neu1e
+
+
+def begin_centre(objective, rng):
+    """Before a centre word's examples: the shared-negatives objective draws its K noise words."""
+    if type(objective).__name__ == "SharedNegatives":
+        for j in range(objective.negative):
+            objective.draws[j] = draw_noise(rng, objective.noise_prob, objective.noise_alias)
+
+
 def output_layer(objective, h, target, alpha, rng, sig=TABLE, learn=True):
     """Dispatch on the objective's parameter tuple (see w2v.kernels.objectives). A ``Frozen``
     objective is its inner one with the output rows read, never updated (``learn`` False)."""
@@ -165,11 +186,81 @@ def output_layer(objective, h, target, alpha, rng, sig=TABLE, learn=True):
                                     objective.points, objective.lengths, sig=sig, learn=learn)
     if name == "FullSoftmax":
         return full_softmax(h, target, alpha, objective.syn1)
+    if name == "SharedNegatives":
+        return shared_negatives(h, target, alpha, objective, sig)
     if name == "Both":
         loss_hs, e_hs = output_layer(objective.hs, h, target, alpha, rng, sig, learn)
         loss_ns, e_ns = output_layer(objective.ns, h, target, alpha, rng, sig, learn)
         return loss_hs + loss_ns, e_hs + e_ns
     raise TypeError(f"unknown objective {name}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Inputs: which rows make a word's input vector v_w, and which rows its step neu1e goes to
+# (see w2v.kernels.inputs). A bare array is word2vec's input matrix: v_w = syn0[w].
+# ---------------------------------------------------------------------------------------------
+def word_rows(inp, word):
+    """(matrix, [(row, lock factor or None), ...], learns) of word ``word``'s input rows.
+
+    WordRows: the word's own row. SubwordRows: its own row and its n-gram rows (fastText).
+    DocTags: the rows of its ``words`` kind, learning only if ``learn_words``.
+    """
+    if isinstance(inp, np.ndarray):
+        return inp, [(int(word), None)], True
+    name = type(inp).__name__
+    if name == "WordRows":
+        return inp.syn0, [(int(word), None if inp.lockf is None else inp.lockf[word])], True
+    if name == "SubwordRows":
+        rows = [int(r) for r in inp.rows[inp.offsets[word]:inp.offsets[word + 1]]]
+        return inp.syn0, [(r, None if inp.lockf is None else inp.lockf[r]) for r in rows], True
+    if name == "DocTags":
+        matrix, rows, _ = word_rows(inp.words, word)
+        return matrix, rows, bool(inp.learn_words)
+    raise TypeError(f"unknown input kind {name}")
+
+
+def tag_rows(inp, tag):
+    """As :func:`word_rows` for document tag ``tag`` of a DocTags input (rows of ``inp.tags``)."""
+    matrix, rows, _ = word_rows(inp.tags, tag)
+    return matrix, rows, bool(inp.learn_tags)
+
+
+def sentence_tags(inp, s):
+    """The document tags of sentence ``s`` (none for inputs without documents)."""
+    if type(inp).__name__ != "DocTags":
+        return []
+    return [int(t) for t in inp.tag_ids[inp.tag_offsets[s]:inp.tag_offsets[s + 1]]]
+
+
+def add_rows(h, rows):
+    """h += the sum of the rows, in order; returns how many."""
+    matrix, ids, _ = rows
+    for r, _ in ids:
+        h += matrix[r]
+    return len(ids)
+
+
+def input_vector(rows):
+    """v = the mean of the input rows: a word2vec word's own row itself (a view, updated in place
+    by :func:`update_rows` as the kernels do), else a new vector."""
+    matrix, ids, _ = rows
+    if len(ids) == 1:
+        return matrix[ids[0][0]]
+    h = np.zeros(matrix.shape[1], dtype=np.float32)
+    n = add_rows(h, rows)
+    if n > 1:
+        h *= np.float32(1.0 / n)
+    return h
+
+
+def update_rows(rows, neu1e):
+    """Each input row receives the whole step neu1e (times its lock factor): the C tool's and
+    fastText's update. For a mean of n rows the exact gradient would be neu1e / n."""
+    matrix, ids, learns = rows
+    if not learns:
+        return
+    for r, lock in ids:
+        matrix[r] += neu1e if lock is None else np.float32(lock) * neu1e
 
 
 # ---------------------------------------------------------------------------------------------
@@ -194,72 +285,74 @@ def context_positions(pos, n, window, rng, shrink=True):
     return [c for c in range(max(0, pos - window + b), min(n, pos + window + 1 - b)) if c != pos]
 
 
-def skipgram_sentence(sent, syn0, objective, window, alpha, rng, shrink=True, sig=TABLE):
-    """Skip-gram: for every (centre w, context c) pair, h = v_c predicts w; then v_c += neu1e."""
+def train_words(inp):
+    """Whether a window of context words is drawn and trained: False only for DocTags with
+    train_words off (PV-DBOW without gensim's dbow_words; in CBOW the tags alone are the context)."""
+    return type(inp).__name__ != "DocTags" or bool(inp.train_words)
+
+
+def skipgram_sentence(sent, inp, objective, window, alpha, rng, shrink=True, sig=TABLE, tags=()):
+    """Skip-gram: for every (centre w, context c) pair, h = v_c predicts w; then v_c's rows += neu1e.
+
+    With document tags (PV-DBOW) each tag's vector then predicts w too, after w's window (which is
+    drawn and trained only if the input trains words: gensim's ``dbow_words``).
+    """
     loss, examples = 0.0, 0
     for pos, word in enumerate(sent):
-        for c in context_positions(pos, len(sent), window, rng, shrink):
-            h = syn0[sent[c]]
+        ctx = context_positions(pos, len(sent), window, rng, shrink) if train_words(inp) else []
+        if not ctx and not tags:
+            continue
+        begin_centre(objective, rng)
+        inputs = [word_rows(inp, sent[c]) for c in ctx] + [tag_rows(inp, t) for t in tags]
+        for rows in inputs:
+            h = input_vector(rows)
             pair_loss, neu1e = output_layer(objective, h, word, alpha, rng, sig)
-            h += neu1e
+            update_rows(rows, neu1e)
             loss += pair_loss
             examples += 1
     return loss, examples
 
 
-def cbow_sentence(sent, syn0, objective, window, alpha, rng, cbow_mean=1, shrink=True, sig=TABLE):
-    """CBOW: h = mean (or sum) of the context vectors predicts the centre word.
+def cbow_sentence(sent, inp, objective, window, alpha, rng, cbow_mean=1, shrink=True, sig=TABLE,
+                  tags=()):
+    """CBOW: h = mean (or sum) of the context's input rows predicts the centre word.
 
-    Every context vector then receives the whole step neu1e, as the C tool and gensim do (the
-    exact gradient of the mean would divide it by the context size).
+    The context's rows are those of every context word (one each for word2vec, the word's and its
+    n-grams' for fastText) and of the sentence's document tags (PV-DM); the mean is over all of
+    them. Every one of those rows then receives the whole step neu1e, as the C tool, fastText and
+    gensim do (the exact gradient of the mean would divide it by the number of rows).
     """
     loss, examples = 0.0, 0
     for pos, word in enumerate(sent):
-        ctx = [sent[c] for c in context_positions(pos, len(sent), window, rng, shrink)]
-        if not ctx:
+        ctx = context_positions(pos, len(sent), window, rng, shrink) if train_words(inp) else []
+        if not ctx and not tags:
             continue
-        h = np.zeros(syn0.shape[1], dtype=np.float32)
-        for c in ctx:
-            h += syn0[c]
-        if cbow_mean:
-            h *= np.float32(1.0 / len(ctx))
+        inputs = [word_rows(inp, sent[c]) for c in ctx] + [tag_rows(inp, t) for t in tags]
+        h = np.zeros(vector_size(inp), dtype=np.float32)
+        count = sum(add_rows(h, rows) for rows in inputs)
+        if cbow_mean and count:
+            h *= np.float32(1.0 / count)
+        begin_centre(objective, rng)
         ex_loss, neu1e = output_layer(objective, h, word, alpha, rng, sig)
-        for c in ctx:
-            syn0[c] += neu1e
+        for rows in inputs:
+            update_rows(rows, neu1e)
         loss += ex_loss
         examples += 1
     return loss, examples
 
 
-def skipgram_shared_negatives_sentence(sent, syn0, objective, window, alpha, rng, shrink=True,
-                                        sig=TABLE):
-    """Skip-gram whose K noise words are drawn once per centre word and shared by all of its
-    context words (Ji et al. 2016); each (context, centre) pair is then updated in turn exactly
-    as in :func:`skipgram_sentence`. Only where the noise words come from differs.
-    """
-    syn1neg, noise_prob, noise_alias, negative = objective
-    loss, examples = 0.0, 0
-    for pos, word in enumerate(sent):
-        ctx = [sent[c] for c in context_positions(pos, len(sent), window, rng, shrink)]
-        if not ctx:
-            continue
-        draws = [draw_noise(rng, noise_prob, noise_alias) for _ in range(negative)]
-        noise = [k for k in draws if k != word]
-        for c in ctx:
-            h = syn0[c]
-            neu1e = np.zeros_like(h)
-            loss += logistic_step(h, syn1neg[word], 1, alpha, neu1e, sig)
-            for k in noise:
-                loss += logistic_step(h, syn1neg[k], 0, alpha, neu1e, sig)
-            h += neu1e
-            examples += 1
-    return loss, examples
+def vector_size(inp):
+    if isinstance(inp, np.ndarray):
+        return inp.shape[1]
+    return vector_size(inp.words) if type(inp).__name__ == "DocTags" else inp.syn0.shape[1]
 
 
-def train_job(arch, ids, offsets, s0, s1, keep_prob, window, syn0, objective, alpha0, alpha1,
+def train_job(arch, ids, offsets, s0, s1, keep_prob, window, inp, objective, alpha0, alpha1,
               rng, cbow_mean=1, shrink=True, sig=TABLE):
     """Train sentences s0..s1-1 with the rate falling linearly from alpha0 to alpha1 over the job.
 
+    ``arch`` is "sg" (also "sg_shared": skip-gram, whose objective shares its noise words) or
+    "cbow"; ``inp`` an input kind of w2v.kernels.inputs, or a bare input matrix.
     Returns (in-vocabulary tokens, examples, summed loss), like the kernels.
     """
     first, span = offsets[s0], max(offsets[s1] - offsets[s0], 1)
@@ -269,13 +362,12 @@ def train_job(arch, ids, offsets, s0, s1, keep_prob, window, syn0, objective, al
         raw = ids[offsets[s]:offsets[s + 1]]
         words += int((raw >= 0).sum())
         sent = subsample(raw, keep_prob, rng)
-        if arch == "sg":
-            l, e = skipgram_sentence(sent, syn0, objective, window, alpha, rng, shrink, sig)
-        elif arch == "sg_shared":
-            l, e = skipgram_shared_negatives_sentence(sent, syn0, objective, window, alpha, rng,
-                                                      shrink, sig)
+        tags = sentence_tags(inp, s)
+        if arch in ("sg", "sg_shared"):
+            l, e = skipgram_sentence(sent, inp, objective, window, alpha, rng, shrink, sig, tags)
         else:
-            l, e = cbow_sentence(sent, syn0, objective, window, alpha, rng, cbow_mean, shrink, sig)
+            l, e = cbow_sentence(sent, inp, objective, window, alpha, rng, cbow_mean, shrink, sig,
+                                 tags)
         loss += l
         examples += e
     return words, examples, loss

@@ -1,9 +1,9 @@
 """The one epoch loop that every training engine drives, and the learning-rate schedule.
 
-Local training (:class:`w2v.engines.local.Trainer`) and Ray training (:mod:`w2v.engines.ray`)
-each say how to train one *step* of an epoch; the loop here does the rest once for both:
-callbacks, the progress bar, the divergence check, per-epoch :class:`EpochStats`, logging and
-the model's ``training_log``, and checkpoint positions.
+Every engine (:class:`w2v.engines.base.Engine`: local threads, a Ray cluster) says how to train
+one *step* of an epoch; the loop here does the rest once for all of them: callbacks, the progress
+bar, the divergence check, per-epoch :class:`EpochStats`, logging and the model's
+``training_log``, and checkpoint positions.
 """
 import dataclasses
 import logging
@@ -153,14 +153,10 @@ def run_epochs(model, engine, schedule, callbacks=(), progress=True, position=No
     ----------
     model : w2v.Word2Vec
         Its ``training_log`` gets one entry per epoch; its ``wv`` norms are cleared after each.
-    engine
-        Trains the steps of an epoch. It has ``n_tokens`` (tokens per epoch), ``desc`` (the
-        progress bar's label), ``hint`` (what to lower when training diverges),
-        ``steps(start)`` (the list of step ids of an epoch from step ``start``),
-        ``train_step(epoch, step, rate, totals, progress)`` (train one step, adding into
-        ``totals`` and advancing ``progress``; returns False if the weights are no longer
-        finite), ``end_step(step)`` (the step a checkpoint taken after ``step`` continues at,
-        None at the epoch's end) and ``epoch_extra(totals)`` (extra fields for the log entry).
+    engine : w2v.engines.base.Engine
+        Trains the steps of an epoch: ``n_tokens``, ``desc``, ``hint``, ``steps(start)``,
+        ``train_step(epoch, step, rate, totals, progress)``, ``end_step(step)`` and
+        ``epoch_extra(totals)`` (the protocol is documented there).
     schedule : Schedule
         The rate, unscaled: the one ``EpochStats.alpha`` reports.
     callbacks : sequence

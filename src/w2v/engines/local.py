@@ -1,6 +1,7 @@
-"""Local training: cuts the encoded corpus into jobs and runs the kernels on threads over shared
-weights (Hogwild). The epochs, learning rate, progress, loss and callbacks are
-:func:`w2v.engines.epochs.run_epochs`'s, which drives :class:`LocalEngine`.
+"""Local training, the engine ``engine="local"``: cuts the encoded corpus into jobs and runs the
+kernels on threads over shared weights (Hogwild). The epochs, learning rate, progress, loss,
+callbacks and checkpoints are :func:`w2v.engines.epochs.run_epochs`'s, which drives
+:class:`LocalEngine`; :class:`LocalFactory` starts one for a model.
 
 Nothing here does per-word work: each kernel call trains a whole job of sentences.
 """
@@ -10,8 +11,10 @@ import mmap
 import threading
 
 import numpy as np
-from ..kernels import (KERNELS, Both, FullSoftmax, HierarchicalSoftmax, NegativeSampling, shared_work,
+from .base import Engine, EngineFactory
+from ..kernels import (KERNELS, Both, FullSoftmax, HierarchicalSoftmax, NegativeSampling, SharedNegatives,
                       own_lines, with_own_rows)
+from ..kernels.inputs import vector_size, weights
 
 logger = logging.getLogger(__name__)
 
@@ -21,6 +24,9 @@ WorkerState = collections.namedtuple("WorkerState", "scratch out")
 
 def build_objective(config, vocab, syn1, syn1neg):
     """The output-layer parameter tuple for the kernels (its type selects the update)."""
+    if config.kernel == "sg_shared":
+        prob, alias = vocab.noise_distribution(config.ns_exponent)
+        return SharedNegatives(syn1neg, prob, alias, config.negative, np.zeros(config.negative, np.int32))
     parts = []
     if config.hs:
         parts.append(HierarchicalSoftmax(syn1, *vocab.huffman()))
@@ -74,39 +80,35 @@ class Trainer:
     Parameters
     ----------
     config : w2v.models.config.Config
-    syn0 : float32[V, D]          input vectors, trained in place
+    inputs                        input kind (``w2v.kernels.WordRows(syn0, lockf)``, ...), trained
+                                  in place; a ``lockf`` of None (no locking) keeps the kernels as
+                                  fast as they are without it
     objective                     parameter tuple from :func:`build_objective`
     keep_prob : float32[V]        subsampling keep probabilities
     rngs : list of uint64[1]      one generator state per worker thread, advanced in place
-    lockf : float32[V], optional  per-word factor of the input-vector updates (gensim's
-                                  ``vectors_lockf``); None (no locking) keeps the kernels as fast
-                                  as they are without it
     """
 
-    def __init__(self, config, syn0, objective, keep_prob, rngs, lockf=None):
+    def __init__(self, config, inputs, objective, keep_prob, rngs):
         self.config = config
-        self.syn0 = syn0
+        self.inputs = inputs
         self.objective = objective
         self.keep_prob = keep_prob
         self.rngs = rngs
         self.kernel = KERNELS[config.kernel]
-        self.extra = (() if config.sg else (config.cbow_mean,)) + (() if lockf is None else (lockf,))
+        self.extra = () if config.sg else (config.cbow_mean,)
 
     def make_work(self, longest):
         """One worker thread's state: the kernel's scratch arrays and its own objective tuple."""
-        dim = self.syn0.shape[1]
-        if self.config.kernel == "sg_shared":
-            scratch = shared_work(longest, dim, self.config.negative)
-        else:
-            scratch = (own_lines(max(longest, 1), np.int32), own_lines(dim, np.float32),
-                       own_lines(dim, np.float32))
+        dim = vector_size(self.inputs)
+        scratch = (own_lines(max(longest, 1), np.int32), own_lines(dim, np.float32),
+                   own_lines(dim, np.float32))
         private = self.config.hs_private_nodes if len(self.rngs) > 1 else 0
         return WorkerState(scratch, with_own_rows(self.objective, private))
 
     def train_job(self, ids, offsets, s0, s1, rate, rng, state):
         """Train sentences s0..s1-1 on the calling thread: (words, examples, summed loss)."""
         return self.kernel(ids, offsets, s0, s1, self.keep_prob, self.config.window,
-                           self.config.shrink_windows, self.syn0, state.out, rate(offsets[s0]),
+                           self.config.shrink_windows, self.inputs, state.out, rate(offsets[s0]),
                            rate(offsets[s1]), rng, state.scratch, *self.extra)
 
     def engine(self, corpus, checkpoint_every=None):
@@ -147,9 +149,32 @@ class Trainer:
             t.start()
         return threads, lock, errors
 
-class LocalEngine:
+class LocalFactory(EngineFactory):
+    """The local engine: threads of this process over the model's arrays. It needs the
+    vocabulary built first and takes no options."""
+
+    def start(self, model, options, request):
+        """A :class:`LocalEngine` over ``request``'s encoded corpus, training the arrays the model
+        gives (``request.arrays()``), with ``model.vectors_lockf`` and one random state per
+        worker thread (``model.rng_states``, drawn from the seed when their number differs)."""
+        cfg = model.config
+        if model.rng_states is None or len(model.rng_states) != cfg.workers:
+            model.rng_states = seed_states(cfg.seed + len(model.training_log), cfg.workers)
+        inputs, objective = request.arrays()
+        trainer = Trainer(cfg, inputs, objective, model.vocab.keep_probabilities(cfg.sample),
+                          model.rng_states)
+        corpus = request.encode()
+        try:
+            return trainer.engine(corpus, request.checkpoint_every)
+        except BaseException:
+            corpus.close()
+            raise
+
+
+class LocalEngine(Engine):
     """One run of local training over an encoded corpus, for :func:`w2v.engines.epochs.run_epochs`: a step
-    is a range of jobs ``(j0, j1)``, the whole epoch unless checkpoints cut it.
+    is a range of jobs ``(j0, j1)``, the whole epoch unless checkpoints cut it. Closing it closes
+    the corpus.
 
     Parameters
     ----------
@@ -164,6 +189,7 @@ class LocalEngine:
 
     def __init__(self, trainer, corpus, checkpoint_every=None):
         self.trainer = trainer
+        self.corpus = corpus
         self.ids, offsets = corpus.ids, corpus.offsets
         if offsets.dtype != np.int64 or not offsets.flags.c_contiguous:
             offsets = np.ascontiguousarray(offsets, dtype=np.int64)
@@ -187,8 +213,8 @@ class LocalEngine:
         """The job a checkpoint after ``step`` continues at; None at the epoch's end."""
         return step[1] if step[1] < self.n_jobs else None
 
-    def epoch_extra(self, totals):
-        return {}
+    def close(self):
+        self.corpus.close()
 
     def train_step(self, epoch, step, rate, totals, progress):
         """Jobs j0..j1-1 on the worker threads, taken in corpus order, adding into ``totals``;
@@ -215,7 +241,7 @@ class LocalEngine:
         release_pages(offsets, 0, len(offsets))
         if errors:
             raise errors[0]
-        return bool(np.isfinite(self.trainer.syn0).all())
+        return all(bool(np.isfinite(w).all()) for w in weights(self.trainer.inputs))
 
 
 def segment_cuts(offsets, bounds, every):

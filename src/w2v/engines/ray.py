@@ -1,8 +1,10 @@
-"""The Ray adapter: long-lived actors each keep a shard of the encoded corpus and a model copy;
+"""The Ray engine: long-lived actors each keep a shard of the encoded corpus and a model copy;
 every round the driver merges their row updates and sends back the merged rows, and replaces a
-worker that was lost by a fresh one that retrains its shard from the last merged model.
+worker that was lost by a fresh one that retrains its shard from the last merged model. Started
+by :class:`w2v.engines.distributed.RayFactory` (options, registry), driven by the one epoch loop.
 """
 import contextlib
+import dataclasses
 import logging
 import os
 import shutil
@@ -14,9 +16,9 @@ import ray
 from ray.exceptions import ObjectLostError, RayActorError
 
 from ..corpus.encoded import scan
-from .epochs import Schedule, run_epochs
-from .local import seed_states
-from .distributed import check_options, syncs_per_epoch
+from ..kernels import WordRows
+from .base import Engine
+from .local import lock_factors, seed_states
 from .shard import ShardTrainer, merge, update_nbytes, worker_config
 from .split import ShardSentences, plan_shards
 
@@ -53,8 +55,8 @@ class ShardWorker:
         self.scan = None
         return self.corpus.n_tokens, self.corpus.n_sentences
 
-    def setup(self, config, vocab, weights, rngs, schedule, syncs):
-        self.trainer = ShardTrainer(self.corpus, config, vocab, weights, rngs, schedule, syncs)
+    def setup(self, config, vocab, weights, rngs, schedule, syncs, lockf=None):
+        self.trainer = ShardTrainer(self.corpus, config, vocab, weights, rngs, schedule, syncs, lockf)
 
     def train_round(self, merged, epoch, sync):
         """Apply the last merge (None: already in the weights), train one round; return the
@@ -180,9 +182,9 @@ def _count(pool, model):
                 len(model.vocab), tokens, sum(r[3] for r in results), len(results))
 
 
-def build_vocab(model, source):
-    """Count ``source`` on the workers and build ``model``'s vocabulary (see the package)."""
-    options = check_options("ray", model.engine_options)
+def count_on_workers(model, source, options):
+    """Count ``source`` on the workers and build ``model``'s vocabulary (see
+    :func:`w2v.engines.distributed.build_vocab`)."""
     with cluster(options):
         pool = _Pool(plan_shards(source, options["num_workers"], model.reader_options["encoding"]),
                      model, options)
@@ -193,83 +195,87 @@ def build_vocab(model, source):
     return model
 
 
-def train(model, source, epochs, alpha, min_alpha, callbacks=(), progress=True):
-    """Train ``model`` on ``source`` with ``model.engine_options``; see :func:`w2v.engines.distributed.train`."""
-    options = check_options("ray", model.engine_options)
-    cfg = model.config
-    k, threads = options["num_workers"], options["threads_per_worker"]
-    syncs = syncs_per_epoch(options, cfg.sg)
-    with cluster(options):
-        plan = plan_shards(source, k, model.reader_options["encoding"])
-        pool = _Pool(plan, model, options)
-        try:
-            if model.vocab is None:
-                _count(pool, model)
-            model._close_encoded()      # a corpus encoded by a local build_vocab is not used
-            pool.vocab_ref = ray.put(model.vocab)
-            sizes = pool.call("encode", lambda j, replaced: (pool.vocab_ref,))
-            total = sum(n for n, _ in sizes)
-            if total == 0:
-                raise ValueError("the corpus to train on is empty")
-            logger.info("%d workers hold shards of %s tokens", k, ", ".join(str(n) for n, _ in sizes))
-            weights = {"syn0": model.wv.vectors}
-            for name in ("syn1", "syn1neg"):
-                if getattr(model, name) is not None:
-                    weights[name] = getattr(model, name)
-            rngs = model.rng_states
-            if rngs is None or len(rngs) != k * threads:
-                rngs = seed_states(cfg.seed + len(model.training_log), k * threads)
-            schedule = Schedule(alpha, min_alpha, epochs, float(k if options["lr_scale"] is None
-                                                                else options["lr_scale"]))
-            worker_cfg = worker_config(cfg, schedule.scale)
-            if worker_cfg is not cfg:
-                logger.info("skip-gram workers use the classic kernel at %g times the rate",
-                            schedule.scale)
-            rounds = Rounds(pool, weights, [rngs[j * threads:(j + 1) * threads] for j in range(k)],
-                            total, syncs, options["merge"])
-            pool.setup_args = lambda j: (worker_cfg, pool.vocab_ref, rounds.weights_ref(),
-                                         rounds.rngs[j], schedule, syncs)
-            pool.call("setup", lambda j, replaced: pool.setup_args(j))
-            try:
-                return run_epochs(model, rounds, schedule, callbacks, progress)
-            finally:
-                model.rng_states = [r for rs in rounds.rngs for r in rs]
-        finally:
-            pool.close()
-            model.wv.clear_norms()
-
-
-class Rounds:
-    """Ray training for :func:`w2v.engines.epochs.run_epochs`: a step is a round, in which every worker
-    trains its slice of its shard, then the driver merges their row updates (sent back to them
-    with the next round).
+class RayEngine(Engine):
+    """Ray training for :func:`w2v.engines.epochs.run_epochs`: a step is a round, in which every
+    worker trains its slice of its shard, then the driver merges their row updates into the
+    model's arrays (sent back to the workers with the next round). Starting it opens the cluster
+    (or uses the session already open), starts the workers, counts the corpus on them when the
+    model has no vocabulary, encodes the shards and gives each worker the model; closing it stops
+    what it started.
 
     Parameters
     ----------
-    pool : _Pool
-        The workers, set up with the model.
-    weights : dict of str to float32[V, D]
-        The model's arrays, updated in place by each merge.
-    rngs : list of list of uint64[1]
-        Each worker's generator states; replaced by the states after each round.
-    n_tokens : int
-        Tokens per epoch, over all shards.
+    model : w2v.Word2Vec
+        Its arrays are the merged model, updated in place after each round; its
+        ``rng_states`` (one per worker thread) hold the workers' generators after each round.
+    options : dict
+        Checked engine options (:meth:`w2v.engines.distributed.RayFactory.check_options`).
+    source : str
+        The corpus: a file, folder or URI every worker can read.
+    request : w2v.engines.base.TrainingRequest
+        Its ``schedule`` (the workers' rate is ``lr_scale`` times it) and ``checkpoint_every``
+        (tokens between checkpoints within an epoch; None: at the epochs' ends only). The
+        model's input rows must be ``wv.vectors``: a model that trains others is refused.
     syncs : int
         Rounds per epoch.
-    merge_rule : str
-        See :func:`w2v.engines.shard.merge`.
     """
 
     hint = "alpha or the engine option lr_scale"
 
-    def __init__(self, pool, weights, rngs, n_tokens, syncs, merge_rule):
-        self.pool, self.weights, self.rngs = pool, weights, rngs
-        self.n_tokens, self.syncs, self.merge_rule = n_tokens, syncs, merge_rule
-        self.desc = f"training on {len(pool.workers)} workers"
+    def __init__(self, model, options, source, request, syncs):
+        self.model, self.syncs = model, syncs
+        self.schedule, self.every = request.schedule, request.checkpoint_every
+        self.arrays = request.arrays
+        self.merge_rule = options["merge"]
         self.merged_ref = None      # the last merge, sent to the workers with the next round
         self.ref = None             # the whole model in Ray's object store, for a replacement
         self.sent = 0               # bytes sent both ways in this epoch
         self.kernel_seconds = 0.0   # the workers' time in the kernels in this epoch
+        self.stack = contextlib.ExitStack()
+        try:
+            self.stack.enter_context(cluster(options))
+            self.pool = _Pool(plan_shards(source, options["num_workers"], model.reader_options["encoding"]),
+                              model, options)
+            self.stack.callback(self.pool.close)
+            self._setup(model, options)
+        except BaseException:
+            self.stack.close()
+            raise
+
+    def _setup(self, model, options):
+        pool, cfg = self.pool, model.config
+        k, threads = options["num_workers"], options["threads_per_worker"]
+        if model.vocab is None:
+            _count(pool, model)
+        inputs = self.arrays()[0]
+        if not isinstance(inputs, WordRows) or inputs.syn0 is not model.wv.vectors:
+            raise ValueError(f"the Ray engine trains word rows (wv.vectors) only, and "
+                             f"{type(model).__name__} trains other input rows: use engine='local'")
+        pool.vocab_ref = ray.put(model.vocab)
+        sizes = pool.call("encode", lambda j, replaced: (pool.vocab_ref,))
+        self.n_tokens = sum(n for n, _ in sizes)
+        if self.n_tokens == 0:
+            raise ValueError("the corpus to train on is empty")
+        logger.info("%d workers hold shards of %s tokens", k, ", ".join(str(n) for n, _ in sizes))
+        self.desc = f"training on {k} workers"
+        self.weights = {"syn0": model.wv.vectors}
+        for name in ("syn1", "syn1neg"):
+            if getattr(model, name) is not None:
+                self.weights[name] = getattr(model, name)
+        rngs = model.rng_states
+        if rngs is None or len(rngs) != k * threads:
+            rngs = seed_states(cfg.seed + len(model.training_log), k * threads)
+        model.rng_states = rngs
+        self.rngs = [rngs[j * threads:(j + 1) * threads] for j in range(k)]
+        scale = float(k if options["lr_scale"] is None else options["lr_scale"])
+        schedule = dataclasses.replace(self.schedule, scale=scale)   # each worker on its shard's tokens
+        worker_cfg = worker_config(cfg, schedule.scale)
+        if worker_cfg is not cfg:
+            logger.info("skip-gram workers use the classic kernel at %g times the rate", schedule.scale)
+        lockf = lock_factors(model.wv.vectors_lockf, len(model.wv))
+        pool.setup_args = lambda j: (worker_cfg, pool.vocab_ref, self.weights_ref(), self.rngs[j],
+                                     schedule, self.syncs, lockf)
+        pool.call("setup", lambda j, replaced: pool.setup_args(j))
 
     def weights_ref(self):
         if self.ref is None:
@@ -280,11 +286,17 @@ class Rounds:
         return range(start, self.syncs)
 
     def end_step(self, step):
-        return step + 1 if step + 1 < self.syncs else None
+        """The next round, when a multiple of ``checkpoint_every`` tokens falls in this one
+        (the rounds of an epoch end near ``n_tokens * (step + 1) / syncs``)."""
+        if step + 1 >= self.syncs or not self.every:
+            return None
+        before, after = (self.n_tokens * step // self.syncs, self.n_tokens * (step + 1) // self.syncs)
+        return step + 1 if after // self.every > before // self.every else None
 
     def train_step(self, epoch, step, rate, totals, progress):
         """Round ``step`` of ``epoch`` on every worker and the merge; returns whether the merged
-        rows are finite."""
+        rows are finite. The workers follow the schedule on their own shards' tokens, so
+        ``rate`` (over the whole corpus) is only shown."""
         k = len(self.pool.workers)
         results = self.pool.call("train_round", lambda j, replaced: (
             None if replaced else self.merged_ref, epoch, step))
@@ -293,6 +305,7 @@ class Rounds:
         self.merged_ref = ray.put(merged)
         self.ref = None
         self.rngs = [r[2] for r in results]
+        self.model.rng_states = [r for rs in self.rngs for r in rs]
         self.sent += sum(update_nbytes(u) for u in updates) + k * update_nbytes(merged)
         before = totals.tokens
         for _, done, _ in results:
@@ -310,3 +323,6 @@ class Rounds:
                     extra["bytes_per_sync"] / 1e6)
         self.sent, self.kernel_seconds = 0, 0.0
         return extra
+
+    def close(self):
+        self.stack.close()

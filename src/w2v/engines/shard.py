@@ -13,6 +13,7 @@ from collections import namedtuple
 import numpy as np
 
 from .epochs import Totals
+from ..kernels import WordRows
 from .local import Trainer, build_objective, job_bounds, longest_sentence, release_pages
 
 RowUpdate = namedtuple("RowUpdate", "rows values")   # int32[m] row ids, float32[m, D] new values
@@ -133,9 +134,11 @@ class ShardTrainer:
     schedule : w2v.engines.epochs.Schedule
     syncs : int
         Rounds per epoch.
+    lockf : float32[V] or None
+        Per-word factors of the input-vector updates (gensim's ``vectors_lockf``); None: none.
     """
 
-    def __init__(self, corpus, config, vocab, weights, rngs, schedule, syncs):
+    def __init__(self, corpus, config, vocab, weights, rngs, schedule, syncs, lockf=None):
         self.ids = corpus.ids
         self.offsets = np.ascontiguousarray(corpus.offsets, dtype=np.int64)
         self.n_tokens = int(self.offsets[-1])
@@ -145,7 +148,7 @@ class ShardTrainer:
         self.schedule = schedule
         self.bounds, self.slices = round_slices(self.offsets, config.batch_words, syncs)
         objective = build_objective(config, vocab, self.weights.get("syn1"), self.weights.get("syn1neg"))
-        self.trainer = Trainer(config, self.weights["syn0"], objective,
+        self.trainer = Trainer(config, WordRows(self.weights["syn0"], lockf), objective,
                                vocab.keep_probabilities(config.sample), self.rngs)
         longest = longest_sentence(self.offsets) if len(self.offsets) > 1 else 0
         self.works = [self.trainer.make_work(longest) for _ in self.rngs]

@@ -21,6 +21,11 @@ NO_OWN_ROWS = OwnRows(np.zeros((0, 0), np.float32), np.zeros((0, 0), np.float32)
 HierarchicalSoftmax = namedtuple("HierarchicalSoftmax", "syn1 codes points lengths own",
                                  defaults=(NO_OWN_ROWS,))
 FullSoftmax = namedtuple("FullSoftmax", "syn1")
+# Negative sampling whose K noise words are drawn once per centre word and shared by its whole
+# window (Ji et al. 2016, "Parallelizing Word2Vec in Shared and Distributed Memory"): the K + 1
+# output rows then stay in the L1 cache across the window. ``draws`` int32[K] is the calling
+# thread's own (see with_own_rows); :func:`begin_centre` fills it.
+SharedNegatives = namedtuple("SharedNegatives", "syn1neg noise_prob noise_alias negative draws")
 Both = namedtuple("Both", "hs ns")  # hierarchical softmax and negative sampling together
 # An objective whose output rows are read but never updated (gensim's learn_hidden=False): what
 # Doc2Vec.infer_vector trains a new document's vector against. ``inner``: NegativeSampling,
@@ -140,6 +145,29 @@ def softmax_update(out, h, target, alpha, rng, neu1e):
     return loss
 
 
+@njit(inline="always", **JIT)
+def shared_ns_update(out, h, target, alpha, rng, neu1e):
+    """Negative sampling with the noise words drawn by :func:`begin_centre` for this centre word:
+    the target is a unit with label 1, then each draw not equal to it a unit with label 0.
+
+    The updates are applied pair by pair, as in ``ns_update`` (unlike Ji et al.'s HogBatch;
+    docs/speed.md, "Where the time goes", measures what delaying them to the window's end costs).
+    """
+    loss = logistic_unit(out.syn1neg[target], h, np.float32(1.0), alpha, neu1e)
+    for j in range(out.negative):
+        t = out.draws[j]
+        if t != target:
+            loss += logistic_unit(out.syn1neg[t], h, np.float32(0.0), alpha, neu1e)
+    return loss
+
+
+@njit(**JIT)
+def draw_shared(out, rng):
+    """Draw the K noise words a centre word's window shares into ``out.draws``."""
+    for j in range(out.negative):
+        out.draws[j] = draw_alias(rng, out.noise_prob, out.noise_alias)
+
+
 @njit(**JIT)
 def both_update(out, h, target, alpha, rng, neu1e):
     """Hierarchical softmax then negative sampling on the same h; their input gradients add up."""
@@ -206,7 +234,8 @@ def _frozen_update_jit(out, h, target, alpha, rng, neu1e):
 
 
 _UPDATES = {NegativeSampling: ns_update, HierarchicalSoftmax: hs_update,
-            FullSoftmax: softmax_update, Both: both_update, Frozen: frozen_update}
+            FullSoftmax: softmax_update, Both: both_update, SharedNegatives: shared_ns_update,
+            Frozen: frozen_update}
 
 
 def update_output(out, h, target, alpha, rng, neu1e):
@@ -219,6 +248,20 @@ def _update_output_jit(out, h, target, alpha, rng, neu1e):
     update = _UPDATES.get(getattr(out, "instance_class", None))
     if update is not None:
         return lambda out, h, target, alpha, rng, neu1e: update(out, h, target, alpha, rng, neu1e)
+
+
+def begin_centre(out, rng):
+    """Called by the jobs once per centre word that has at least one example, before them: the
+    shared-negatives objective draws its noise words here; the others do nothing."""
+    if isinstance(out, SharedNegatives):
+        draw_shared(out, rng)
+
+
+@overload(begin_centre, jit_options=JIT)
+def _begin_centre_jit(out, rng):
+    if getattr(out, "instance_class", None) is SharedNegatives:
+        return lambda out, rng: draw_shared(out, rng)
+    return lambda out, rng: None
 
 
 def publish(out):
@@ -248,7 +291,11 @@ def with_own_rows(out, n):
     Every example updates the root and most update the nodes near it, so with shared rows the
     threads' cores pass those cache lines back and forth all the time. Kept per thread and
     published every ``PUBLISH_EVERY`` centre words, they cost no more than any other row.
+
+    A ``SharedNegatives`` objective gets the thread's own ``draws`` array instead.
     """
+    if isinstance(out, SharedNegatives):
+        return out._replace(draws=own_lines(max(out.negative, 1), np.int32))
     if isinstance(out, Both):
         return out._replace(hs=with_own_rows(out.hs, n))
     if not isinstance(out, HierarchicalSoftmax):

@@ -270,6 +270,16 @@ def _ends(slots, aux, arena, s):
     return np.int64(arena[at + 1]), np.int64(arena[at + arena[at]])
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _keep(s, score, threshold, out_slot, out_score, n):
+    """Write gram ``s`` and its ``score`` at ``n`` when the score is above ``threshold``; the new count."""
+    if score > threshold:
+        out_slot[n] = s
+        out_score[n] = score
+        return n + 1
+    return n
+
+
 @njit(cache=True, nogil=True, error_model="numpy")
 def accept_default(slots, aux, arena, uni, min_count, len_vocab, threshold, out_slot, out_score):
     """Grams whose gensim ``original_scorer`` score is above ``threshold``.
@@ -285,10 +295,7 @@ def accept_default(slots, aux, arena, uni, min_count, len_vocab, threshold, out_
             denom = uni[a] * uni[b]
             if denom > 0:
                 score = (slots[s, 1] - min_count) / np.float64(denom) * len_vocab
-                if score > threshold:
-                    out_slot[n] = s
-                    out_score[n] = score
-                    n += 1
+                n = _keep(s, score, threshold, out_slot, out_score, n)
     return n
 
 
@@ -306,10 +313,7 @@ def accept_npmi(slots, aux, arena, uni, min_count, corpus_word_count, threshold,
                 pb = uni[b] / total
                 pab = slots[s, 1] / total
                 score = math.log(pab / (pa * pb)) / -math.log(pab)
-                if score > threshold:
-                    out_slot[n] = s
-                    out_score[n] = score
-                    n += 1
+                n = _keep(s, score, threshold, out_slot, out_score, n)
     return n
 
 
@@ -329,10 +333,7 @@ def accept_word2phrase(slots, aux, arena, uni, min_count, train_words, threshold
             pb = uni[b]
             if pa >= min_count and pb >= min_count:
                 score = np.float32(pab - min_count) / np.float32(pa) / np.float32(pb) * tw
-                if score > th:
-                    out_slot[n] = s
-                    out_score[n] = score
-                    n += 1
+                n = _keep(s, score, th, out_slot, out_score, n)
     return n
 
 

@@ -1,16 +1,47 @@
-"""Skip-gram: each context word's input vector predicts the centre word (as the C tool does).
+"""Skip-gram: each context's input vector predicts the centre word (as the C tool does).
 
-The window loop knows nothing of the objective: ``update_output`` is chosen by the type of ``out``.
+Knows nothing of the objective nor of the input rows: ``update_output`` is chosen by the type of
+``out`` (:mod:`.objectives`), the input functions by the type of ``inp`` (:mod:`.inputs`: word
+rows, subword rows, or document tags, which make this PV-DBOW); the job loop is :mod:`.window`'s.
 """
+from collections import namedtuple
+
 from numba import njit
 
-from .common import JIT, add_input_update, keep_words, sentence_rate, window_bounds
-from .objectives import PUBLISH_EVERY, publish, update_output
+from .common import JIT
+from .inputs import input_update, input_vector, tag_update, tag_vector
+from .objectives import update_output
+from .window import CENTRES, run_job
+
+SkipGram = namedtuple("SkipGram", "")
 
 
 @njit(**JIT)
-def sg_job(ids, offsets, s0, s1, keep_prob, window, shrink, syn0, out, alpha0, alpha1, rng, work,
-           lockf=None):
+def sg_centre(arch, inp, out, sent, pos, lo, hi, t0, t1, alpha, rng, work, loss):
+    """Each context word c in [lo, hi) but pos, then each tag k in [t0, t1), predicts sent[pos]:
+    neu1e = 0; loss += update_output(out, v, w); v's rows += neu1e. Returns (examples, loss)."""
+    _, neu1, neu1e = work
+    target = sent[pos]
+    for c in range(lo, hi):
+        if c == pos:
+            continue
+        h = input_vector(inp, sent[c], neu1)
+        neu1e[:] = 0.0
+        loss += update_output(out, h, target, alpha, rng, neu1e)
+        input_update(inp, sent[c], neu1e)
+    for k in range(t0, t1):
+        h = tag_vector(inp, k, neu1)
+        neu1e[:] = 0.0
+        loss += update_output(out, h, target, alpha, rng, neu1e)
+        tag_update(inp, k, neu1e)
+    return hi - lo - 1 + t1 - t0, loss
+
+
+CENTRES[SkipGram] = sg_centre
+
+
+@njit(**JIT)
+def sg_job(ids, offsets, s0, s1, keep_prob, window, shrink, inp, out, alpha0, alpha1, rng, work):
     """Train skip-gram on sentences ``s0 .. s1-1`` of an encoded corpus, in place.
 
     Parameters
@@ -19,15 +50,17 @@ def sg_job(ids, offsets, s0, s1, keep_prob, window, shrink, syn0, out, alpha0, a
     offsets : int64[S+1]     sentence s is ids[offsets[s]:offsets[s+1]]
     keep_prob : float32[V]   subsampling keep probabilities
     window, shrink           maximum window; whether to draw a reduced window per word
-    syn0 : float32[V, D]     input vectors, updated
-    out                      objective parameters (see objectives.py), output rows updated
+    inp                      input kind (inputs.py: WordRows, SubwordRows, DocTags), rows updated
+    out                      objective (objectives.py: NegativeSampling, SharedNegatives,
+                             HierarchicalSoftmax, FullSoftmax, Both), output rows updated
     alpha0, alpha1           learning rate at the job's first and last token (linear in between)
     rng : uint64[1]          generator state, advanced
     work                     (sent int32[L], neu1 float32[D], neu1e float32[D]) scratch
-    lockf : float32[V] or None   per-word factor of the input-vector update (gensim's vectors_lockf)
 
-    For each kept centre word w and context word c within the window:
-    neu1e = 0; loss += update_output(out, syn0[c], w); syn0[c] += neu1e.
+    For each kept centre word w: each context word c of its window, then each document tag of
+    its sentence (PV-DBOW; with ``train_words`` False the tags alone), gives a vector v =
+    ``input_vector`` (a row, or the mean of the word's rows); neu1e = 0; loss +=
+    update_output(out, v, w); ``input_update`` adds neu1e to each of v's rows.
 
     At the start and the end of the job and every ``PUBLISH_EVERY`` centre words, ``publish(out)``
     gives back and refreshes the output rows the calling thread keeps copies of
@@ -35,28 +68,5 @@ def sg_job(ids, offsets, s0, s1, keep_prob, window, shrink, syn0, out, alpha0, a
 
     Returns (in-vocabulary tokens seen, examples trained, summed loss).
     """
-    sent, _, neu1e = work
-    publish(out)
-    words = 0
-    examples = 0
-    loss = 0.0
-    centres = 0
-    for s in range(s0, s1):
-        alpha = sentence_rate(offsets, s0, s1, s, alpha0, alpha1)
-        n, seen = keep_words(ids, offsets[s], offsets[s + 1], keep_prob, rng, sent)
-        words += seen
-        for pos in range(n):
-            centres += 1
-            if centres % PUBLISH_EVERY == 0:
-                publish(out)
-            lo, hi = window_bounds(rng, pos, n, window, shrink)
-            for c in range(lo, hi):
-                if c == pos:
-                    continue
-                h = syn0[sent[c]]
-                neu1e[:] = 0.0
-                loss += update_output(out, h, sent[pos], alpha, rng, neu1e)
-                add_input_update(h, neu1e, lockf, sent[c])
-                examples += 1
-    publish(out)
-    return words, examples, loss
+    return run_job(ids, offsets, s0, s1, keep_prob, window, shrink, inp, out, alpha0, alpha1, rng, work,
+                   SkipGram())

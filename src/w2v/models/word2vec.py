@@ -18,8 +18,11 @@ from .config import SOFTMAX_WARN_VOCAB, Config
 from ..corpus import READER_OPTIONS, LineSentence, PathLineSentences, as_sentences
 from ..corpus.encoded import Scan, encode_with_vocab, scan
 from .keyedvectors import KeyedVectors
+from ..engines import get_engine
+from ..engines.base import TrainingRequest
 from ..engines.epochs import Position, Schedule, run_epochs
-from ..engines.local import Trainer, build_objective, lock_factors, seed_states
+from ..engines.local import build_objective, lock_factors, seed_states
+from ..kernels import WordRows
 from ..corpus.vocab import EmptyVocabularyError, Vocab, effective_min_count
 
 # gensim's gensim.models.word2vec offers its corpus readers beside the model
@@ -90,8 +93,10 @@ class Word2Vec:
     vocabularies), ``shared_negatives`` and ``hs_private_nodes`` (kernel choices, see
     docs/speed.md), ``max_sentence_length``, ``tokenizer``, ``encoding``, ``errors`` (how text
     files are read), ``progress`` (tqdm bar on stderr), ``cache_dir`` (where the
-    integer-encoded corpus is kept during training), ``engine="ray"`` with ``engine_options``
-    (data-parallel training on a Ray cluster: see ``w2v.engines.distributed``), ``checkpoint_dir`` and
+    integer-encoded corpus is kept during training), ``engine`` with ``engine_options``
+    (who trains: ``"local"`` threads, ``"ray"`` for data-parallel training on a Ray cluster,
+    see ``w2v.engines.distributed``, or an engine added with
+    :func:`w2v.engines.base.register_engine`), ``checkpoint_dir`` and
     ``checkpoint_every`` (``"epoch"`` or a number of tokens; see :meth:`resume`).
 
     Parameters
@@ -147,8 +152,8 @@ class Word2Vec:
             raise ValueError(f"give either {cls.corpus_parameter} or corpus_file, not both")
         source = sentences if sentences is not None else corpus_file
         if source is not None:
-            if self.engine == "local":
-                self.build_vocab(source)     # a cluster counts the words on its workers
+            if not get_engine(self.engine).counts_words:   # else it counts them in train
+                self.build_vocab(source)
             self._train(source, None, self.config.epochs, None, None, self.compute_loss, (), None)
 
     def _configure(self, a):
@@ -171,8 +176,7 @@ class Word2Vec:
         self.trim_rule = a["trim_rule"]
         self.compute_loss = bool(a["compute_loss"])
         self.comment = a["comment"]
-        from ..engines.distributed import check_options
-        check_options(a["engine"], a["engine_options"])
+        get_engine(a["engine"]).check_options(a["engine_options"])
         self.engine, self.engine_options = a["engine"], dict(a["engine_options"] or {})
         self.vocab = None
         self.wv = self._make_wv([], np.zeros((0, self.config.vector_size), np.float32))
@@ -406,9 +410,11 @@ class Word2Vec:
         return KeyedVectors(words, vectors, counts=counts)
 
     def _training_arrays(self):
-        """``(input, objective)`` for the kernels: the input rows they train (``wv.vectors``)
-        and the output layer's parameter tuple (its type selects the update)."""
-        return self.wv.vectors, build_objective(self.config, self.vocab, self.syn1, self.syn1neg)
+        """``(inputs, objective)`` for the kernels: the input kind whose rows they train
+        (:class:`~w2v.kernels.WordRows` of ``wv.vectors``; its type selects the input layer) and
+        the output layer's parameter tuple (its type selects the update)."""
+        inputs = WordRows(self.wv.vectors, lock_factors(self.wv.vectors_lockf, len(self.wv)))
+        return inputs, build_objective(self.config, self.vocab, self.syn1, self.syn1neg)
 
     def _add_tree_attrs(self):
         """gensim's per-word ``code`` and ``point`` attributes of a hierarchical-softmax model,
@@ -458,7 +464,7 @@ class Word2Vec:
         ...
         TypeError: ...train() got an unexpected keyword argument 'epoch'
         """
-        if self.engine != "local":      # a cluster counts the words itself (docs/distributed.md)
+        if get_engine(self.engine).counts_words:      # e.g. a cluster (docs/distributed.md)
             return self._train(corpus_iterable, corpus_file, epochs, start_alpha, end_alpha, compute_loss,
                                callbacks, progress)
         if self.vocab is None or not len(self.wv):
@@ -476,32 +482,43 @@ class Word2Vec:
                progress):
         epochs, alpha, min_alpha = self._schedule_args(epochs, start_alpha, end_alpha)
         self.compute_loss = bool(compute_loss)
-        if self.engine != "local":
-            from ..engines import distributed
-            return distributed.train(self, corpus_iterable, corpus_file, epochs, alpha, min_alpha,
-                                     callbacks=callbacks, progress=progress)
-        if self.vocab is None:
+        if self.vocab is None and not get_engine(self.engine).counts_words:
             raise EmptyVocabularyError("build the vocabulary first (build_vocab) or pass sentences to Word2Vec()")
         if not all(a.flags.writeable for a in (self.wv.vectors, self.syn1, self.syn1neg) if a is not None):
             raise ValueError("the weights are read-only (loaded with mmap='r'): load the model with "
                              "mmap=None, or mmap='c' (copy on write), to train it")
-        source, sentences = self._sentences(corpus_iterable, corpus_file)
+        if corpus_iterable is not None and corpus_file is not None:
+            raise ValueError("give either corpus_iterable or corpus_file, not both")
+        source = corpus_iterable if corpus_iterable is not None else corpus_file
+        if source is None:
+            raise ValueError("no corpus given: pass sentences (corpus_iterable) or corpus_file")
+        if isinstance(source, os.PathLike):
+            source = os.fspath(source)
+        where = None
+        if isinstance(source, str):
+            where = source if "://" in source else os.path.abspath(source)
+        schedule = {"epochs": epochs, "alpha": alpha, "min_alpha": min_alpha, "corpus": where}
+        self.running_training_loss = 0.0
+        return self._run_schedule(source, schedule, None, callbacks, progress)
+
+    def _encoded_corpus(self, source):
+        """``source`` encoded with the vocabulary, for an engine that trains in this process: the
+        encoding ``build_vocab`` (or ``scan_vocab``) kept when it read the same corpus, else read
+        now. The caller owns (and closes) it."""
+        source, sentences = self._sentences(source, None)
         if self._encoded is not None and _same_source(self._encoded[0], source):
             encoded = self._encoded[1]
             self._encoded = None
-        elif self._scan is not None and _same_source(self._scan[0], source):
+            return encoded
+        if self._scan is not None and _same_source(self._scan[0], source):
             encoded = self._scan[1].encode(self.vocab, in_place=True)     # after scan/prepare_vocab
             self._close_scan()
-        else:
-            self._close_encoded()
-            if isinstance(source, Scan):
-                raise ValueError("a scanned corpus trains the model whose build_vocab it went through, "
-                                 "once; read the text again")
-            encoded = encode_with_vocab(sentences, self.vocab, cache_dir=self.cache_dir)
-        schedule = {"epochs": epochs, "alpha": alpha, "min_alpha": min_alpha,
-                    "corpus": os.path.abspath(source) if isinstance(source, str) else None}
-        self.running_training_loss = 0.0
-        return self._run_schedule(encoded, schedule, None, callbacks, progress)
+            return encoded
+        self._close_encoded()
+        if isinstance(source, Scan):
+            raise ValueError("a scanned corpus trains the model whose build_vocab it went through, "
+                             "once; read the text again")
+        return encode_with_vocab(sentences, self.vocab, cache_dir=self.cache_dir)
 
     def get_latest_training_loss(self):
         """The loss summed over every training example of the last :meth:`train` call, when it was
@@ -596,35 +613,34 @@ class Word2Vec:
                              f"{alpha} and {min_alpha}")
         return epochs, alpha, min_alpha
 
-    def _run_schedule(self, encoded, schedule, position, callbacks, progress):
-        """Train ``schedule`` (a dict: epochs, alpha, min_alpha, corpus) from ``position`` (a
-        :class:`w2v.engines.epochs.Position`; None: its start), checkpointing if asked."""
-        cfg = self.config
-        if self.rng_states is None or len(self.rng_states) != cfg.workers:
-            self.rng_states = seed_states(cfg.seed + len(self.training_log), cfg.workers)
-        syn0, objective = self._training_arrays()
-        trainer = Trainer(cfg, syn0, objective, self.vocab.keep_probabilities(cfg.sample), self.rng_states,
-                          lockf=lock_factors(self.wv.vectors_lockf, len(self.wv)))
+    def _run_schedule(self, source, schedule, position, callbacks, progress):
+        """Train ``schedule`` (a dict: epochs, alpha, min_alpha, corpus) on ``source`` from
+        ``position`` (a :class:`w2v.engines.epochs.Position`; None: its start) with the model's
+        engine, checkpointing if asked."""
+        factory = get_engine(self.engine)
+        options = factory.check_options(self.engine_options)
+        rates = Schedule(schedule["alpha"], schedule["min_alpha"], schedule["epochs"])
+        request = TrainingRequest(source, functools.partial(self._encoded_corpus, source),
+                                  self._training_arrays, rates,
+                                  None if self.checkpoint_every == "epoch" else self.checkpoint_every)
         checkpoint = None
         if self.checkpoint_dir is not None:
             os.makedirs(self.checkpoint_dir, exist_ok=True)
             checkpoint = functools.partial(self._write_checkpoint, schedule)
         try:
-            engine = trainer.engine(encoded, None if self.checkpoint_every == "epoch"
-                                    else self.checkpoint_every)
-            return run_epochs(self, engine,
-                              Schedule(schedule["alpha"], schedule["min_alpha"], schedule["epochs"]),
-                              callbacks=(_RunningLoss(),) + self.callbacks + tuple(callbacks or ()),
-                              progress=self._progress(progress), position=position,
-                              checkpoint=checkpoint)
+            with factory.start(self, options, request) as engine:
+                return run_epochs(self, engine, rates,
+                                  callbacks=(_RunningLoss(),) + self.callbacks + tuple(callbacks or ()),
+                                  progress=self._progress(progress), position=position,
+                                  checkpoint=checkpoint)
         finally:
-            encoded.close()
+            self._close_encoded()      # one kept by build_vocab that the engine did not read
 
     # checkpoints ----------------------------------------------------------------------------
     def _write_checkpoint(self, schedule, position):
         meta, arrays = self._archive()
         meta.update(schedule=schedule, position=position.to_dict(), checkpoint_every=self.checkpoint_every,
-                    outputs=self.checkpoint_outputs)
+                    outputs=self.checkpoint_outputs, engine=self.engine, engine_options=self.engine_options)
         native.save_native(os.path.join(self.checkpoint_dir, CHECKPOINT_NAME), self.checkpoint_kind, meta, arrays)
         logger.info("checkpoint: epoch %d, step %d", position.epoch, position.step)
 
@@ -646,6 +662,12 @@ class Word2Vec:
             raise ValueError(f"{path}: incomplete checkpoint (no {e})") from None
         except (TypeError, ValueError) as e:
             raise ValueError(f"{path}: damaged checkpoint position ({e})") from None
+        engine, options = meta.get("engine", "local"), meta.get("engine_options") or {}
+        try:
+            get_engine(engine).check_options(options)
+        except ValueError as e:
+            raise ValueError(f"{path}: {e}") from None
+        model.engine, model.engine_options = engine, dict(options)
         model.checkpoint_dir = os.fspath(checkpoint_dir)
         model.checkpoint_outputs = meta.get("outputs")
         model.progress = progress
@@ -655,9 +677,7 @@ class Word2Vec:
         if not corpus:
             raise ValueError(f"{path}: the model was trained on Python sentences, not a file, so "
                              "the corpus cannot be read again to resume")
-        _, sentences = model._sentences(None, corpus)
-        encoded = encode_with_vocab(sentences, model.vocab, cache_dir=model.cache_dir)
-        model._run_schedule(encoded, schedule, position, None, progress)
+        model._run_schedule(corpus, schedule, position, None, progress)
         return model
 
     def _progress(self, progress):
@@ -688,6 +708,7 @@ class Word2Vec:
                              "(hierarchical softmax has one vector per tree node)")
         vectors = {"out": lambda: out.copy(), "mean": lambda: (self.wv.vectors + out) / 2,
                    "concat": lambda: np.hstack([self.wv.vectors, out])}[kind]()
+        # plain word vectors whatever the model's input layer (not _make_wv: no n-gram rows here)
         return KeyedVectors(list(self.vocab.words), np.ascontiguousarray(vectors, np.float32),
                             counts=self.vocab.counts.copy())
 

@@ -1,0 +1,234 @@
+"""Input layers: which rows of which matrices make a word's input vector, and where its gradient goes.
+
+Each input kind's arrays travel as a namedtuple; the functions below pick their code by the
+tuple's type when Numba compiles the calling job, exactly as :func:`.objectives.update_output`
+does for the output layer, so the window loops of :mod:`.skipgram` and :mod:`.cbow` know nothing
+of words, subwords or documents.
+
+Kinds
+-----
+``WordRows(syn0, lockf=None)``
+    word2vec: word w's input vector is ``syn0[w]``; the step ``neu1e`` is added to it, scaled by
+    ``lockf[w]`` (gensim's ``vectors_lockf``). With ``lockf`` None the update compiles without
+    the factor, so ordinary training costs what it did before locking existed.
+``SubwordRows(syn0, offsets, rows, lockf=None)``
+    fastText: word w's input rows are ``rows[offsets[w]:offsets[w + 1]]`` (its own row, then
+    its hashed n-gram rows: a CSR over the vocabulary, ``offsets`` int64[V+1], ``rows`` int32 or
+    int64 row ids into ``syn0``, which holds the word rows and the n-gram buckets stacked, as
+    fastText's input matrix does). The input vector is the MEAN of those rows; every row then
+    receives the whole step ``neu1e`` (times ``lockf[row]`` if given), as Facebook fastText's
+    unsupervised models do (``Model::update``: only the supervised model divides the gradient by
+    the number of rows). In CBOW the context is the union of the context words' rows, so the
+    hidden vector is the mean over all of them (fastText and gensim's ``fasttext_inner.pyx``).
+    gensim 4.4 differs in skip-gram: ``fasttext_fast_sentence_sg_*`` divides the word row plus
+    its n n-gram rows by n, not n + 1 (``norm_factor = 1 / subwords_len``); here the mean is exact.
+``DocTags(words, tags, tag_offsets, tag_ids, train_words=True, learn_words=True, learn_tags=True)``
+    Doc2Vec: sentence s also has the document tag rows ``tag_ids[tag_offsets[s]:tag_offsets[s+1]]``
+    of the input kind ``tags`` (usually ``WordRows(dv, dv_lockf)``); the words keep the input
+    kind ``words``. Skip-gram (PV-DBOW): each tag row predicts every kept word of the sentence,
+    after that word's skip-gram window when ``train_words`` (gensim's ``dbow_words``); without it
+    no window is drawn and no word row is read. CBOW (PV-DM, ``cbow_mean`` = gensim's
+    ``dm_mean``): the tag rows join the window's word rows in the sum (and the count of the mean);
+    with ``train_words`` False no window is drawn there either and the tags alone are the context.
+    ``learn_words`` / ``learn_tags`` False leave those rows as they are (gensim's
+    ``learn_words`` / ``learn_doctags``: ``infer_vector`` trains the tag rows alone). The output
+    layer is still updated: freezing it (gensim's ``learn_hidden``) is the objective's business.
+
+Functions (all dispatched by the type of ``inp``)
+--------------------------------------------------
+``input_vector(inp, word, buf)``   word's input vector: a view of its row, or its mean built in ``buf``
+``accumulate(inp, word, neu1)``    ``neu1 += `` the sum of word's rows; returns how many rows
+``input_update(inp, word, neu1e)`` ``row += neu1e`` for each of word's rows
+``train_words(inp)``               whether a window of context words is drawn and trained
+``doc_tags(inp, s)``               the range ``(t0, t1)`` of sentence s's tags in ``tag_ids``; (0, 0) without tags
+``tag_vector`` / ``tag_accumulate`` / ``tag_update(inp, k, ...)``   the same for the tag ``tag_ids[k]``
+
+Adding an input kind: define its namedtuple here, write its jitted ``input_vector``,
+``accumulate`` and ``input_update`` (and, for per-sentence rows, the ``doc_tags`` / ``tag_*``
+ones), register them in the ``_WORD`` (and ``_TAGS``) tables, give :mod:`w2v.reference` the same
+rows in plain NumPy (``reference.input_rows``) and add it to tests/test_kernels.py. The jobs
+(:mod:`.window`, :mod:`.skipgram`, :mod:`.cbow`) need no change: a kind with nothing per
+sentence gets an empty tag range, which compiles to nothing.
+"""
+from collections import namedtuple
+
+import numpy as np
+from numba import njit
+from numba.extending import overload
+
+from .common import JIT, add_input_update
+
+WordRows = namedtuple("WordRows", "syn0 lockf", defaults=(None,))
+SubwordRows = namedtuple("SubwordRows", "syn0 offsets rows lockf", defaults=(None,))
+DocTags = namedtuple("DocTags", "words tags tag_offsets tag_ids train_words learn_words learn_tags",
+                     defaults=(True, True, True))
+
+
+# --- word rows ------------------------------------------------------------------------------
+@njit(inline="always", **JIT)
+def word_vector(inp, word, buf):
+    return inp.syn0[word]
+
+
+@njit(inline="always", **JIT)
+def word_accumulate(inp, word, neu1):
+    row = inp.syn0[word]
+    for i in range(neu1.shape[0]):
+        neu1[i] += row[i]
+    return 1
+
+
+@njit(inline="always", **JIT)
+def word_update(inp, word, neu1e):
+    add_input_update(inp.syn0[word], neu1e, inp.lockf, word)
+
+
+# --- subword rows ---------------------------------------------------------------------------
+@njit(**JIT)
+def subword_accumulate(inp, word, neu1):
+    """``neu1 += sum of syn0[r]`` over word's rows; returns their number."""
+    a, b = inp.offsets[word], inp.offsets[word + 1]
+    for k in range(a, b):
+        row = inp.syn0[inp.rows[k]]
+        for i in range(neu1.shape[0]):
+            neu1[i] += row[i]
+    return b - a
+
+
+@njit(**JIT)
+def subword_vector(inp, word, buf):
+    """The mean of word's rows, written into ``buf`` (zero for a word without rows)."""
+    buf[:] = 0.0
+    n = subword_accumulate(inp, word, buf)
+    if n > 1:
+        inv = np.float32(1.0 / n)
+        for i in range(buf.shape[0]):
+            buf[i] *= inv
+    return buf
+
+
+@njit(**JIT)
+def subword_update(inp, word, neu1e):
+    """Every row of the word receives the whole step (fastText's unsupervised update)."""
+    for k in range(inp.offsets[word], inp.offsets[word + 1]):
+        r = inp.rows[k]
+        add_input_update(inp.syn0[r], neu1e, inp.lockf, r)
+
+
+# --- documents: words as their own kind, plus per-sentence tag rows --------------------------
+@njit(inline="always", **JIT)
+def doc_vector(inp, word, buf):
+    return input_vector(inp.words, word, buf)
+
+
+@njit(inline="always", **JIT)
+def doc_accumulate(inp, word, neu1):
+    return accumulate(inp.words, word, neu1)
+
+
+@njit(inline="always", **JIT)
+def doc_update(inp, word, neu1e):
+    if inp.learn_words:
+        input_update(inp.words, word, neu1e)
+
+
+@njit(inline="always", **JIT)
+def doc_tag_vector(inp, k, buf):
+    return input_vector(inp.tags, inp.tag_ids[k], buf)
+
+
+@njit(inline="always", **JIT)
+def doc_tag_accumulate(inp, k, neu1):
+    return accumulate(inp.tags, inp.tag_ids[k], neu1)
+
+
+@njit(inline="always", **JIT)
+def doc_tag_update(inp, k, neu1e):
+    if inp.learn_tags:
+        input_update(inp.tags, inp.tag_ids[k], neu1e)
+
+
+# Kinds without tags: the jobs' tag loops run over the empty range (0, 0); these only type them.
+@njit(inline="always", **JIT)
+def no_tag_vector(inp, k, buf):
+    return buf
+
+
+@njit(inline="always", **JIT)
+def no_tag_accumulate(inp, k, neu1):
+    return 0
+
+
+@njit(inline="always", **JIT)
+def no_tag_update(inp, k, neu1e):
+    pass
+
+
+_WORD = {WordRows: (word_vector, word_accumulate, word_update),
+         SubwordRows: (subword_vector, subword_accumulate, subword_update),
+         DocTags: (doc_vector, doc_accumulate, doc_update)}
+_NO_TAGS = (no_tag_vector, no_tag_accumulate, no_tag_update)
+_TAGS = {DocTags: (doc_tag_vector, doc_tag_accumulate, doc_tag_update)}
+
+
+def _by_kind(table, slot, doc):
+    """A function ``f(inp, a, b)`` that runs ``table[type(inp)][slot]``, in Python and in jitted code."""
+    def function(inp, a, b):
+        return table.get(type(inp), _NO_TAGS)[slot](inp, a, b)
+
+    @overload(function, jit_options=JIT)
+    def _function_jit(inp, a, b):
+        cls = getattr(inp, "instance_class", None)
+        if cls in _WORD:
+            impl = table.get(cls, _NO_TAGS)[slot]
+            return lambda inp, a, b: impl(inp, a, b)
+
+    function.__doc__ = doc
+    return function
+
+
+input_vector = _by_kind(_WORD, 0, "Word ``word``'s input vector: a row of the matrix, or a mean built in ``buf``.")
+accumulate = _by_kind(_WORD, 1, "``neu1 +=`` the sum of word ``word``'s input rows; returns how many rows.")
+input_update = _by_kind(_WORD, 2, "Add the step ``neu1e`` to every input row of word ``word`` (times its lock factor).")
+tag_vector = _by_kind(_TAGS, 0, "The input vector of tag ``tag_ids[k]`` (kinds with per-sentence rows).")
+tag_accumulate = _by_kind(_TAGS, 1, "``neu1 +=`` the rows of tag ``tag_ids[k]``; returns how many rows.")
+tag_update = _by_kind(_TAGS, 2, "Add the step ``neu1e`` to the rows of tag ``tag_ids[k]`` (if tags learn).")
+
+
+def train_words(inp):
+    """Whether a centre word's window of context words is drawn and trained (False only for
+    DocTags without ``train_words``, e.g. PV-DBOW without gensim's ``dbow_words``)."""
+    return bool(inp.train_words) if isinstance(inp, DocTags) else True
+
+
+@overload(train_words, jit_options=JIT)
+def _train_words_jit(inp):
+    if getattr(inp, "instance_class", None) is DocTags:
+        return lambda inp: inp.train_words
+    return lambda inp: True
+
+
+def doc_tags(inp, s):
+    """The range (t0, t1) of sentence ``s``'s tags in ``inp.tag_ids``; (0, 0) for kinds without tags."""
+    if isinstance(inp, DocTags):
+        return int(inp.tag_offsets[s]), int(inp.tag_offsets[s + 1])
+    return 0, 0
+
+
+@overload(doc_tags, jit_options=JIT)
+def _doc_tags_jit(inp, s):
+    if getattr(inp, "instance_class", None) is DocTags:
+        return lambda inp, s: (np.int64(inp.tag_offsets[s]), np.int64(inp.tag_offsets[s + 1]))
+    return lambda inp, s: (np.int64(0), np.int64(0))
+
+
+def weights(inp):
+    """The float matrices an input kind trains, in order (for finiteness checks and the like)."""
+    if isinstance(inp, DocTags):
+        return weights(inp.words) + weights(inp.tags)
+    return (inp.syn0,)
+
+
+def vector_size(inp):
+    """The width D of the input vectors."""
+    return weights(inp)[0].shape[1]

@@ -1,0 +1,67 @@
+"""The job loop every architecture shares: a job's sentences and their learning rate,
+subsampling, each kept centre word's window and its sentence's document tags, and the objective's
+publications. What one centre word trains is its architecture's (``train_centre``, chosen by the
+type of ``arch``: :mod:`.skipgram`, :mod:`.cbow`).
+"""
+from numba import njit
+from numba.extending import overload
+
+from .common import JIT, keep_words, sentence_rate, window_bounds
+from .inputs import doc_tags, train_words
+from .objectives import PUBLISH_EVERY, begin_centre, publish
+
+# architecture tuple type -> jitted fn(arch, inp, out, sent, pos, lo, hi, t0, t1, alpha, rng, work,
+# loss) returning (examples, loss); each architecture's module adds its own entry.
+CENTRES = {}
+
+
+def train_centre(arch, inp, out, sent, pos, lo, hi, t0, t1, alpha, rng, work, loss):
+    """Train centre word ``sent[pos]`` with context positions [lo, hi) except pos and the tags
+    ``t0 .. t1-1`` of ``inp``, adding into ``loss``: returns (examples, loss)."""
+    return CENTRES[type(arch)](arch, inp, out, sent, pos, lo, hi, t0, t1, alpha, rng, work, loss)
+
+
+@overload(train_centre, jit_options=JIT)
+def _train_centre_jit(arch, inp, out, sent, pos, lo, hi, t0, t1, alpha, rng, work, loss):
+    centre = CENTRES.get(getattr(arch, "instance_class", None))
+    if centre is not None:
+        return (lambda arch, inp, out, sent, pos, lo, hi, t0, t1, alpha, rng, work, loss:
+                centre(arch, inp, out, sent, pos, lo, hi, t0, t1, alpha, rng, work, loss))
+
+
+@njit(**JIT)
+def run_job(ids, offsets, s0, s1, keep_prob, window, shrink, inp, out, alpha0, alpha1, rng, work, arch):
+    """Train sentences ``s0 .. s1-1`` with architecture ``arch``: see :func:`.skipgram.sg_job`.
+
+    For each sentence s: its rate (linear in its first token over the job), its kept words
+    (``keep_words``) and its tags (``doc_tags(inp, s)``); for each kept centre word: a window
+    reduced by a uniform draw (none drawn when ``train_words(inp)`` is False: the tags alone are
+    the context), and, if the window or the tags hold anything, ``begin_centre(out)`` then
+    ``train_centre(arch, ...)``. ``publish(out)`` at the start, the end and every
+    ``PUBLISH_EVERY`` centre words.
+
+    Returns (in-vocabulary tokens seen, examples trained, summed loss).
+    """
+    sent = work[0]
+    publish(out)
+    words = 0
+    examples = 0
+    loss = 0.0
+    centres = 0
+    for s in range(s0, s1):
+        alpha = sentence_rate(offsets, s0, s1, s, alpha0, alpha1)
+        n, seen = keep_words(ids, offsets[s], offsets[s + 1], keep_prob, rng, sent)
+        words += seen
+        t0, t1 = doc_tags(inp, s)
+        for pos in range(n):
+            centres += 1
+            if centres % PUBLISH_EVERY == 0:
+                publish(out)
+            lo, hi = window_bounds(rng, pos, n, window, shrink) if train_words(inp) else (pos, pos + 1)
+            if hi - lo < 2 and t1 == t0:
+                continue
+            begin_centre(out, rng)
+            trained, loss = train_centre(arch, inp, out, sent, pos, lo, hi, t0, t1, alpha, rng, work, loss)
+            examples += trained
+    publish(out)
+    return words, examples, loss
