@@ -13,7 +13,8 @@ import sys
 import traceback
 
 # Sub-modules that register commands; each defines register(subparsers).
-COMMAND_MODULES = ("train", "vocab", "demo", "query", "evaluation", "corpus", "phrases", "index", "serve")
+COMMAND_MODULES = ("train", "vocab", "demo", "query", "evaluation", "corpus", "phrases", "index", "serve",
+                   "doc2vec")
 
 REPORT = ("w2v: this is a bug in w2v, not a problem with your input: please report it with the "
           "command line and the traceback above")
