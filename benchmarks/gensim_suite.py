@@ -1,11 +1,11 @@
-"""Run gensim 4.4's own Word2Vec and KeyedVectors tests against w2v, with only their imports changed.
+"""Run gensim 4.4's own Word2Vec, KeyedVectors and Doc2Vec tests against w2v, with only their imports changed.
 
     PYTHONPATH=src python3 benchmarks/gensim_suite.py [-k EXPR] [--json FILE] [-v]
 
-It copies ``test_word2vec.py`` and ``test_keyedvectors.py`` from the installed gensim into a
-temporary folder (nothing of gensim's test code is kept in this repository), rewrites the imports
-so that ``word2vec.Word2Vec``, ``word2vec.LineSentence`` ... are w2v's and ``KeyedVectors`` is
-``w2v.KeyedVectors`` (gensim's helpers such as ``datapath``, ``utils.save_as_line_sentence``,
+It copies ``test_word2vec.py``, ``test_keyedvectors.py`` and ``test_doc2vec.py`` from the
+installed gensim into a temporary folder (nothing of gensim's test code is kept in this
+repository), rewrites the imports so that ``word2vec.Word2Vec``, ``word2vec.LineSentence`` ... are
+w2v's, ``KeyedVectors`` is ``w2v.KeyedVectors`` and ``doc2vec`` is ``w2v.models.doc2vec`` (gensim's helpers such as ``datapath``, ``utils.save_as_line_sentence``,
 ``REAL`` and ``pseudorandom_weak_vector`` stay gensim's), runs pytest on them with the exclusion
 list below, and prints passed / failed / skipped / excluded counts and the pass rate
 (passed / (passed + failed)). Needs gensim, pytest and testfixtures (the test extra).
@@ -39,6 +39,16 @@ EXCLUDED = {
         "gensim's Cython CythonLineSentence",
     "test_word2vec.py::TestWord2VecScripts::test_word2vec_stand_alone_script":
         "gensim's scripts/word2vec_standalone.py",
+    # Doc2Vec: gensim's log text, and how gensim's Cython corpus_file reader shares a file among
+    # its worker threads (byte offsets and first tags per worker; w2v encodes the file once)
+    "test_doc2vec.py::TestDoc2VecModel::test_build_vocab_warning": "checks a gensim log message",
+    "test_doc2vec.py::TestDoc2VecModel::test_train_warning": "checks a gensim log message",
+    "test_doc2vec.py::TestDoc2VecModel::test_get_offsets_and_start_doctags":
+        "gensim's Cython corpus_file reader: per-worker byte offsets",
+    "test_doc2vec.py::TestDoc2VecModel::test_get_offsets_and_start_doctags_win":
+        "gensim's Cython corpus_file reader: per-worker byte offsets (Windows)",
+    "test_doc2vec.py::TestDoc2VecModel::test_cython_linesentence_readline_after_getting_offsets":
+        "gensim's Cython CythonLineSentence",
 }
 
 # (pattern, replacement) applied to each file, in order; each must match at least once.
@@ -55,6 +65,10 @@ REWRITES = {
          "import w2v"),
         (r"gensim\.models\.(keyedvectors\.)?KeyedVectors\b", "w2v.KeyedVectors"),
     ],
+    "test_doc2vec.py": [
+        (r"^from gensim\.models import doc2vec, keyedvectors$",
+         "from w2v.models import doc2vec, keyedvectors  # rewritten: was gensim.models"),
+    ],
 }
 
 
@@ -63,11 +77,14 @@ def gensim_test_dir():
     return os.path.join(os.path.dirname(gensim.__file__), "test")
 
 
-def prepare(folder):
-    """Copy and rewrite the two test files into ``folder``; return their paths."""
+def prepare(folder, only=None):
+    """Copy and rewrite the test files (those whose name contains ``only``, if given) into
+    ``folder``; return their paths."""
     source = gensim_test_dir()
     paths = []
     for name, rules in REWRITES.items():
+        if only and only not in name:
+            continue
         with open(os.path.join(source, name), encoding="utf-8") as f:
             text = f.read()
         for pattern, replacement in rules:
@@ -85,14 +102,20 @@ def prepare(folder):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-k", help="pytest -k expression (run a subset)")
+    parser.add_argument("--only", metavar="NAME", help="only the test files whose name contains NAME "
+                                                       "(word2vec, keyedvectors, doc2vec)")
     parser.add_argument("--json", help="write {test id: outcome} to this file")
     parser.add_argument("-v", "--verbose", action="store_true", help="show pytest's output")
     args = parser.parse_args(argv)
     src = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "src")
     with tempfile.TemporaryDirectory() as folder:
-        paths = prepare(folder)
+        paths = prepare(folder, args.only)
+        if not paths:
+            raise SystemExit(f"no test file matches --only {args.only!r}")
         report = os.path.join(folder, "report.json")
-        deselect = [arg for test in EXCLUDED for arg in ("--deselect", test)]   # node ids relative to folder
+        names = {os.path.basename(p) for p in paths}
+        excluded = [test for test in EXCLUDED if test.split("::")[0] in names]
+        deselect = [arg for test in excluded for arg in ("--deselect", test)]   # node ids relative to folder
         plugin = os.path.join(folder, "conftest.py")
         with open(plugin, "w") as f:
             f.write(_CONFTEST.format(report=report))
@@ -115,7 +138,7 @@ def main(argv=None):
     counts = {k: sum(v == k for v in outcomes.values()) for k in ("passed", "failed", "skipped")}
     ran = counts["passed"] + counts["failed"]
     print(f"gensim suite against w2v: {counts['passed']} passed, {counts['failed']} failed, "
-          f"{counts['skipped']} skipped, {len(EXCLUDED)} excluded; "
+          f"{counts['skipped']} skipped, {len(excluded)} excluded; "
           f"pass rate {counts['passed']}/{ran} = {100 * counts['passed'] / max(ran, 1):.1f} %")
     for test, outcome in sorted(outcomes.items()):
         if outcome == "failed":
