@@ -200,3 +200,17 @@ def test_dv_is_document_vectors():
     assert isinstance(model.dv, DocumentVectors) and isinstance(model.dv, KeyedVectors)
     assert model.docvecs is model.dv and np.array_equal(model["cat"], model.wv["cat"])
     assert np.array_equal(model[5], model.dv[5])
+
+
+def test_gensims_three_steps_then_train():
+    """scan_vocab, prepare_vocab, prepare_weights, then train on the same documents (not read again)."""
+    model = Doc2Vec(**SMALL)
+    model.scan_vocab(DOCS)
+    model.prepare_vocab()
+    model.prepare_weights()
+    assert len(model.dv) == 24 and model.corpus_count == 24
+    model.train(DOCS, total_examples=model.corpus_count, epochs=2)
+    same = Doc2Vec(**SMALL)
+    same.build_vocab(DOCS)
+    same.train(DOCS, total_examples=same.corpus_count, epochs=2)
+    assert np.array_equal(model.dv.vectors, same.dv.vectors)

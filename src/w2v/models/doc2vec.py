@@ -187,6 +187,7 @@ class Doc2Vec(Word2Vec):
         self.tags = TagVocab(-1, [])
         self.dv = DocumentVectors.of_tags(self.tags, np.zeros((0, self.config.vector_size), np.float32))
         self._reader = None           # the documents or reader of the last corpus read
+        self._scanned = None          # the reader of the last scan_vocab
         self.doc_previews = None      # w2v's own: the first words of each tag's document (the CLI's)
         self.null_vector = None       # dm_concat: the row of positions past a document's ends
 
@@ -271,6 +272,8 @@ class Doc2Vec(Word2Vec):
         if tags is not None:
             return tags
         reader = self._reader
+        if isinstance(reader, DocumentWords) and reader.collector is None:
+            reader = self._scanned        # encoded from the counts of scan_vocab, not read again
         if isinstance(reader, DocumentWords):
             if reader.collector is None:
                 raise ValueError("the documents were not read: no tags to train")
@@ -306,7 +309,7 @@ class Doc2Vec(Word2Vec):
         """Count the words and gather the tags (gensim's first step); ``(total_words, corpus_count)``."""
         total = super().scan_vocab(corpus_iterable, corpus_file, progress_per, workers, trim_rule,
                                    progress=progress)
-        reader = self._reader
+        reader = self._scanned = self._reader
         if isinstance(reader, DocumentWords):
             tags = reader.collector.vocab() if reader.collector is not None else TagVocab(-1, [])
         else:
