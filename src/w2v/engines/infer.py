@@ -2,11 +2,12 @@
 ``infer_vector``), as one job of the local engine's kernels over the document repeated once per
 epoch; the word rows and the output layer are only read.
 """
+import threading
+
 import numpy as np
 
-from ..kernels import DocConcat, DocTags, WordRows
+from ..kernels import KERNELS, DocConcat, DocTags, WordRows, own_lines
 from ..kernels.objectives import Frozen
-from .local import Trainer
 
 
 class Inference:
@@ -30,6 +31,21 @@ class Inference:
         self.objective = Frozen(objective)
         self.keep_prob = keep_prob
         self.concat = concat
+        # what Trainer.train_job passes; called directly, as one call costs what the document does
+        self.kernel = KERNELS[config.kernel]
+        self.extra = () if config.sg else (config.cbow_mean,)
+        self.width = concat[2] if concat is not None else word_rows.shape[1]
+        self.local = threading.local()      # each thread's scratch, kept between documents
+        self.by_epochs = {}                 # epochs -> (sentence numbers, tag ids)
+
+    def scratch(self, n):
+        """The calling thread's (sent, neu1, neu1e) for documents of up to ``n`` words."""
+        work = getattr(self.local, "work", None)
+        if work is None or len(work[0]) < n:
+            work = (own_lines(max(n, 64), np.int32), own_lines(self.width, np.float32),
+                    own_lines(self.width, np.float32))
+            self.local.work = work
+        return work
 
     def infer(self, ids, vector, alpha, min_alpha, epochs, rng):
         """Train ``vector`` (float32[1, D], in place) on the document ``ids`` (int32 word ids)
@@ -42,18 +58,16 @@ class Inference:
         if n == 0:
             return 0
         tokens = np.tile(np.ascontiguousarray(ids, dtype=np.int32), epochs)
-        offsets = np.arange(epochs + 1, dtype=np.int64) * n
-        rows = (self.words, WordRows(vector), np.arange(epochs + 1, dtype=np.int64),
-                np.zeros(epochs, np.int32), False, False, True)
+        numbers = self.by_epochs.get(epochs)
+        if numbers is None:
+            numbers = self.by_epochs[epochs] = (np.arange(epochs + 1, dtype=np.int64), np.zeros(epochs, np.int32))
+        rows = (self.words, WordRows(vector), numbers[0], numbers[1], False, False, True)
         tags = DocTags(*rows) if self.concat is None else DocConcat(*rows, *self.concat)
-        trainer = Trainer(self.config, tags, self.objective, self.keep_prob, [rng])
-        # The kernels give sentence s the rate at its first token, linear from rate(0) to
-        # rate(end): an end past min_alpha puts min_alpha on the last epoch's first token.
+        # The kernels give sentence s the rate at its first token, linear from alpha0 at the job's
+        # start to alpha1 at its end: an end past min_alpha puts min_alpha on the last epoch.
         end = alpha + (min_alpha - alpha) * epochs / (epochs - 1) if epochs > 1 else alpha
-        total = float(len(tokens))
-
-        def rate(position):
-            return alpha + (end - alpha) * position / total
-
-        _, examples, _ = trainer.train_job(tokens, offsets, 0, epochs, rate, rng, trainer.make_work(n))
+        cfg = self.config
+        _, examples, _ = self.kernel(tokens, numbers[0] * n, 0, epochs, self.keep_prob, cfg.window,
+                                     cfg.shrink_windows, tags, self.objective, alpha, end, rng,
+                                     self.scratch(n), *self.extra)
         return examples

@@ -19,7 +19,7 @@ from .keyedvectors import KeyedVectors
 from .word2vec import RUN_OPTIONS as WORD2VEC_OPTIONS
 from .word2vec import Word2Vec
 from ..engines.infer import Inference
-from ..engines.local import build_objective, lock_factors, seed_states
+from ..engines.local import build_objective, lock_factors
 from ..kernels import DocConcat, DocTags, WordRows
 
 __all__ = ["Doc2Vec", "TaggedDocument", "TaggedLineDocument", "Doc2VecConfig", "DocumentVectors"]
@@ -442,7 +442,8 @@ class Doc2Vec(Word2Vec):
         index = self.wv.key_to_index
         ids = np.fromiter((i for i in map(index.get, words) if i is not None), dtype=np.int32)
         if len(ids):
-            self._inference().infer(ids, vector, alpha, min_alpha, epochs, seed_states(seed, 1)[0])
+            state = np.array([(seed * 0x9E3779B97F4A7C15 + cfg.seed + 1) % (1 << 64) or 1], np.uint64)
+            self._inference().infer(ids, vector, alpha, min_alpha, epochs, state)
         return vector[0]
 
     def similarity_unseen_docs(self, doc_words1, doc_words2, alpha=None, min_alpha=None, epochs=None):
