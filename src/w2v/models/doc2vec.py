@@ -188,6 +188,7 @@ class Doc2Vec(Word2Vec):
         self.dv = DocumentVectors.of_tags(self.tags, np.zeros((0, self.config.vector_size), np.float32))
         self._reader = None           # the documents or reader of the last corpus read
         self._scanned = None          # the reader of the last scan_vocab
+        self._scanned_lines = None    # (sentence lengths, line of each sentence) of its corpus file
         self.doc_previews = None      # w2v's own: the first words of each tag's document (the CLI's)
         self.null_vector = None       # dm_concat: the row of positions past a document's ends
 
@@ -280,7 +281,11 @@ class Doc2Vec(Word2Vec):
             offsets, ids = reader.collector.sentence_rows(self.tags)
         else:
             lengths = np.diff(np.asarray(encoded.offsets, dtype=np.int64))
-            lines = file_sentence_lines(reader.sources(), lengths, reader.max_sentence_length)
+            scanned = self._scanned_lines            # the lines scan_vocab matched, if the same corpus
+            if scanned is not None and np.array_equal(scanned[0], lengths):
+                lines = scanned[1]
+            else:
+                lines = file_sentence_lines(reader.sources(), lengths, reader.max_sentence_length)
             if lines is None:
                 raise ValueError(_UNMATCHED.format(reader.source))
             known = lines <= self.tags.max_int
@@ -315,6 +320,7 @@ class Doc2Vec(Word2Vec):
         else:
             lengths = np.diff(np.fromfile(self._scan[1].offsets_path, dtype=np.int64))
             lines = file_sentence_lines(reader.sources(), lengths, reader.max_sentence_length)
+            self._scanned_lines = (lengths, lines)
             if lines is None:
                 self._close_scan()
                 raise ValueError(_UNMATCHED.format(reader.source))
