@@ -38,23 +38,32 @@ PUBLISH_EVERY = 1000
 
 
 @njit(inline="always", **JIT)
-def logistic_unit(row, h, label, alpha, neu1e):
-    """One binary logistic unit with output vector ``row``: loss = -log s(+-row.h).
-
-    g = (label - s(row.h)) * alpha;  neu1e += g row (the old row);  row += g h.
-    A saturated unit (|row.h| >= MAX_EXP) is not updated; its loss still counts.
-    """
+def unit_score(row, h, label, alpha):
+    """``(loss, g)`` of one binary logistic unit with output vector ``row``: loss = -log s(+-row.h),
+    g = (label - s(row.h)) * alpha, or 0 for a saturated unit (|row.h| >= MAX_EXP), which is not
+    updated (its loss still counts)."""
     dim = h.shape[0]
     f = np.float32(0.0)
     for i in range(dim):
         f += h[i] * row[i]
     loss = -(log_sigmoid(f) if label == 1.0 else log_sigmoid(-f))
     if f <= -MAX_EXP or f >= MAX_EXP:
-        return loss
-    g = np.float32((label - sigmoid(f)) * alpha)
-    for i in range(dim):
-        neu1e[i] += g * row[i]
-        row[i] += g * h[i]
+        return loss, np.float32(0.0)
+    return loss, np.float32((label - sigmoid(f)) * alpha)
+
+
+@njit(inline="always", **JIT)
+def logistic_unit(row, h, label, alpha, neu1e):
+    """One binary logistic unit with output vector ``row``: loss = -log s(+-row.h).
+
+    g = (label - s(row.h)) * alpha;  neu1e += g row (the old row);  row += g h.
+    A saturated unit (|row.h| >= MAX_EXP) is not updated; its loss still counts (:func:`unit_score`).
+    """
+    loss, g = unit_score(row, h, label, alpha)
+    if g != 0.0:
+        for i in range(h.shape[0]):
+            neu1e[i] += g * row[i]
+            row[i] += g * h[i]
     return loss
 
 
@@ -178,16 +187,10 @@ def both_update(out, h, target, alpha, rng, neu1e):
 @njit(inline="always", **JIT)
 def frozen_unit(row, h, label, alpha, neu1e):
     """:func:`logistic_unit` that leaves ``row`` as it is: neu1e += g row, nothing else."""
-    dim = h.shape[0]
-    f = np.float32(0.0)
-    for i in range(dim):
-        f += h[i] * row[i]
-    loss = -(log_sigmoid(f) if label == 1.0 else log_sigmoid(-f))
-    if f <= -MAX_EXP or f >= MAX_EXP:
-        return loss
-    g = np.float32((label - sigmoid(f)) * alpha)
-    for i in range(dim):
-        neu1e[i] += g * row[i]
+    loss, g = unit_score(row, h, label, alpha)
+    if g != 0.0:
+        for i in range(h.shape[0]):
+            neu1e[i] += g * row[i]
     return loss
 
 
