@@ -142,7 +142,8 @@ def worker(args):
         from w2v import KeyedVectors
         kv = KeyedVectors(words, vectors)
         start = time.perf_counter()
-        index = kv.build_index(method="hnsw" if name.endswith("hnsw") else "ivf", threads=args.build_threads)
+        index = kv.build_index(method="hnsw" if name.endswith("hnsw") else "ivf", recall=None,
+                               threads=args.build_threads)   # the sweep below sets the effort
         build = time.perf_counter() - start
         keys = kv.key_to_index
         for target in (0.9, 0.95, 0.98):

@@ -290,3 +290,41 @@ def test_demo_zh(capsys, chinese):
     for word in ("曹操", "孔明", "刘备", "关公"):
         assert f"  {word}：" in out
     assert "玄德 : 刘备 = 孔明 : ?" in out
+
+
+# --------------------------------------------------------------------------- issue 26
+
+
+def test_a_query_in_the_other_script_is_told_the_form_the_model_has():
+    pytest.importorskip("opencc", reason="the zh extra (OpenCC) is not installed")
+    simplified = KeyedVectors(["刘备", "曹操"], np.eye(2, dtype=np.float32))
+    with pytest.raises(KeyError, match=r"'劉備' is not in the vocabulary; the model has its simplified form '刘备'"):
+        simplified["劉備"]
+    traditional = KeyedVectors(["劉備", "曹操"], np.eye(2, dtype=np.float32))
+    with pytest.raises(KeyError, match=r"the model has its traditional form '劉備'"):
+        traditional.most_similar("刘备")
+    with pytest.raises(KeyError) as e:
+        simplified["孙权"]                         # the same in both scripts: no hint
+    assert "form" not in str(e.value)
+
+
+def test_encoding_auto_detects_gb18030_and_big5(tmp_path, capsys):
+    pytest.importorskip("charset_normalizer")
+    text = "滚滚 长江 东 逝水 ， 浪花 淘尽 英雄 。 是非 成败 转头 空 。 青山 依旧 在 ， 几度 夕阳 红 。\n" * 40
+    utf8 = tmp_path / "utf8.txt"
+    utf8.write_text(text, encoding="utf-8")
+    gb = tmp_path / "gb.txt"
+    gb.write_bytes(text.encode("gb18030"))
+    expected = LineSentence(str(utf8))
+    assert list(LineSentence(str(gb), encoding="auto")) == list(expected)
+    assert LineSentence(str(gb), encoding="auto").encoding == "gb18030"
+    big5 = tmp_path / "big5.txt"
+    big5.write_bytes("滾滾 長江 東 逝水 ， 浪花 淘盡 英雄 。 是非 成敗 轉頭 空 。\n".encode("big5") * 40)
+    assert LineSentence(str(big5), encoding="auto").encoding.startswith("big5")
+    assert main(["vocab", str(gb), "--encoding", "auto", "--min-count", "1", "--top", "2"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["。 120", "， 80"]
+    (tmp_path / "both").mkdir()
+    (tmp_path / "both" / "a.txt").write_bytes(gb.read_bytes())
+    (tmp_path / "both" / "b.txt").write_bytes(utf8.read_bytes())
+    with pytest.raises(ValueError, match=r"different encodings \(a.txt gb18030, b.txt utf-8\)"):
+        as_sentences(str(tmp_path / "both"), encoding="auto")

@@ -272,7 +272,7 @@ def test_raw_text_gets_the_tokenizer_hint(capsys, tmp_path):
     hints = [line for line in err.splitlines() if line.startswith("w2v: hint:")]
     assert code == 0 and len(hints) == 1
     assert hints[0].endswith("the default tokenizer splits on whitespace only, for prepared text; for raw text "
-                             "add --tokenizer simple")
+                             "pass tokenizer='simple' (CLI: --tokenizer simple)")
     code, _, err = run(capsys, "train", raw, "-o", tmp_path / "m.w2v", "--size", "8", "--min-count", "1",
                        "--epochs", "1", "--threads", "1", "--tokenizer", "simple")
     assert code == 0 and "hint" not in err
@@ -285,17 +285,19 @@ def test_prepared_text_gets_no_hint(capsys, corpus, tmp_path):
 
 
 def test_the_hint_rule():
-    from w2v.cli.train import HINT_TOP, punctuation_hint
+    from w2v.corpus.hints import HINT_TOP, punctuation_hint
 
     clean = [f"w{i}" for i in range(HINT_TOP)] + ["(a"] * 100       # beyond the top: not counted
     assert punctuation_hint(clean, "whitespace") is None
     prepared = [f"w{i}" for i in range(HINT_TOP - 24)] + [",", ".", "--", "e.g"]   # none of these counts
     nineteen = prepared + ["x;"] * 19 + ["y"]
-    assert len(nineteen) == HINT_TOP and punctuation_hint(nineteen, None) is None      # 1.9 % < 2 %
-    assert punctuation_hint(nineteen + ["z)"], None) is None     # the 1,001st word is not in the top
+    assert len(nineteen) == HINT_TOP and punctuation_hint(nineteen, "whitespace") is None      # 1.9 % < 2 %
+    assert punctuation_hint(nineteen + ["z)"], "whitespace") is None     # the 1,001st word is not in the top
     twenty = prepared + ["x;"] * 20
     assert punctuation_hint(twenty, "whitespace").startswith(
-        "w2v: hint: 20 of the 1,000 most frequent words carry punctuation ('x;', 'x;', 'x;')")
+        "20 of the 1,000 most frequent words carry punctuation ('x;', 'x;', 'x;')")
+    assert "tokenize them first" in punctuation_hint(twenty, None)      # token lists from Python
+    assert punctuation_hint(twenty, "simple") is None
 
 
 # ---- progress ----------------------------------------------------------------------------------
@@ -383,17 +385,28 @@ def test_version(capsys):
     assert code == 0 and out == f"w2v {importlib.metadata.version('w2v')}\n"
 
 
-@pytest.mark.parametrize("command", ["vocab", "train"])
-def test_every_option_has_a_description(capsys, command):
+def commands():
     from w2v.cli import build_parser
 
-    parser = build_parser()
-    sub = next(a for a in parser._actions if a.dest == "command").choices[command]
-    undescribed = [a.option_strings or a.dest for a in sub._actions
-                   if not a.help and a.help is not __import__("argparse").SUPPRESS]
-    assert undescribed == []
-    _, out, _ = run(capsys, command, "--help")
-    assert "-classes K" in out or command == "vocab"
+    return sorted(build_parser().commands)
+
+
+@pytest.mark.parametrize("command", commands())
+def test_every_option_has_a_description_and_is_in_the_help(capsys, command):
+    """Every flag of every command is described, and its --help lists it (issue 26: this test
+    checked two commands, and its second check passed for `vocab` whatever the help said)."""
+    import argparse
+
+    from w2v.cli import build_parser
+
+    sub = build_parser().commands[command]
+    shown = [a for a in sub._actions if a.help is not argparse.SUPPRESS]
+    assert [a.option_strings or a.dest for a in shown if not a.help] == []
+    code, out, _ = run(capsys, command, "--help")
+    assert code == 0
+    missing = [a.option_strings[0] for a in shown if a.option_strings and a.option_strings[0] not in out]
+    assert missing == []
+    assert ("-classes K" in out) == (command == "train")
 
 
 def test_word_classes_are_not_supported(capsys, corpus, tmp_path):
@@ -414,3 +427,31 @@ def test_word2vec_files_get_gensims_made_up_counts(capsys, vectors):
     converted = vectors.with_suffix(".w2v")                 # made-up counts are not stored as real ones
     assert run(capsys, "convert", vectors, converted)[0] == 0
     assert "word counts  not stored" in run(capsys, "info", converted)[1]
+
+
+def test_training_on_a_model_file_says_it_is_not_text(capsys, corpus, tmp_path):
+    """Issue 26: `w2v train model.w2v` advised --encoding gb18030, which only gave another error."""
+    model = tmp_path / "m.w2v"
+    assert run(capsys, "train", corpus, "-o", model, *TRAIN)[0] == 0
+    code, _, err = run(capsys, "train", model, "-o", tmp_path / "again.w2v", *TRAIN)
+    assert code == 2 and "gb18030" not in err
+    assert err.startswith(f"w2v: error: {model}: not a text file: it looks like a zip archive (w2v native "
+                          f"files are zip archives: load them with KeyedVectors.load or Word2Vec.load); a "
+                          f"corpus is text"), err
+    code, _, err = run(capsys, "vocab", sys.executable)
+    assert code == 2 and "not a text file: it looks like an executable program" in err, err
+
+
+@pytest.mark.parametrize("argv, line", [
+    (["train", "{corpus}", "--sise", "100", "-o", "{tmp}/m.w2v"],
+     "w2v train: unrecognized arguments: --sise 100; did you mean --size? (see 'w2v train --help')"),
+    (["train", "{corpus}", "-sise", "100", "-o", "{tmp}/m.w2v"],
+     "w2v train: unrecognized arguments: -sise 100; did you mean -size? (see 'w2v train --help')"),
+    (["similar", "{tmp}/m.w2v", "king", "--topm=3"],
+     "w2v similar: unrecognized arguments: --topm=3; did you mean --topn? (see 'w2v similar --help')"),
+    (["--bogus"], "w2v: unrecognized arguments: --bogus (see 'w2v --help')"),
+])
+def test_unknown_flags_suggest_the_closest_and_the_commands_help(capsys, corpus, tmp_path, argv, line):
+    """Issue 26: --sise pointed at 'w2v --help' without naming --size."""
+    argv = [a.format(corpus=corpus, tmp=tmp_path) for a in argv]
+    assert one_line_error(capsys, *argv) == line

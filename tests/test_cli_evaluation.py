@@ -196,7 +196,7 @@ def test_plot_and_plot_training_write_images(capsys, tmp_path, google_model):
 
     model = tmp_path / "model.npz"
     log = [{"epoch": e, "loss": 3.0 - 0.3 * e, "known": 10, "seconds": 1.0, "tokens_per_sec": 1e5, "alpha": 0.02}
-           for e in (1, 2, 3)]
+           for e in (0, 1, 2)]
     native.save_native(model, "model", {"training_log": log}, {"dummy": np.zeros(1)})
     code, out, _ = run(capsys, "plot-training", model, "-o", tmp_path / "loss.png")
     assert code == 0 and "3 epochs" in out
@@ -212,7 +212,9 @@ def test_plot_tsne_top(capsys, tmp_path, google_model):
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["plot", "{model}", "-o", "x.png"], "one of the arguments --words --top is required"),
+    (["plot", "{model}", "-o", "x.png"], "give --words, or --top N, or --around WORD"),
+    (["plot", "{model}", "--words", "king,queen", "--around", "king", "-o", "x.png"], "give --words, or --top N"),
+    (["plot", "{model}", "--around", "king", "--top", "1", "-o", "{tmp}/x.png"], "at least 2, not 1"),
     (["plot", "{model}", "--top", "5"], "-o/--output"),
     (["plot", "{model}", "--words", "zzzz,yyyy", "-o", "{tmp}/x.png"], "at least 2 words"),
     (["plot-training", "{model}", "-o", "{tmp}/x.png"], "not a w2v native file"),
@@ -228,3 +230,30 @@ def test_plot_without_matplotlib_is_a_clean_error(capsys, tmp_path, google_model
     monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
     code, _, err = run(capsys, "plot", google_model, "--top", "5", "-o", tmp_path / "x.png")
     assert code == 2 and "python3 -m pip install matplotlib" in err
+
+
+def test_plot_around_a_word_draws_it_and_its_neighbours(capsys, tmp_path, google_model, google_kv, monkeypatch):
+    """Issue 26: `w2v plot --around WORD`, as the explorer's map."""
+    pytest.importorskip("matplotlib")
+    from w2v.evaluation import plot
+
+    drawn = {}
+    real = plot.plot_words
+    monkeypatch.setattr(plot, "plot_words", lambda kv, **kw: drawn.update(kw) or real(kv, **kw))
+    code, out, _ = run(capsys, "plot", google_model, "--around", "king", "--top", "6", "-o", tmp_path / "k.png")
+    kv = google_kv
+    assert code == 0 and "6 words" in out and (tmp_path / "k.png").stat().st_size > 10000
+    assert drawn["words"] == ["king"] + [w for w, _ in kv.most_similar("king", topn=5)]
+    assert drawn["highlight"] == ["king"] and drawn["top"] is None
+
+
+def test_plot_training_numbers_epochs_from_1(tmp_path, monkeypatch):
+    """Issue 26: the picture said epoch 0 for what training printed as 'epoch 1/3'."""
+    pytest.importorskip("matplotlib")
+    from w2v.evaluation import plot
+
+    figures = []
+    monkeypatch.setattr(plot, "_save", lambda fig, output, dpi: figures.append(fig))
+    log = [{"epoch": e, "loss": 1.0, "tokens_per_sec": 1e5} for e in (0, 1, 2)]
+    plot.plot_training(log, output=tmp_path / "loss.png")
+    assert [list(ax.lines[0].get_xdata()) for ax in figures[0].axes] == [[1, 2, 3], [1, 2, 3]]

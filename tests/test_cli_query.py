@@ -150,3 +150,41 @@ def test_commands_live_in_the_full_cli(capsys, model, monkeypatch):
     monkeypatch.undo()                          # every command module, as the installed `w2v` has
     code, out, _ = run(capsys, "similar", model, "king", "--topn", "1", "--json")
     assert code == 0 and len(json.loads(out)["results"]) == 1
+
+
+def test_tables_line_up_chinese_words_by_display_width(tmp_path, capsys):
+    """Issue 26: columns were padded by character count, so Chinese words pushed them out of line."""
+    words = ["曹操", "司马懿", "孔明", "king", "孙权"]
+    vectors = np.array([[1, 0], [0.9, 0.1], [0.8, 0.3], [0.7, 0.5], [0.6, 0.6]], dtype=np.float32)
+    path = tmp_path / "zh.w2v"
+    KeyedVectors(words, vectors).save(path)
+    assert main(["similar", str(path), "曹操", "--topn", "4"]) == 0
+    lines = capsys.readouterr().out.splitlines()[1:]
+    from w2v.cli.tables import display_width
+
+    columns = {display_width(line[:line.index(" 0.") + 1 if " 0." in line else line.index("similarity")])
+               for line in lines}
+    assert len(columns) == 1, lines                       # every similarity starts in the same column
+    assert lines[1] == "   1  司马懿  " + lines[1].split()[-1]
+
+
+def test_info_shows_how_a_model_was_trained(tmp_path, capsys):
+    """Issue 26: `w2v info` showed no training settings."""
+    from w2v import Word2Vec
+
+    corpus = [["a", "b", "c", "d"], ["b", "c", "d", "a"]] * 20
+    path = tmp_path / "m.w2v"
+    model = Word2Vec(corpus, sg=1, vector_size=6, window=3, negative=4, min_count=1, epochs=2, workers=1,
+                     seed=7, progress=False)
+    model.save(path)
+    code, out, _ = run(capsys, "info", path)
+    rows = dict(line.split(None, 1) if not line.startswith(("trained as", "word counts", "first words", "read with"))
+                else (line[:12].strip(), line[13:]) for line in out.splitlines())
+    assert code == 0 and rows["trained as"] == "skip-gram, negative sampling (4), window 3"
+    assert "vector_size 6" in rows["settings"] and "seed 7" in rows["settings"] and "epochs 2" in rows["settings"]
+    assert rows["corpus"] == "160 tokens in 40 sentences"
+    assert rows["epochs"] == "2 trained; loss " + ", ".join(f"{e['loss']:.4f}" for e in model.training_log)
+    data = json.loads(run(capsys, "info", path, "--json")[1])
+    assert data["training"]["settings"]["window"] == 3 and data["training"]["epochs_trained"] == 2
+    model.wv.save(tmp_path / "kv.w2v")                  # vectors alone: nothing to say
+    assert "training" not in json.loads(run(capsys, "info", tmp_path / "kv.w2v", "--json")[1])

@@ -20,9 +20,17 @@ from w2v.vectors import native
 from w2v.vectors.formats import load_word2vec_format, save_word2vec_format
 
 # W2V_FUZZ_EXAMPLES=5000 for a longer campaign, W2V_FUZZ_RANDOM=1 for fresh draws. By default the
-# draws are fixed (derandomize), so CI tests the same 120 cases every time and a rare failure seen
-# in a random campaign is reproduced there, not met by chance in CI.
-FUZZ = settings(max_examples=int(os.environ.get("W2V_FUZZ_EXAMPLES", 120)), deadline=3000,
+# draws are fixed (derandomize), so CI tests the same 120 cases every time.
+#
+# No deadline: the native-archive fuzz failed three times under load (never in 1,500 unloaded fresh
+# examples) because hypothesis's 3-s per-example deadline was the one thing in it that depends on
+# the machine. Its examples take 6 ms (median) to 27 ms of work (measured), so only a stall outside
+# the test's code crosses 3 s: a full garbage collection of the test session's heap (0.9 s for 5 M
+# objects on this shared machine, unloaded; several times that with the cores busy), fsyncs of the
+# atomic saves in _check_vectors behind other processes' writes, or a descheduled process. Then
+# hypothesis re-runs the example, it is fast, and it reports "unreliable test timings" (Flaky): a
+# timed unit test, which the house rules forbid. A hang is still caught, by CI's time limit.
+FUZZ = settings(max_examples=int(os.environ.get("W2V_FUZZ_EXAMPLES", 120)), deadline=None,
                 suppress_health_check=[HealthCheck.too_slow], database=None,
                 derandomize=not os.environ.get("W2V_FUZZ_RANDOM"))
 
@@ -252,10 +260,30 @@ def test_corpus_reader_splits_like_str_split_or_raises(tmp_path_factory, data):
     except UnicodeDecodeError:
         text = None
     if text is None or "\x00" in text:
-        with pytest.raises(ValueError, match=r"c\.txt: line \d+: (invalid utf-8 byte|NUL byte)"):
+        with pytest.raises(ValueError, match=r"c\.txt: (line \d+: (invalid utf-8 byte|NUL byte)|not a text file)"):
             scan(LineSentence(path)).close()
         return
     lines = [line.split() for line in text.replace("\r\n", "\n").split("\n")]
     with scan(LineSentence(path)) as result:
         assert Counter(dict(zip(result.words, result.counts.tolist()))) == Counter(w for l in lines for w in l)
         assert result.n_sentences == sum(1 for line in lines if line)
+
+
+# ---- the settings themselves ----------------------------------------------------------------------------
+
+def test_a_stall_outside_the_code_does_not_fail_a_fuzz_test():
+    """A 4-s pause in one example (a full garbage collection of a big heap on a busy machine)
+    failed the native-archive fuzz through the deadline (hypothesis: Flaky, unreliable timings)."""
+    import time
+
+    calls = []
+
+    @settings(FUZZ, max_examples=3)
+    @given(st.integers(0, 10))
+    def stalls_once(_):
+        calls.append(1)
+        if len(calls) == 1:
+            time.sleep(4.0)
+
+    stalls_once()
+    assert len(calls) >= 3

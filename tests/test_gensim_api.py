@@ -491,3 +491,29 @@ def test_mapped_word_list_decodes_on_first_use(tmp_path):
     assert len(mapped_kv) == 5 and mapped_kv._index_to_key is None     # nothing decoded yet
     assert mapped_kv.index_to_key == words and mapped_kv["中文"].tolist() == [2.0, 3.0]
     assert KeyedVectors.load(tmp_path / "kv.w2v").index_to_key == words
+
+
+@pytest.mark.parametrize("length", [7, 1000, 10000])
+def test_text8corpus_reads_as_gensim(gensim, length, tmp_path):
+    """gensim's Phrases tutorial: Text8Corpus(datapath('testcorpus.txt')) from gensim.models.word2vec."""
+    from gensim.models.word2vec import Text8Corpus as GensimText8
+    from gensim.test.utils import datapath
+
+    from w2v.models.word2vec import Text8Corpus
+
+    for name in ("head500.noblanks.cor", "testcorpus.txt"):
+        assert list(Text8Corpus(datapath(name), length)) == list(GensimText8(datapath(name), length))
+    with pytest.raises(FileNotFoundError, match="no such file"):
+        Text8Corpus(tmp_path / "missing")
+
+
+def test_browncorpus_reads_as_gensim(gensim, tmp_path):
+    from gensim.models.word2vec import BrownCorpus as GensimBrown
+
+    from w2v.models.word2vec import BrownCorpus
+
+    (tmp_path / "ca01").write_text("The/at Fulton/np-tl County/nn-tl Grand/jj-tl Jury/nn-tl said/vbd ./.\n"
+                                   "\n``/`` Only/rb a/at relative/jj handful/nn ''/'' ,/, he/pps said/vbd\n"
+                                   "odd/token/here x/1\n")
+    assert list(BrownCorpus(tmp_path)) == list(GensimBrown(str(tmp_path)))
+    assert list(BrownCorpus(tmp_path))[0][:2] == ["the/at", "fulton/np"]

@@ -431,3 +431,30 @@ def test_subword_vector_is_the_mean_and_every_row_takes_the_whole_step():
     for r in (0, V, V + 2):
         np.testing.assert_allclose(table[r] - before[r], neu1e, rtol=1e-4, atol=1e-7)
     np.testing.assert_array_equal(table[V + 1], before[V + 1])
+
+
+@pytest.mark.parametrize("arch", ["sg", "cbow"])
+@pytest.mark.parametrize("objective", ["ns", "hs", "softmax", "both", "shared"])
+def test_frozen_words_and_output_train_the_tag_rows_alone(arch, objective):
+    """Doc2Vec's infer_vector: word rows frozen (learn_words=False) and the output layer frozen
+    (Frozen, gensim's learn_hidden=False): only the tag rows move, as the reference moves them."""
+    from w2v.kernels import Frozen
+    if objective == "shared" and arch != "sg":
+        pytest.skip("shared negatives are a skip-gram objective")
+    ids, offsets, keep, syn0, out = make_problem("ns" if objective == "shared" else objective)
+    out = Frozen(shared(out) if objective == "shared" else out)
+    inp = make_input("frozen_words", syn0, len(offsets) - 1)
+    words, tags = inp.words.syn0.copy(), inp.tags.syn0.copy()
+    outputs = [a.copy() for a in output_arrays(out)]
+    inp_ref, out_ref = copy_input(inp), copy_objective(out)
+    rng, rng_ref = np.array([99], np.uint64), np.array([99], np.uint64)
+    args = (ids, offsets, 0, len(offsets) - 1, keep, WINDOW, True, inp, out, 0.05, 0.01, rng, work_arrays())
+    got = KERNELS[arch](*args, 1) if arch == "cbow" else KERNELS[arch](*args)
+    want = ref.train_job(arch, ids, offsets, 0, len(offsets) - 1, keep, WINDOW, inp_ref, out_ref, 0.05, 0.01,
+                         rng_ref)
+    assert got[:2] == want[:2] and got[2] == pytest.approx(want[2], rel=1e-5) and rng[0] == rng_ref[0]
+    np.testing.assert_array_equal(inp.words.syn0, words)
+    for a, b in zip(output_arrays(out), outputs):
+        np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(inp.tags.syn0, tags)
+    np.testing.assert_allclose(inp.tags.syn0, inp_ref.tags.syn0, rtol=1e-4, atol=1e-5)

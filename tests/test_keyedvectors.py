@@ -324,3 +324,29 @@ def test_word2vec_methods(kv, tmp_path):
     back = KeyedVectors.load_word2vec_format(p, limit=10)
     assert back.index_to_key == kv.index_to_key[:10]
     np.testing.assert_array_equal(back.vectors, kv.vectors[:10])
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.int16, np.int64, np.uint64])
+def test_topn_of_any_integer_type(dtype):
+    """gensim's SparseTermSimilarityMatrix passes topn=np.uint8(...): with more than 255 words
+    `topn + len(exclude)` overflowed (issue 26: the soft-cosine tutorial failed)."""
+    rs = np.random.default_rng(0)
+    kv = KeyedVectors([f"w{i}" for i in range(300)], rs.standard_normal((300, 8)).astype(np.float32))
+    topn = dtype(5)
+    expected = kv.most_similar("w1", topn=5)
+    assert kv.most_similar("w1", topn=topn) == expected
+    assert kv.similar_by_word("w1", topn=topn) == expected
+    assert kv.most_similar_cosmul("w1", topn=topn) == kv.most_similar_cosmul("w1", topn=5)
+    assert kv.most_similar_batch(["w1"], topn=topn) == [expected]
+    assert len(kv.similar_by_vector(kv["w2"], topn=topn)) == 5
+
+
+def test_spelling_suggestions_rank_by_edits_then_frequency():
+    """Issue 26: 'musik' offered musk, musky, music (difflib's ratio favours the shorter word)."""
+    words = ["the", "musky", "music", "of", "musk", "museum"]         # most frequent first
+    kv = KeyedVectors(words, np.eye(len(words), dtype=np.float32))
+    with pytest.raises(KeyError, match=r"did you mean 'music', 'musk', 'musky'\?"):
+        kv["musik"]
+    from w2v.models.keyedvectors import edit_distance
+    assert [edit_distance("musik", w) for w in ("music", "musk", "musky", "musik")] == [1, 1, 2, 0]
+    assert edit_distance("teh", "the") == 1 and edit_distance("", "abc") == 3

@@ -112,6 +112,21 @@ def test_vocabulary_update_uses_the_model_min_count():
     assert "newt" in model.wv and "owl" not in model.wv
 
 
+def test_vocabulary_update_with_no_new_word_goes_on():
+    """gensim's Word2Vec tutorial: one more sentence of words below min_count, update=True, train.
+    It raised EmptyVocabularyError (issue 26); gensim adds nothing and trains on the known words."""
+    model = Word2Vec(planted_corpus(100), vector_size=8, min_count=5, epochs=1, workers=1,
+                     progress=False, sample=0)
+    words, count = list(model.wv.index_to_key), model.wv.get_vecattr("fruit0", "count")
+    more_sentences = [["Advanced", "users", "can", "load", "a", "model", "and", "continue", "fruit0"]]
+    model.build_vocab(more_sentences, update=True)
+    assert model.wv.index_to_key == words and model.wv.get_vecattr("fruit0", "count") == count + 1
+    model.train(more_sentences, total_examples=model.corpus_count, epochs=model.epochs)
+    assert model.training_log[-1]["known"] == 1
+    with pytest.raises(ValueError, match="no word reaches min_count=5"):
+        Word2Vec(more_sentences, min_count=5, progress=False)      # a first vocabulary must have words
+
+
 def test_export_vectors():
     model = Word2Vec(planted_corpus(200), vector_size=8, min_count=1, epochs=1, workers=1,
                      progress=False)
@@ -192,3 +207,33 @@ def test_callbacks_called_per_epoch():
     Word2Vec(planted_corpus(100), vector_size=8, min_count=1, epochs=3, workers=1,
              progress=False, callbacks=[Recorder()])
     assert calls == [0, 1, 2]
+
+
+def test_progress_outside_a_terminal_is_a_line_per_epoch(capsys):
+    """Issue 26: Python users got tqdm frames in log files; now what `w2v train` prints there."""
+    model = Word2Vec(planted_corpus(200), vector_size=8, min_count=1, epochs=3, workers=1)  # progress=True
+    err = capsys.readouterr().err
+    assert "\r" not in err and "it/s" not in err and "word/s" not in err
+    lines = err.splitlines()
+    assert [line.split(":")[0] for line in lines] == ["epoch 1/3", "epoch 2/3", "epoch 3/3"]
+    assert lines[0].startswith(f"epoch 1/3: loss {model.training_log[0]['loss']:.4f}, ")
+    Word2Vec(planted_corpus(200), vector_size=8, min_count=1, epochs=2, workers=1, progress=False)
+    assert capsys.readouterr().err == ""
+
+
+def test_punctuation_hint_is_a_logged_warning(tmp_path, caplog):
+    raw = tmp_path / "raw.txt"
+    raw.write_text('The "cat" sat on the mat; the dog (a big one) sat on the log. Then, the end.\n' * 50)
+    with caplog.at_level("WARNING", logger="w2v.corpus.hints"):
+        Word2Vec(corpus_file=str(raw), vector_size=8, min_count=1, epochs=1, workers=1, progress=False)
+    assert [r.levelname for r in caplog.records] == ["WARNING"]
+    assert "carry punctuation" in caplog.text and "tokenizer='simple'" in caplog.text
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="w2v.corpus.hints"):
+        Word2Vec([line.split() for line in raw.read_text().splitlines()], vector_size=8, min_count=1,
+                 epochs=1, workers=1, progress=False)
+        assert "tokenize them first" in caplog.text
+        caplog.clear()
+        Word2Vec(corpus_file=str(raw), tokenizer="simple", vector_size=8, min_count=1, epochs=1, workers=1,
+                 progress=False)
+    assert caplog.text == ""

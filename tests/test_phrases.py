@@ -10,6 +10,7 @@ from w2v import ENGLISH_CONNECTOR_WORDS, FrozenPhrases, Phrases
 from w2v.cli import main
 from w2v.phrases import files, phrase_file, transform
 from w2v.phrases.counts import GramCounts
+from w2v.vectors import native
 
 # a: 4, b: 4, c: 2, d: 1; within sentences a_b 4, b_c 1, b_d 1, c_a 1 -> len(vocab) 8, 11 tokens.
 HAND = [["a", "b", "c"], ["a", "b"], ["a", "b", "d"], ["c", "a", "b"]]
@@ -301,15 +302,51 @@ def test_save_load_round_trip(tmp_path):
         FrozenPhrases.load(tmp_path / "p.w2v")
 
 
-def test_custom_scorer_cannot_be_saved(tmp_path):
+def importable_scorer(worda_count, wordb_count, bigram_count, len_vocab, min_count, corpus_word_count):
+    return bigram_count / (worda_count + wordb_count)
+
+
+def test_custom_scorer_is_kept_through_save_and_load_by_its_name(tmp_path):
+    """Issue 26: gensim keeps a custom scorer through save/load (pickle records it by name); w2v
+    records 'module:function' and imports it back. A function that cannot be imported is refused."""
+    p = Phrases(HAND, min_count=1, threshold=0.2, scoring=importable_scorer)
+    p.save(tmp_path / "p.w2v")
+    q = Phrases.load(tmp_path / "p.w2v")
+    assert q.scoring is importable_scorer and q.export_phrases() == p.export_phrases()
+    q.add_vocab(HAND)
+    p.add_vocab(HAND)
+    assert q.export_phrases() == p.export_phrases()
+    p.freeze().save(tmp_path / "f.w2v")
+    assert FrozenPhrases.load(tmp_path / "f.w2v").scoring is importable_scorer
+
     def scorer(worda_count, wordb_count, bigram_count, len_vocab, min_count, corpus_word_count):
         return 1.0
 
-    p = Phrases(HAND, min_count=1, threshold=0.5, scoring=scorer)
-    with pytest.raises(ValueError, match="custom scoring"):
-        p.save(tmp_path / "p.w2v")
-    p.freeze().save(tmp_path / "f.w2v")
+    local = Phrases(HAND, min_count=1, threshold=0.5, scoring=scorer)
+    with pytest.raises(ValueError, match=r"the custom scorer .*scorer' cannot be saved: .*importable name"):
+        local.save(tmp_path / "local.w2v")
+    local.freeze().save(tmp_path / "f.w2v")          # frozen phrases join without their scorer
     assert FrozenPhrases.load(tmp_path / "f.w2v")[["a", "b"]] == ["a_b"]
+
+
+def test_a_scorer_that_cannot_be_imported_is_one_clear_error(tmp_path):
+    p = Phrases(HAND, min_count=1, threshold=0.2, scoring=importable_scorer)
+    p.save(tmp_path / "p.w2v")
+    meta, arrays = native.load_native(tmp_path / "p.w2v", kind=Phrases._KIND)
+    native.save_native(tmp_path / "q.w2v", Phrases._KIND, dict(meta, scoring="no_such_module:fn"), arrays)
+    with pytest.raises(ValueError, match="scored by 'no_such_module:fn', which cannot be imported here"):
+        Phrases.load(tmp_path / "q.w2v")
+
+
+def test_space_delimiter_in_python_not_in_text_files(tmp_path, capsys):
+    """gensim allows delimiter=" " (issue 26); a text file of phrases glued by a space could not be
+    read back as phrases, so there it is refused."""
+    p = Phrases([["new", "york", "city"]] * 5, min_count=1, threshold=0.1, delimiter=" ")
+    assert p[["in", "new", "york"]] == ["in", "new york"]
+    assert p.freeze()[["new", "york"]] == ["new york"]
+    src = write_lines(tmp_path / "in.txt", HAND)
+    with pytest.raises(ValueError, match="delimiter must not hold whitespace when the phrases are written"):
+        phrase_file(src, str(tmp_path / "out.txt"), delimiter=" ")
 
 
 def test_two_passes_join_trigrams(tmp_path):
@@ -366,7 +403,6 @@ def test_threads_and_pieces_do_not_change_the_output(tmp_path, monkeypatch, scor
     ({"threshold": -1, "scoring": "npmi"}, r"\(-1, 1\]"),
     ({"threshold": 0}, "> 0"),
     ({"delimiter": ""}, "delimiter"),
-    ({"delimiter": " "}, "delimiter"),
     ({"scoring": "nope"}, "unknown scoring"),
     ({"scoring": "word2phrase", "connector_words": {"of"}}, "connector"),
 ])
@@ -457,3 +493,33 @@ def test_cli_output_checked_before_work(tmp_path, capsys):
     assert main(["phrases", src, "-o", str(tmp_path)]) == 2
     assert "is a folder" in capsys.readouterr().err
     assert main(["phrases", src, "-o", str(tmp_path / "no" / "out.txt")]) == 2
+
+
+def test_cli_phrases_reads_raw_text_with_a_tokenizer(tmp_path, capsys):
+    """Issue 26: `w2v phrases --tokenizer` (and --encoding) were missing."""
+    raw = tmp_path / "raw.txt"
+    raw.write_text("New York is big. I love New York!\nNew York, New York.\n" * 20)
+    out = tmp_path / "out.txt"
+    assert main(["phrases", str(raw), "-o", str(out), "--tokenizer", "simple", "--min-count", "2",
+                 "--threshold", "0.05", "-q"]) == 0
+    assert out.read_text().splitlines()[:2] == ["new_york is_big i_love new_york", "new_york new_york"]
+    assert main(["phrases", str(raw), "-o", str(out), "--min-count", "2", "--threshold", "0.05", "-q"]) == 0
+    assert out.read_text().splitlines()[0] == "New_York is_big. I_love New_York!"   # whitespace: "York!" stays
+
+
+def test_cli_train_with_connector_words(tmp_path, capsys):
+    """Issue 26: `w2v train --phrases N --connector-words english` (as w2v phrases has)."""
+    from w2v import KeyedVectors
+
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("the bank of america is big\nbank of america and the city of york\n" * 30)
+    model = tmp_path / "m.w2v"
+    args = ["train", str(corpus), "--phrases", "1", "--phrase-threshold", "0.01", "--min-count", "2",
+            "-o", str(model), "-q", "--epochs", "1", "--size", "8", "--threads", "1"]
+    assert main(args + ["--connector-words", "english"]) == 0
+    assert "bank_of_america" in KeyedVectors.load(model)
+    assert main(args) == 0
+    assert "bank_of_america" not in KeyedVectors.load(model)
+    capsys.readouterr()
+    assert main(args[:2] + ["-o", str(model), "--connector-words", "english"]) == 2
+    assert "--connector-words applies to --phrases N" in capsys.readouterr().err

@@ -56,8 +56,14 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10" + bytes(range(256))
 CORPUS_ERRORS = {
     "empty": (b"", {}, r"the corpus is empty"),
     "whitespace-only": (b"  \n\t\r\n \x0b\x0c\n\n", {}, r"the corpus is empty"),
-    "binary-garbage": (PNG, {}, r"corpus\.txt: line 1: invalid utf-8 byte 0x89 at column 1"),
-    "binary-garbage-replace": (PNG, {"errors": "replace"}, r"corpus\.txt: line 3: NUL byte at column 1"),
+    # issue 26: a binary file is said to be one, not blamed on an encoding (which sent users to gb18030)
+    "binary-garbage": (PNG, {}, r"corpus\.txt: not a text file: it looks like a PNG image; a corpus is text"),
+    "binary-garbage-replace": (PNG, {"errors": "replace"}, r"corpus\.txt: not a text file: it looks like a "
+                                                           r"binary file"),
+    "executable": (b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)), {"encoding": "latin-1"},
+                   r"corpus\.txt: not a text file: it looks like an executable program \(ELF\)"),
+    "binary-later": (b"good words\n" * 2000 + bytes(range(128, 256)), {},
+                     r"corpus\.txt: line 2001: invalid utf-8 byte 0x80"),     # only a file's start says
     "invalid-utf8-strict": (b"good words\nbad \xff byte\n", {},
                             r"corpus\.txt: line 2: invalid utf-8 byte 0xff at column 5; pass errors='replace'"),
     "nul-bytes": (b"a b\nc\x00d\n", {}, r"corpus\.txt: line 2: NUL byte at column 2; .*UTF-16"),

@@ -243,3 +243,41 @@ def test_a_foreign_host_is_refused_with_json(browser, kvs):
             assert pg.goto(f"http://127.0.0.1:{port}/api/models").json()[0]["name"] == "one.w2v"
         finally:
             rebinding.close()
+
+
+ZH_WORDS = ["曹操", "刘备", "关羽", "张飞", "诸葛亮", "孙权", "周瑜", "赵云", "吕布", "司马懿"] + [f"词{i}" for i in range(190)]
+
+
+def test_chinese_labels_use_the_servers_font(browser, tmp_path):
+    """Without a CJK font on the system, the map's labels are drawn with the zh extra's font that the
+    server offers (app.css's @font-face), not as boxes: the canvas draws 曹 differently from a font
+    that has no such glyph."""
+    from w2v.evaluation.fonts import packaged_cjk_font
+
+    if packaged_cjk_font() is None:
+        pytest.skip("the zh extra's font is not installed (pip install '.[zh]')")
+    rng = np.random.default_rng(3)
+    kv = KeyedVectors(ZH_WORDS, rng.standard_normal((len(ZH_WORDS), 16)).astype(np.float32),
+                      counts=np.arange(len(ZH_WORDS), 0, -1) * 10)
+    with running([ServedModel("sanguo.w2v", kv)]) as port:
+        context = browser.new_context(viewport={"width": 1300, "height": 950})
+        pg = context.new_page()
+        problems = []
+        pg.on("pageerror", lambda e: problems.append(str(e)))
+        pg.goto(f"http://127.0.0.1:{port}/#word=曹操")
+        pg.wait_for_selector("body[data-ready='1']", timeout=30000)
+        pg.wait_for_function("""() => document.fonts.check('11px "w2v CJK"', '曹')""", timeout=30000)
+        drawn_differently = pg.evaluate("""() => {
+            const pixels = (font) => {
+                const c = document.createElement('canvas'); c.width = 40; c.height = 40;
+                const ctx = c.getContext('2d'); ctx.font = font; ctx.fillText('曹', 4, 30);
+                return Array.from(ctx.getImageData(0, 0, 40, 40).data).join(',');
+            };
+            return pixels('30px "w2v CJK"') !== pixels('30px "no such font"');
+        }""")
+        pg.wait_for_timeout(500)
+        pg.screenshot(path=str(tmp_path / "zh-map.png"))
+        if os.environ.get("W2V_SCREENSHOTS"):
+            pg.screenshot(path=os.environ["W2V_SCREENSHOTS"])
+        context.close()
+    assert drawn_differently and problems == []

@@ -135,7 +135,7 @@ def test_gensim_module_paths_port_by_one_word():
     from w2v.models.callbacks import CallbackAny2Vec
     from w2v.models.keyedvectors import KeyedVectors
     from w2v.models.phrases import ENGLISH_CONNECTOR_WORDS, FrozenPhrases, Phraser, Phrases
-    from w2v.models.word2vec import LineSentence, PathLineSentences, Word2Vec
+    from w2v.models.word2vec import BrownCorpus, LineSentence, PathLineSentences, Text8Corpus, Word2Vec
 
     assert (W, K, P) == (w2v.Word2Vec, w2v.KeyedVectors, w2v.Phrases)
     assert (Word2Vec, KeyedVectors, Phrases, LineSentence) == (
@@ -143,6 +143,8 @@ def test_gensim_module_paths_port_by_one_word():
     assert CallbackAny2Vec is w2v.CallbackAny2Vec and FrozenPhrases is w2v.FrozenPhrases
     assert Phraser is FrozenPhrases and "new" not in ENGLISH_CONNECTOR_WORDS
     assert PathLineSentences is w2v.PathLineSentences
+    from w2v.corpus.classic import BrownCorpus as B, Text8Corpus as T
+    assert (Text8Corpus, BrownCorpus) == (T, B)
 
 
 # ----------------------------------------------------------------------------- import cycles

@@ -56,7 +56,7 @@ def test_trim_rule():
 @settings(max_examples=30, deadline=None)
 @given(st.lists(st.integers(1, 20), min_size=1, max_size=60), st.integers(1, 70), st.integers(1, 5))
 def test_max_final_vocab_matches_gensim(counts, max_final_vocab, min_count):
-    from gensim.models import Word2Vec
+    Word2Vec = pytest.importorskip("gensim.models").Word2Vec       # gensim is only the oracle
     words = [f"w{i}" for i in range(len(counts))]
     if max(counts) < min_count:
         return
@@ -74,27 +74,34 @@ def test_max_final_vocab_matches_gensim(counts, max_final_vocab, min_count):
 
 # ---------------------------------------------------------------- subsampling
 
-def test_keep_probabilities_formula_and_gensim():
-    from gensim.models import Word2Vec
-    rng = np.random.default_rng(0)
-    counts = rng.zipf(1.5, size=400).clip(1, 10 ** 6)
-    words = [f"w{i}" for i in range(len(counts))]
-    for sample in (1e-3, 1e-5, 0.0):
-        v = Vocab.build(words, counts, min_count=1)
+def zipf_counts():
+    counts = np.random.default_rng(0).zipf(1.5, size=400).clip(1, 10 ** 6)
+    return [f"w{i}" for i in range(len(counts))], counts
+
+
+def test_keep_probabilities_formula():
+    words, counts = zipf_counts()
+    v = Vocab.build(words, counts, min_count=1)
+    for sample in (1e-3, 1e-5):
         p = v.keep_probabilities(sample)
         assert p.dtype == np.float32 and p.shape == (len(v),)
-        if sample == 0:
-            assert np.all(p == 1)
-            continue
         t = sample * v.counts.sum()
         c = v.counts.astype(float)
         np.testing.assert_allclose(p, np.minimum((np.sqrt(c / t) + 1) * t / c, 1), rtol=1e-6)
+    assert np.all(v.keep_probabilities(0.0) == 1)
+    with pytest.raises(ValueError):
+        make([1]).keep_probabilities(-1)
+
+
+def test_keep_probabilities_match_gensim():
+    Word2Vec = pytest.importorskip("gensim.models").Word2Vec       # gensim is only the oracle
+    words, counts = zipf_counts()
+    v = Vocab.build(words, counts, min_count=1)
+    for sample in (1e-3, 1e-5):
         model = Word2Vec(min_count=1, sample=sample)
         model.build_vocab_from_freq(dict(zip(words, counts.tolist())))
         gensim_p = np.array([model.wv.get_vecattr(w, "sample_int") for w in v.words]) / (2 ** 32 - 1)
-        np.testing.assert_allclose(p, gensim_p, rtol=1e-6, atol=1e-9)
-    with pytest.raises(ValueError):
-        make([1]).keep_probabilities(-1)
+        np.testing.assert_allclose(v.keep_probabilities(sample), gensim_p, rtol=1e-6, atol=1e-9)
 
 
 # ---------------------------------------------------------------- noise distribution

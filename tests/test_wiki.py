@@ -420,6 +420,23 @@ def test_cli_corpus_bad_input_keeps_the_old_output(tmp_path, capsys):
     assert main(["corpus", str(tmp_path / "missing.xml"), "-o", str(out), "--quiet"]) == 2
 
 
+def test_cli_corpus_of_empty_input_exits_2_and_shows_lines_outside_a_terminal(tmp_path, capsys):
+    """Issue 26: an empty input wrote an empty corpus and exited 0; outside a terminal the progress
+    bar left only its first frame (docs/wiki.md promises a line per update)."""
+    empty, out = tmp_path / "empty.txt", tmp_path / "out.txt"
+    empty.write_text("\n  \n")
+    assert main(["corpus", str(empty), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1] == f"w2v: error: the corpus is empty: no sentence in {empty}"
+    assert not out.exists()
+    text = tmp_path / "a.txt"
+    text.write_text("hello world\n" * 100)
+    assert main(["corpus", str(text), "-o", str(out)]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    assert "\r" not in "".join(lines) and lines[-2].startswith("reading: 100%")
+    assert lines[-1] == f"wrote 100 sentences, 200 tokens to {out}"
+
+
 def test_cli_train_from_dump(tmp_path, zhdump):
     model = tmp_path / "m.w2v"
     assert main(["train", str(zhdump[0]), "-o", str(model), "--size", "8", "--min-count", "1",

@@ -91,9 +91,10 @@ def logistic_step(h, row, label, alpha, neu1e, sig=TABLE, learn=True):
 
     dL/d(u.h) = s(u.h) - label, hence with g = alpha * (label - s(u.h)):
         h's step  neu1e += g * u        (taken with the old u)
-        u        u      += g * h        (unless the output layer is frozen: ``learn`` False)
+        u        u      += g * h
     A saturated unit (|u.h| >= MAX_EXP) is not updated, as in the C tool's hierarchical
-    softmax and in gensim; its loss still counts.
+    softmax and in gensim; its loss still counts. With ``learn`` False (a frozen output layer,
+    gensim's learn_hidden=False) u is left as it is.
     """
     sigmoid, log_sigmoid = sig
     f = np.dot(h, row)
@@ -137,7 +138,7 @@ def hierarchical_softmax(h, target, alpha, syn1, codes, points, lengths, sig=TAB
     return loss, neu1e
 
 
-def full_softmax(h, target, alpha, syn1):
+def full_softmax(h, target, alpha, syn1, learn=True):
     """L = -log p_o with p = softmax(U h). dL/d(u_v.h) = p_v - [v = o] for every word v.
 
     The scores are accumulated in float32, as the kernel does; the softmax in float64.
@@ -148,35 +149,36 @@ def full_softmax(h, target, alpha, syn1):
     loss = -np.log(p[target])
     g = (((np.arange(len(p)) == target) - p) * alpha).astype(np.float32)
     neu1e = g @ syn1
-    syn1 += np.outer(g, h)
+    if learn:
+        syn1 += np.outer(g, h)
     return loss, neu1e
 
 
-def shared_negatives(h, target, alpha, objective, sig=TABLE):
+def shared_negatives(h, target, alpha, objective, sig=TABLE, learn=True):
     """Negative sampling whose K noise words were drawn once for the centre word by
     :func:`begin_centre` and are shared by all of its context words (Ji et al. 2016): only where
     the noise words come from differs from :func:`negative_sampling`."""
     neu1e = np.zeros_like(h)
-    loss = logistic_step(h, objective.syn1neg[target], 1, alpha, neu1e, sig)
+    loss = logistic_step(h, objective.syn1neg[target], 1, alpha, neu1e, sig, learn)
     for k in objective.draws:
         if k != target:
-            loss += logistic_step(h, objective.syn1neg[k], 0, alpha, neu1e, sig)
+            loss += logistic_step(h, objective.syn1neg[k], 0, alpha, neu1e, sig, learn)
     return loss, neu1e
 
 
 def begin_centre(objective, rng):
     """Before a centre word's examples: the shared-negatives objective draws its K noise words."""
-    if type(objective).__name__ == "SharedNegatives":
+    if type(objective).__name__ == "Frozen":
+        begin_centre(objective.out, rng)
+    elif type(objective).__name__ == "SharedNegatives":
         for j in range(objective.negative):
             objective.draws[j] = draw_noise(rng, objective.noise_prob, objective.noise_alias)
 
 
 def output_layer(objective, h, target, alpha, rng, sig=TABLE, learn=True):
-    """Dispatch on the objective's parameter tuple (see w2v.kernels.objectives). A ``Frozen``
-    objective is its inner one with the output rows read, never updated (``learn`` False)."""
+    """Dispatch on the objective's parameter tuple (see w2v.kernels.objectives); ``learn`` False
+    (inside ``Frozen``) leaves the output rows as they are."""
     name = type(objective).__name__
-    if name == "Frozen":
-        return output_layer(objective.inner, h, target, alpha, rng, sig, learn=False)
     if name == "NegativeSampling":
         return negative_sampling(h, target, alpha, *objective, rng, sig=sig, learn=learn)
     if name == "HierarchicalSoftmax":
@@ -185,9 +187,11 @@ def output_layer(objective, h, target, alpha, rng, sig=TABLE, learn=True):
         return hierarchical_softmax(h, target, alpha, objective.syn1, objective.codes,
                                     objective.points, objective.lengths, sig=sig, learn=learn)
     if name == "FullSoftmax":
-        return full_softmax(h, target, alpha, objective.syn1)
+        return full_softmax(h, target, alpha, objective.syn1, learn)
     if name == "SharedNegatives":
-        return shared_negatives(h, target, alpha, objective, sig)
+        return shared_negatives(h, target, alpha, objective, sig, learn)
+    if name == "Frozen":
+        return output_layer(objective.out, h, target, alpha, rng, sig, learn=False)
     if name == "Both":
         loss_hs, e_hs = output_layer(objective.hs, h, target, alpha, rng, sig, learn)
         loss_ns, e_ns = output_layer(objective.ns, h, target, alpha, rng, sig, learn)

@@ -5,6 +5,8 @@ Errors the input can cause (a bad flag, file, word or encoding) print one line a
 other exception is a bug in w2v: its traceback is printed, with a request to report it, exit 1.
 """
 import argparse
+import contextlib
+import difflib
 import gc
 import importlib
 import logging
@@ -21,7 +23,11 @@ REPORT = ("w2v: this is a bug in w2v, not a problem with your input: please repo
 
 
 class UsageError(Exception):
-    """A command line that cannot be parsed; printed as one line, exit code 2."""
+    """A command line that cannot be parsed; printed as one line, exit code 2, with the help to see."""
+
+    def __init__(self, message, see="w2v --help"):
+        super().__init__(message)
+        self.see = see
 
 
 class Parser(argparse.ArgumentParser):
@@ -33,6 +39,27 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message):
         raise UsageError(f"{self.prog}: {message}")
+
+    def parse_args(self, args=None, namespace=None):
+        args = sys.argv[1:] if args is None else list(args)
+        namespace, extras = self.parse_known_args(args, namespace)
+        if extras:
+            command = getattr(namespace, "command", None)
+            parser = getattr(self, "commands", {}).get(command, self)
+            raise UsageError(parser.unknown_arguments(extras), see=f"{parser.prog} --help")
+        return namespace
+
+    def unknown_arguments(self, extras):
+        """The message for arguments this parser does not know, naming the closest flag it has
+        (``--sise`` -> ``--size``)."""
+        message = f"{self.prog}: unrecognized arguments: {' '.join(extras)}"
+        flags = [f for f in self._option_string_actions if f.startswith("-")]
+        for token in extras:
+            if token.startswith("-"):
+                near = difflib.get_close_matches(token.split("=", 1)[0], flags, n=1, cutoff=0.75)
+                if near:
+                    return f"{message}; did you mean {near[0]}?"
+        return message
 
     def parse_known_args(self, args=None, namespace=None):
         namespace, extras = super().parse_known_args(args, namespace)
@@ -79,7 +106,36 @@ def build_parser():
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name in COMMAND_MODULES:
         importlib.import_module(f"{__name__}.{name}").register(sub)
+    parser.commands = sub.choices         # command name -> its parser, for unknown flags' messages
     return parser
+
+
+HINTS_LOGGER = "w2v.corpus.hints"
+
+
+class StderrLines(logging.Handler):
+    """Log records as ``w2v: hint: MESSAGE`` lines on the current ``sys.stderr``."""
+
+    def emit(self, record):
+        print(f"w2v: hint: {record.getMessage()}", file=sys.stderr)
+
+
+@contextlib.contextmanager
+def hints_shown(quiet):
+    """While a command runs, the library's hints (:mod:`w2v.corpus.hints`) are ``w2v: hint:`` lines
+    (none with --quiet) instead of log records; the logger is as it was afterwards (tests and
+    library users call :func:`main` in their own process)."""
+    log = logging.getLogger(HINTS_LOGGER)
+    saved = log.propagate, log.level
+    handler = StderrLines()
+    log.propagate = False
+    log.addHandler(handler)
+    log.setLevel(logging.ERROR if quiet else logging.WARNING)
+    try:
+        yield
+    finally:
+        log.removeHandler(handler)
+        log.propagate, log.level = saved
 
 
 def main(argv=None):
@@ -93,7 +149,8 @@ def main(argv=None):
             return 2
         logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-        return args.func(args) or 0
+        with hints_shown(quiet=getattr(args, "quiet", False)):
+            return args.func(args) or 0
     except SystemExit as e:          # --help and --version print, then exit 0
         return e.code if isinstance(e.code, int) else 0
     except BrokenPipeError:          # the reader went away (w2v vocab ... | head): not an error
@@ -107,7 +164,7 @@ def main(argv=None):
         return 130
     except Exception as e:
         if isinstance(e, UsageError):
-            print(f"{e} (see 'w2v --help')", file=sys.stderr)
+            print(f"{e} (see '{e.see}')", file=sys.stderr)
             return 2
         if is_input_error(e):
             # KeyError's str() quotes its message; print the message itself.

@@ -35,7 +35,7 @@ def _progress_bar(total_bytes, quiet):
                 bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.1f}/{total:.1f} MB "
                            "[{elapsed}<{remaining}{postfix}]",
                 file=sys.stderr if tty else _LinePerUpdate(sys.stderr),
-                mininterval=0.5 if tty else 10, leave=tty)
+                mininterval=0.5 if tty else 10, leave=not tty)   # outside a terminal the last line stays
 
 
 def _input_files(inputs):
@@ -105,6 +105,8 @@ def cmd_corpus(args):
             bar.update(done / 1e6 - bar.n)
             if kind == "mediawiki":
                 summaries.append(f"{path}: {reader.stats.summary()}")
+        if not lines:     # raised inside atomic_write: no output file is left behind
+            raise ValueError(f"the corpus is empty: no sentence in {', '.join(args.inputs)}")
         if gz is not None:
             gz.close()
     for line in summaries:

@@ -6,7 +6,7 @@ from importlib import resources
 
 from .options import default_threads, flag_name, jieba_tokenizer
 from .outputs import check_outputs, file_format
-from .progress import EpochLines, announce_compile, progress_mode
+from .progress import announce_compile, progress_mode
 
 
 @dataclasses.dataclass(frozen=True)
@@ -82,7 +82,7 @@ def cmd_demo(args):
     start = time.perf_counter()
     model = Word2Vec(tokenizer=demo.tokenizer(data), sg=1, vector_size=100, window=5, negative=5,
                      min_count=5, epochs=epochs, workers=default_threads(), seed=1,
-                     progress=show == "bar", callbacks=[EpochLines(epochs)] if show == "lines" else ())
+                     progress=show != "quiet")
     announce_compile(show, model.config.kernel)
     model.build_vocab(path)
     counted = time.perf_counter()

@@ -9,6 +9,10 @@ from ..evaluation import evaluate
 from .inputs import load_vectors
 from .options import MODEL_HELP, add_no_header, flag_name, non_negative_int, positive_int
 from .outputs import check_outputs
+from .tables import clip, pad
+
+# Words on a map drawn --around a word, that word included.
+AROUND_TOP = 30
 
 
 def register(subparsers):
@@ -56,9 +60,12 @@ def register(subparsers):
         description="Draw a labelled 2-D scatter map of words. t-SNE needs scikit-learn "
                     "(python3 -m pip install scikit-learn).")
     p.add_argument("model", metavar="MODEL", help=MODEL_HELP)
-    which = p.add_mutually_exclusive_group(required=True)
+    which = p.add_argument_group("which words (--words, or --top, or --around with --top)")
     which.add_argument("--words", metavar="W1,W2,...|FILE", help="words to draw (comma-separated, or a file)")
-    which.add_argument("--top", type=positive_int, metavar="N", help="draw the N most frequent words")
+    which.add_argument("--top", type=positive_int, metavar="N",
+                       help=f"draw the N most frequent words; with --around, N words in all ({AROUND_TOP})")
+    which.add_argument("--around", metavar="WORD",
+                       help="draw WORD (in red) and its nearest neighbours, as w2v serve's map does")
     p.add_argument("--method", choices=("pca", "tsne"), default="pca", help="projection (pca)")
     p.add_argument("--highlight", metavar="W1,W2,...", help="words drawn in red (added when missing)")
     p.add_argument("--title", help="figure title")
@@ -130,7 +137,7 @@ def run_evaluate(args):
                 print("  " + "-" * 74)
             asked = row["correct"] + row["incorrect"]
             acc = "n/a" if row["accuracy"] is None else f"{100 * row['accuracy']:.1f} %"
-            print(f"  {row['section'][:32]:32s} {row['correct']:8d} {asked:7d} {acc:>9s} {row['oov']:14d}")
+            print(f"  {pad(clip(row['section'], 32), 32)} {row['correct']:8d} {asked:7d} {acc:>9s} {row['oov']:14d}")
         print()
     for p in report["pairs"]:
         print(f"Word pairs: {p['dataset']}")
@@ -158,12 +165,21 @@ def run_probe(args):
 def run_plot(args):
     from ..evaluation.plot import plot_words
 
+    if (args.words is not None) + (args.top is not None or args.around is not None) != 1:
+        raise ValueError("give --words, or --top N, or --around WORD (with --top N: N words in all)")
     check_outputs([(flag_name(args, "output", "-o"), args.output, None, "map.png")])
     words = _word_list(args.words)
     highlight = _word_list(args.highlight) or []
     kv = _load(args)
+    top = args.top
+    if args.around is not None:
+        total = AROUND_TOP if top is None else top
+        if total < 2:
+            raise ValueError(f"--top with --around counts the word too: at least 2, not {total}")
+        words = [args.around] + [w for w, _ in kv.most_similar(args.around, topn=total - 1)]
+        highlight, top = [args.around] + highlight, None
     try:
-        out = plot_words(kv, words=words, top=args.top, method=args.method, highlight=highlight,
+        out = plot_words(kv, words=words, top=top, method=args.method, highlight=highlight,
                          output=args.output, title=args.title, seed=args.seed)
     except ImportError as e:   # a missing optional extra: one line, not a traceback
         raise ValueError(str(e)) from None

@@ -30,7 +30,8 @@ def register(subparsers):
     p.add_argument("--connectivity", type=positive_int, default=16, help="HNSW links per word (16)")
     p.add_argument("--ef-construction", type=positive_int, default=100, help="HNSW build effort (100)")
     p.add_argument("--nlist", type=positive_int, default=None, help="IVF lists (2 sqrt(V))")
-    p.add_argument("--sample", type=positive_int, default=500, help="words whose exact neighbours tune it (500)")
+    p.add_argument("--sample", type=positive_int, default=500,
+                   help="words whose exact neighbours tune it, and as many others that confirm it (500)")
     p.add_argument("--threads", type=positive_int, default=None, help="build threads (all cores)")
     add_no_header(p)
     p.set_defaults(func=run_index)
@@ -58,14 +59,14 @@ def run_index(args):
     if len(kv) < 2:
         raise ValueError(f"{args.model}: {len(kv)} word(s); an index needs at least 2")
     start = time.perf_counter()
-    index = kv.build_index(method=args.method, connectivity=args.connectivity,
+    index = kv.build_index(method=args.method, recall=None, connectivity=args.connectivity,
                            ef_construction=args.ef_construction, nlist=args.nlist, threads=args.threads)
     built = time.perf_counter() - start
     reached = index.tune(args.recall, sample=args.sample)
     index.save(args.output)
     print(f"built a {args.method} index over {len(kv):,} words x {kv.vector_size} in {built:.1f} s; "
-          f"recall@10 {reached:.3f} at {index.describe_search()} on {min(args.sample, len(kv)):,} sample words "
-          f"(asked {args.recall}); wrote {args.output}")
+          f"recall@10 {reached:.3f} at {index.describe_search()} on {min(args.sample, len(kv) // 2):,} "
+          f"held-out words (asked {args.recall}, tuned on as many others); wrote {args.output}")
     if reached < args.recall:
         hint = "--connectivity" if args.method == "hnsw" else "--nlist (fewer lists)"
         print(f"w2v: warning: recall {reached:.3f} is below the {args.recall} asked even at the largest search "

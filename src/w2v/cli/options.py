@@ -58,13 +58,24 @@ def add_no_header(p):
                    help="MODEL is word2vec text without the 'V D' first line (e.g. GloVe)")
 
 
+def add_reading_options(g):
+    """--tokenizer, --encoding, --encoding-errors: how a corpus is read (every command that reads one)."""
+    g.add_argument("--tokenizer", help="whitespace (default), simple, or jieba")
+    g.add_argument("--encoding", help="text encoding of the corpus (utf-8), or auto to detect it")
+    g.add_argument("--encoding-errors", dest="errors", choices=("strict", "replace"),
+                   help="what to do with invalid bytes (strict: stop with an error)")
+    return g
+
+
+def reader_options(args):
+    """The reading flags of :func:`add_reading_options` as the readers' keyword arguments (unset left out)."""
+    options = {"tokenizer": tokenizer_option(args), "encoding": args.encoding, "errors": args.errors}
+    return {k: v for k, v in options.items() if v is not None}
+
+
 def add_text_options(p):
     """How text is read and tokenized: shared by ``w2v train`` and ``w2v corpus``."""
-    t = p.add_argument_group("input")
-    t.add_argument("--tokenizer", help="whitespace (default), simple, or jieba")
-    t.add_argument("--encoding", help="text encoding of the corpus (utf-8)")
-    t.add_argument("--encoding-errors", dest="errors", choices=("strict", "replace"),
-                   help="what to do with invalid bytes (strict: stop with an error)")
+    t = add_reading_options(p.add_argument_group("input"))
     t.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     z = p.add_argument_group("Chinese text (implies --tokenizer jieba; python3 -m pip install '.[zh]' in the clone)")
     z.add_argument("--user-dict", metavar="FILE",

@@ -4,7 +4,7 @@ import os
 import sys
 import time
 
-from .options import positive_int
+from .options import add_reading_options, positive_int, reader_options
 from .outputs import check_outputs
 
 # The C tool's word2phrase prunes when its hash table is 70 % full: 0.7 * 500M entries.
@@ -40,7 +40,8 @@ def cmd_phrases(args):
                "max_vocab_size": args.max_vocab_size or (C_TOOL_MAX_VOCAB if scoring == "word2phrase"
                                                          else 40_000_000)}
     start = time.perf_counter()
-    stats = phrase_file(source, output, passes=args.passes, c_style=c_style, workers=args.threads, **options)
+    stats = phrase_file(source, output, passes=args.passes, c_style=c_style, workers=args.threads,
+                        reader_options=reader_options(args), **options)
     if not args.quiet:
         for i, s in enumerate(stats, 1):
             print(f"pass {i}: {s['tokens']:,} tokens, {s['candidates']:,} words and candidates, "
@@ -74,10 +75,11 @@ def register(sub):
                    help="prune rare words and pairs when more are held (40M; word2phrase 350M)")
     p.add_argument("--threads", type=positive_int, help="threads (the cores, at most 8); the output is the same")
     p.add_argument("--quiet", "-q", action="store_true", help="no summary on stderr")
+    add_reading_options(p.add_argument_group("input"))
     c = p.add_argument_group("word2phrase C tool flags (w2v phrases -train IN -output OUT ...)")
-    c.add_argument("-train", dest="c_train", metavar="FILE")
-    c.add_argument("-output", dest="c_output", metavar="FILE")
-    c.add_argument("-threshold", dest="c_threshold", type=float)
-    c.add_argument("-min-count", dest="c_min_count", type=int)
+    c.add_argument("-train", dest="c_train", metavar="FILE", help="the text to read")
+    c.add_argument("-output", dest="c_output", metavar="FILE", help="where to write it, in word2phrase's layout")
+    c.add_argument("-threshold", dest="c_threshold", type=float, help="join pairs scoring above this (100)")
+    c.add_argument("-min-count", dest="c_min_count", type=int, help="ignore words and pairs seen fewer times (5)")
     c.add_argument("-debug", dest="c_debug", type=int, help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_phrases)

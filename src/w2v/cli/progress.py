@@ -1,5 +1,6 @@
 """How the training commands show progress: tqdm's bar in a terminal, one line per epoch in a pipe
-or a log, nothing with --quiet; and the notice before the kernels' first compilation."""
+or a log (both drawn by the library: w2v.engines.epochs.progress_style), nothing with --quiet; and
+the notice before the kernels' first compilation."""
 import sys
 
 
@@ -8,19 +9,6 @@ def progress_mode(quiet):
     if quiet:
         return "quiet"
     return "bar" if sys.stderr.isatty() else "lines"
-
-
-class EpochLines:
-    """A training callback that prints one line per epoch on stderr (progress outside a terminal)."""
-
-    def __init__(self, epochs):
-        self.epochs = epochs
-
-    def on_epoch_end(self, model):
-        e = model.training_log[-1]
-        print(f"epoch {e['epoch'] + 1}/{self.epochs}: loss {e['loss']:.4f}, {e['tokens']:,} tokens in "
-              f"{e['seconds']:.1f}s ({e['tokens_per_sec']:,.0f} tokens/s), alpha {e['alpha']:.5f}",
-              file=sys.stderr, flush=True)
 
 
 def will_compile(kernel):

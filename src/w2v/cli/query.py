@@ -9,6 +9,7 @@ from ..vectors import extensions, native
 from .inputs import load_vectors, open_index
 from .options import MODEL_HELP, add_no_header, positive_int
 from .outputs import check_outputs, file_format, vectors_bytes
+from .tables import display_width, pad
 
 N_EXAMPLE_WORDS = 10
 
@@ -30,9 +31,9 @@ def register(subparsers):
     p = subparsers.add_parser("analogy", help="answer A : B :: C : ? (e.g. man king woman -> queen)",
                               description="Answer the analogy A is to B as C is to ?, leaving out A, B and C.")
     p.add_argument("model", metavar="MODEL", help=MODEL_HELP)
-    p.add_argument("a", metavar="A")
-    p.add_argument("b", metavar="B")
-    p.add_argument("c", metavar="C")
+    p.add_argument("a", metavar="A", help="a word (man)")
+    p.add_argument("b", metavar="B", help="the word A is to (king)")
+    p.add_argument("c", metavar="C", help="the word whose counterpart to find (woman)")
     p.add_argument("--method", choices=("add", "mul"), default="add",
                    help="3CosAdd (b - a + c, default) or 3CosMul")
     p.add_argument("--center", action="store_true", help="subtract the mean vector before normalising")
@@ -166,6 +167,9 @@ def run_info(args):
                else "word2vec binary")
     info = {"path": args.model, "format": fmt, "words": len(kv), "dimensions": kv.vector_size,
             "counts": fmt == "native" and bool(kv.counts.any()), "first_words": kv.index_to_key[:N_EXAMPLE_WORDS]}
+    training = training_settings(args.model) if fmt == "native" else None
+    if training is not None:
+        info["training"] = training
     if args.json:
         _print_json(info)
     else:
@@ -173,9 +177,49 @@ def run_info(args):
                 ("dimensions", str(kv.vector_size)),
                 ("word counts", "yes" if info["counts"] else "not stored"),
                 ("first words", " ".join(info["first_words"]))]
+        if training is not None:
+            rows += describe_training(training)
         for name, value in rows:
             print(f"{name:<12} {value}")
     return 0
+
+
+# The settings `w2v info` shows of a native model, in this order (Config's names).
+INFO_SETTINGS = ("sg", "vector_size", "window", "negative", "hs", "softmax", "ns_exponent", "cbow_mean",
+                 "sample", "min_count", "max_final_vocab", "epochs", "alpha", "min_alpha", "seed", "workers")
+
+
+def training_settings(path):
+    """How the native model at ``path`` was trained (None for vectors alone): its settings, how it
+    read the corpus, the corpus's size and each epoch's loss."""
+    meta, _ = native.load_native(path, mmap="r")       # the header only: no weights read
+    config = meta.get("config")
+    if not isinstance(config, dict):
+        return None
+    log = meta.get("training_log") or []
+    return {"settings": {k: config[k] for k in INFO_SETTINGS if k in config},
+            "reader_options": meta.get("reader_options") or {},
+            "corpus_sentences": meta.get("corpus_count"), "corpus_tokens": meta.get("corpus_total_words"),
+            "epochs_trained": len(log), "loss_per_epoch": [e.get("loss") for e in log]}
+
+
+def describe_training(training):
+    """Table rows for :func:`training_settings`."""
+    s = training["settings"]
+    objective = [f"negative sampling ({s['negative']})" if s.get("negative") else None,
+                 "hierarchical softmax" if s.get("hs") else None, "softmax" if s.get("softmax") else None]
+    rows = [("trained as", f"{'skip-gram' if s.get('sg') else 'CBOW'}, "
+                           f"{' + '.join(o for o in objective if o) or 'no objective'}, window {s.get('window')}"),
+            ("settings", ", ".join(f"{k} {v}" for k, v in s.items()
+                                   if v is not None and k not in ("sg", "negative", "hs", "softmax", "window")))]
+    readers = training["reader_options"]
+    if readers:
+        rows.append(("read with", ", ".join(f"{k} {v}" for k, v in readers.items() if v is not None)))
+    if training["corpus_tokens"]:
+        rows.append(("corpus", f"{training['corpus_tokens']:,} tokens in {training['corpus_sentences']:,} sentences"))
+    losses = [f"{x:.4f}" for x in training["loss_per_epoch"] if isinstance(x, (int, float))]
+    rows.append(("epochs", f"{training['epochs_trained']} trained" + (f"; loss {', '.join(losses)}" if losses else "")))
+    return rows
 
 
 def _records(results):
@@ -183,10 +227,10 @@ def _records(results):
 
 
 def _print_table(results):
-    width = max([len(w) for w, _ in results] + [4])
-    print(f"{'rank':>4}  {'word':<{width}}  similarity")
+    width = max([display_width(w) for w, _ in results] + [4])
+    print(f"{'rank':>4}  {pad('word', width)}  similarity")
     for rank, (word, score) in enumerate(results, 1):
-        print(f"{rank:>4}  {word:<{width}}  {score:.4f}")
+        print(f"{rank:>4}  {pad(word, width)}  {score:.4f}")
 
 
 def _print_json(obj):

@@ -39,7 +39,7 @@ def register(subparsers):
                         "network query the models)")
     p.add_argument("--port", type=non_negative_int, default=8000, help="port (8000; 0: any free port)")
     p.add_argument("--open", action="store_true", help="open the page in the web browser")
-    limits = p.add_argument_group("limits", "what one client may cost the server (docs/serve.md, Security)")
+    limits = p.add_argument_group("limits", "what clients may cost the server (docs/serve.md, Limits)")
     limits.add_argument("--workers", type=positive_int, default=2, metavar="N",
                         help="expensive computations at once: maps, the probe, the words that differ most (2)")
     limits.add_argument("--queue", type=non_negative_int, default=16, metavar="N",

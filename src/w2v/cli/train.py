@@ -4,7 +4,6 @@ import os
 import re
 import sys
 import time
-import unicodedata
 
 from ..corpus import READER_OPTIONS
 from ..models.config import Config
@@ -12,7 +11,7 @@ from ..vectors import extensions
 from .ctool import C_BINARY, add_c_tool_options, c_dests, c_tool_kwargs
 from .options import add_text_options, default_threads, flag_name, positive_int, tokenizer_option
 from .outputs import check_output_folder, check_outputs, file_format, vectors_bytes
-from .progress import EpochLines, announce_compile, progress_mode
+from .progress import announce_compile, progress_mode
 
 # Word2Vec parameter -> the flag of ours that sets it (its first spelling; add_training_options)
 PARAM_FLAGS = {
@@ -23,11 +22,6 @@ PARAM_FLAGS = {
     "min_alpha": "--min-alpha", "workers": "--threads", "seed": "--seed", "sg": "--sg",
 }
 SWITCHES = ("hs", "softmax")      # our flags that take no value: hs=1 is --hs
-# The punctuation hint: among the HINT_TOP most frequent words, this share or more carry
-# punctuation at an edge ("(a", "life;") -- raw text read by the whitespace tokenizer. Measured:
-# WordNet glosses 4.8 %, the lower-cased letters-only en-dict 0 %.
-HINT_TOP = 1000
-HINT_SHARE = 0.02
 
 
 def add_training_options(p):
@@ -138,6 +132,8 @@ def cmd_train(args):
         raise ValueError("-classes: word classes (k-means clustering of the vectors) are not supported")
     if args.resume:
         return resume_training(args)
+    if args.connector_words is not None and not args.phrases:
+        raise ValueError("--connector-words applies to --phrases N (phrases joined before training)")
     c_style = args.c_train is not None
     corpus = args.c_train if c_style else args.corpus
     if corpus is None:
@@ -159,9 +155,7 @@ def cmd_train(args):
         kwargs.update(checkpoint_dir=args.checkpoint_dir,
                       checkpoint_every=parse_checkpoint_every(args.checkpoint_every))
     show = progress_mode(args.quiet)
-    kwargs["progress"] = show == "bar"
-    if show == "lines":
-        kwargs["callbacks"] = [EpochLines(kwargs.get("epochs", 5))]
+    kwargs["progress"] = show != "quiet"        # the library draws a bar in a terminal, else a line an epoch
     start = time.perf_counter()
     try:     # the checks of the configuration and the vocabulary name parameters: name the flags
         model = Word2Vec(**kwargs)
@@ -183,10 +177,6 @@ def cmd_train(args):
         raise ValueError(name_flags(str(e), args)) from None
     if model.vocab is not None:
         check_space(model, args, model_out, vector_files)
-        if not args.quiet:
-            hint = punctuation_hint(model.vocab.words, model.reader_options.get("tokenizer"))
-            if hint:
-                print(hint, file=sys.stderr)
     try:     # a blow-up names the flag to lower; nothing is saved, an existing model stays as it was
         model.train(corpus, total_examples=model.corpus_count, epochs=model.epochs)
     except TrainingDiverged as e:
@@ -246,42 +236,9 @@ def check_space(model, args, model_out, vector_files):
     check_outputs(plan)
 
 
-def punctuation_hint(words, tokenizer):
-    """A one-line hint when the whitespace tokenizer has left punctuation on the words, else None.
-
-    The rule: at least ``HINT_SHARE`` of the ``HINT_TOP`` most frequent words start or end with a
-    punctuation character while holding something else too (``"(a"``, ``"life;"``; a lone ``","``
-    is a prepared corpus's token and does not count).
-
-    Examples
-    --------
-    >>> print(punctuation_hint(["the", "(a", "of", "life;"], "whitespace"))
-    w2v: hint: 2 of the 4 most frequent words carry punctuation ('(a', 'life;'): the default tokenizer splits on whitespace only, for prepared text; for raw text add --tokenizer simple
-    >>> punctuation_hint(["the", "(a", "of", "life;"], "simple") is None
-    True
-    """
-    if tokenizer not in (None, "whitespace"):
-        return None
-    top = list(words[:HINT_TOP])
-    marked = [w for w in top if _carries_punctuation(w)]
-    if not top or len(marked) < HINT_SHARE * len(top):
-        return None
-    examples = ", ".join(repr(w) for w in marked[:3])
-    return (f"w2v: hint: {len(marked)} of the {len(top):,} most frequent words carry punctuation "
-            f"({examples}): the default tokenizer splits on whitespace only, for prepared text; for "
-            f"raw text add --tokenizer simple")
-
-
-def _carries_punctuation(word):
-    def punct(c):
-        return unicodedata.category(c).startswith("P")
-
-    return len(word) > 1 and (punct(word[0]) or punct(word[-1])) and not all(map(punct, word))
-
-
 def phrased_corpus(corpus, model, args):
     """``--phrases N``: the corpus read once, phrases joined in N passes, counted and encoded."""
-    from ..phrases import phrase_corpus
+    from ..phrases import load_connector_words, phrase_corpus
 
     if args.checkpoint_dir:
         raise ValueError("--phrases cannot be resumed from checkpoints yet; join the phrases first "
@@ -290,6 +247,7 @@ def phrased_corpus(corpus, model, args):
     result = phrase_corpus(corpus, passes=args.phrases, max_sentence_length=model.config.max_sentence_length,
                            cache_dir=model.cache_dir, reader_options=model.reader_options,
                            workers=model.workers, scoring=args.phrase_scoring or "default",
+                           connector_words=load_connector_words(args.connector_words),
                            threshold=args.phrase_threshold if args.phrase_threshold is not None
                            else (100.0 if args.phrase_scoring == "word2phrase" else 10.0))
     print(f"joined phrases in {args.phrases} pass(es) in {time.perf_counter() - start:.1f}s", file=sys.stderr)
@@ -316,7 +274,7 @@ def resume_training(args):
         check_outputs([(flag_name(args, "output", "-o"), model_out)]
                       + [(flag, path) for flag, path, _ in vector_files])
     show = progress_mode(args.quiet)
-    model = Word2Vec.resume(args.resume, progress=show == "bar")
+    model = Word2Vec.resume(args.resume, progress=show != "quiet")
     if outputs is None:
         outputs = saved_outputs(model.checkpoint_outputs or {})
     model_out, vector_files = outputs
@@ -382,6 +340,9 @@ def register(sub):
     ph.add_argument("--phrase-threshold", type=float, help="score to join a pair (10; word2phrase 100)")
     ph.add_argument("--phrase-scoring", choices=("default", "npmi", "word2phrase"),
                     help="gensim's default or npmi score, or the C tool's word2phrase (default)")
+    ph.add_argument("--connector-words", metavar="english|FILE",
+                    help="words that may sit inside a phrase but never start or end one "
+                         "(english: a, an, the, of, ...; or a file of words), as w2v phrases")
     add_training_options(p)
     add_c_tool_options(p)
     p.set_defaults(func=cmd_train)

@@ -2,7 +2,7 @@
 import os
 import sys
 
-from .options import flag_name
+from .options import add_reading_options, flag_name, reader_options
 from .outputs import check_outputs
 
 
@@ -19,10 +19,7 @@ def register(sub):
     v.add_argument("--max-vocab-size", type=int, metavar="N",
                    help="prune rare words while counting above this many words")
     v.add_argument("--top", type=int, metavar="N", help="print only the N most frequent words")
-    v.add_argument("--tokenizer", help="whitespace (default), simple, or jieba")
-    v.add_argument("--encoding", help="text encoding of the corpus (utf-8)")
-    v.add_argument("--encoding-errors", dest="errors", choices=("strict", "replace"),
-                   help="what to do with invalid bytes (strict: stop with an error)")
+    add_reading_options(v)
     v.set_defaults(func=cmd_vocab)
 
 
@@ -34,8 +31,7 @@ def cmd_vocab(args):
     check_outputs([(flag_name(args, "output", "-o"), args.output, None, "vocab.txt")])
     if not os.path.exists(args.corpus):
         raise FileNotFoundError(f"{args.corpus}: no such file or folder")
-    sentences = as_sentences(args.corpus, tokenizer=args.tokenizer or "whitespace",
-                             encoding=args.encoding or "utf-8", errors=args.errors or "strict")
+    sentences = as_sentences(args.corpus, **reader_options(args))
     result = scan(sentences, max_vocab_size=args.max_vocab_size)
     try:
         vocab = Vocab.build(result.words, result.counts, min_count=args.min_count)

@@ -14,6 +14,8 @@ import os
 import queue
 import threading
 
+from .._sniff import binary_kind
+
 logger = logging.getLogger(__name__)
 
 BLOCK_BYTES = 1 << 20          # bytes read (after decompression) per block
@@ -176,7 +178,20 @@ def prefetch(iterable, depth=4):
         thread.join()
 
 
+def not_text(name, block, first_line):
+    """The error for a corpus file whose first block is not text (a model archive, a program ...),
+    or None. Checked before blaming an encoding, which would send the user to try another."""
+    what = binary_kind(block) if first_line == 1 else None
+    if what is None:
+        return None
+    return ValueError(f"{name}: not a text file: it looks like {what}; a corpus is text, one sentence "
+                      f"a line (plain or .gz/.bz2/.xz compressed), or a folder of such files")
+
+
 def decode_error(name, block, first_line, exc, encoding):
+    binary = not_text(name, block, first_line)
+    if binary is not None:
+        return binary
     pos = exc.start
     start = block.rfind(b"\n", 0, pos) + 1
     line = first_line + block.count(b"\n", 0, pos)
@@ -196,6 +211,9 @@ def check_no_nul(name, block, first_line):
     pos = block.find(nul)
     if pos < 0:
         return
+    binary = not_text(name, block, first_line)
+    if binary is not None:
+        raise binary
     line = first_line + block.count(newline, 0, pos)
     before = block[block.rfind(newline, 0, pos) + 1:pos]
     column = len(before.decode("utf-8", "replace") if isinstance(before, bytes) else before) + 1

@@ -56,15 +56,52 @@ def require_jieba():
 
 
 def _t2s_converter():
+    return _converter("t2s")
+
+
+def _converter(config):
+    """OpenCC's ``config`` conversion (``"t2s"``: traditional to simplified, ``"s2t"``: back)."""
     try:
         import opencc
     except ImportError:
         raise ImportError(f"to_simplified needs OpenCC's Python package: {_INSTALL_HINT} "
                           f"(or pip install opencc)") from None
     try:        # opencc (the official bindings) and opencc-python-reimplemented name it differently
-        return opencc.OpenCC("t2s").convert
+        return opencc.OpenCC(config).convert
     except Exception:
-        return opencc.OpenCC("t2s.json").convert
+        return opencc.OpenCC(f"{config}.json").convert
+
+
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_SCRIPTS = {"simplified": "t2s", "traditional": "s2t"}
+_CONVERTERS = {}
+
+
+def other_scripts(word):
+    """``{"simplified": ..., "traditional": ...}``: the forms of ``word`` in the other Chinese
+    script, where they differ from it; empty for a word without Chinese characters or without
+    OpenCC (the ``zh`` extra).
+
+    Examples
+    --------
+    >>> other_scripts("曹操"), other_scripts("word")
+    ({}, {})
+    >>> other_scripts("劉備")
+    {'simplified': '刘备'}
+    """
+    if not _HAN.search(word):
+        return {}
+    forms = {}
+    for name, config in _SCRIPTS.items():
+        try:
+            if config not in _CONVERTERS:
+                _CONVERTERS[config] = _converter(config)
+        except ImportError:
+            return {}
+        other = _CONVERTERS[config](word)
+        if other != word:
+            forms[name] = other
+    return forms
 
 
 def _data_lines(path):

@@ -8,10 +8,13 @@ import os
 import numpy as np
 
 from .blocks import Source, is_utf8, text_lines
+from .detect import detect_encoding
 from .tokenizers import get_tokenizer, tokenize_lines
 from .readers import reader_for
 
 logger = logging.getLogger(__name__)
+
+AUTO = "auto"         # encoding="auto": guess each file's encoding (w2v.corpus.detect)
 
 
 def chunk_lengths(lengths, max_len):
@@ -38,9 +41,11 @@ class LineReader:
         if limit is not None and int(limit) < 0:
             raise ValueError(f"limit must be None or >= 0, got {limit}")
         try:
-            codecs.lookup(encoding)
+            if encoding != AUTO:
+                codecs.lookup(encoding)
         except (LookupError, TypeError):
-            raise ValueError(f"unknown encoding {encoding!r} (e.g. utf-8, gb18030, utf-16, latin-1)") from None
+            raise ValueError(f"unknown encoding {encoding!r} (e.g. utf-8, gb18030, utf-16, latin-1, or "
+                             f"auto to detect it)") from None
         try:
             codecs.lookup_error(errors)
         except (LookupError, TypeError):
@@ -53,6 +58,17 @@ class LineReader:
 
     def sources(self):
         raise NotImplementedError
+
+    def _detect(self, paths):
+        """``encoding="auto"``: the encoding of ``paths`` (one for all of them), guessed."""
+        if self.encoding != AUTO:
+            return
+        found = {p: detect_encoding(p) for p in paths}
+        if len(set(found.values())) > 1:
+            listed = ", ".join(f"{os.path.basename(p)} {e}" for p, e in found.items())
+            raise ValueError(f"the files are in different encodings ({listed}); convert them to one, or "
+                             f"read them separately")
+        self.encoding = next(iter(found.values()), "utf-8")
 
     def __iter__(self):
         for batch in self.sentence_batches():
@@ -100,7 +116,8 @@ class LineSentence(LineReader):
         A name for :func:`get_tokenizer` or a tokenizer (see :func:`register_tokenizer`).
     encoding, errors : str
         Text decoding. With ``errors="strict"`` an invalid byte raises ``ValueError``
-        naming the file, line and column.
+        naming the file, line and column. ``encoding="auto"`` guesses it from the file's first
+        megabyte (:func:`w2v.corpus.detect.detect_encoding`).
 
     Examples
     --------
@@ -119,7 +136,10 @@ class LineSentence(LineReader):
                 raise FileNotFoundError(f"{os.fspath(source)}: no such file")
             if os.path.isdir(source):
                 raise IsADirectoryError(f"{os.fspath(source)}: is a folder; use PathLineSentences")
+        elif encoding == AUTO:
+            raise ValueError("encoding='auto' reads the file's start to guess: give a path, not a file object")
         self.source = source
+        self._detect([source] if encoding == AUTO else [])
 
     def sources(self):
         return [Source(self.source)]
@@ -167,6 +187,7 @@ class PathLineSentences(LineReader):
                                 if os.path.isfile(os.path.join(self.source, n))]
             if not self.input_files:
                 logger.warning("%s: no files to read", self.source)
+        self._detect(self.input_files)
 
     def sources(self):
         return [Source(p) for p in self.input_files]

@@ -7,6 +7,7 @@ bar, the divergence check, per-epoch :class:`EpochStats`, logging and the model'
 """
 import dataclasses
 import logging
+import sys
 import time
 
 from tqdm.auto import tqdm
@@ -129,6 +130,22 @@ class EpochStats:
     alpha: float          # learning rate at the end of the epoch
 
 
+def progress_style(progress):
+    """How ``progress=True`` shows: ``"bar"`` (tqdm's, in a terminal or a Jupyter kernel, where tqdm
+    draws a widget), ``"lines"`` (one line per epoch on stderr, in a pipe or a log file, where a bar
+    would write hundreds of frames), or None (``progress`` false)."""
+    if not progress:
+        return None
+    interactive = getattr(sys.stderr, "isatty", lambda: False)() or "ipykernel" in sys.modules
+    return "bar" if interactive else "lines"
+
+
+def epoch_line(stats, epochs):
+    """The line an epoch writes outside a terminal (as ``w2v train`` prints it)."""
+    return (f"epoch {stats.epoch + 1}/{epochs}: loss {stats.loss:.4f}, {stats.tokens:,} tokens in "
+            f"{stats.seconds:.1f}s ({stats.tokens_per_sec:,.0f} tokens/s), alpha {stats.alpha:.5f}")
+
+
 class Progress:
     """The progress bar: tokens done, and the loss and learning rate so far."""
 
@@ -162,6 +179,8 @@ def run_epochs(model, engine, schedule, callbacks=(), progress=True, position=No
     callbacks : sequence
         gensim-style callbacks: ``on_train_begin(model)``, ``on_epoch_begin(model)``,
         ``on_epoch_end(model)``, ``on_train_end(model)`` where present.
+    progress : bool
+        Show progress (:func:`progress_style`: tqdm's bar in a terminal, else a line per epoch).
     position : Position or None
         Continue from a checkpoint instead of the schedule's start.
     checkpoint : callable or None
@@ -175,8 +194,9 @@ def run_epochs(model, engine, schedule, callbacks=(), progress=True, position=No
     first_epoch = len(model.training_log) - position.epoch
     start_epoch, start_step, partial = position.epoch, position.step, position.totals
     done_before = start_epoch * n_tokens + (partial.tokens if partial else 0)
+    style = progress_style(progress)
     bar = tqdm(total=schedule.epochs * n_tokens, initial=done_before, unit="word", unit_scale=True,
-               disable=not progress, leave=False, desc=engine.desc, dynamic_ncols=True,
+               disable=style != "bar", leave=False, desc=engine.desc, dynamic_ncols=True,
                smoothing=0.1)
     _dispatch(callbacks, "on_train_begin", model)
     known = tokens = 0
@@ -206,6 +226,8 @@ def run_epochs(model, engine, schedule, callbacks=(), progress=True, position=No
                         stats.epoch + 1, stats.loss, stats.tokens, stats.seconds,
                         stats.tokens_per_sec, stats.alpha)
             model.training_log.append(dict(vars(stats), **engine.epoch_extra(totals)))
+            if style == "lines":
+                tqdm.write(epoch_line(stats, first_epoch + schedule.epochs), file=sys.stderr)
             model.wv.clear_norms()
             known += stats.known
             tokens += stats.tokens

@@ -9,6 +9,9 @@ from ..models.keyedvectors import KeyedVectors
 
 __all__ = ["neighbour_overlap", "most_changed"]
 
+#: Words whose neighbours :func:`most_changed` asks at once: its memory is this many rows of similarities.
+_CHUNK = 256
+
 
 def _records(pairs):
     return [{"word": w, "similarity": float(s)} for w, s in pairs]
@@ -139,9 +142,13 @@ def most_changed(kv_a, kv_b, words=1000, topn=10, pool=20000, limit=50, skip=0, 
     for kv in (kv_a, kv_b):
         rows = np.fromiter((kv.key_to_index[w] for w in shared), dtype=np.int64, count=len(shared))
         sub = KeyedVectors(shared, kv.vectors[rows])
-        answers = sub.most_similar_batch(asked, topn=topn)
-        lists.append([[w for w, _ in answer] for answer in answers])
-        known = np.minimum(known, [np.mean([s for _, s in answer]) if answer else 0.0 for answer in answers])
+        neighbours, means = [], []
+        for start in range(0, len(asked), _CHUNK):     # a bounded similarity block and answer list at a time
+            answers = sub.most_similar_batch(asked[start:start + _CHUNK], topn=topn)
+            neighbours.extend([w for w, _ in answer] for answer in answers)
+            means.extend(np.mean([s for _, s in answer]) if answer else 0.0 for answer in answers)
+        lists.append(neighbours)
+        known = np.minimum(known, means)
     order = np.arange(len(asked)) if ties == "frequency" else np.argsort(np.argsort(-known, kind="stable"))
     scored = [(_jaccard(na, nb), rank, w, na, nb)
               for rank, w, na, nb in zip(order.tolist(), asked, *lists)]

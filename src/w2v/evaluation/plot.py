@@ -224,7 +224,8 @@ def plot_training(log, output="loss.png", title=None, dpi=150):
     ----------
     log : str or os.PathLike or list of dict
         A native model file (its ``meta["training_log"]``) or the log itself: dicts with
-        ``epoch``, ``loss`` (mean loss per training example) and ``tokens_per_sec``
+        ``epoch`` (0-based, as ``Word2Vec.training_log`` counts; drawn from 1, as training prints
+        them), ``loss`` (mean loss per training example) and ``tokens_per_sec``
         (``words_per_sec`` in logs written before w2v named it so).
     output : str or os.PathLike
         Image file; the format follows the extension.
@@ -242,7 +243,7 @@ def plot_training(log, output="loss.png", title=None, dpi=150):
     --------
     >>> import os, tempfile
     >>> from w2v.evaluation.plot import plot_training
-    >>> log = [{"epoch": e, "loss": 3.0 / e, "tokens_per_sec": 5e5} for e in (1, 2, 3)]
+    >>> log = [{"epoch": e, "loss": 3.0 / (e + 1), "tokens_per_sec": 5e5} for e in (0, 1, 2)]
     >>> os.path.basename(plot_training(log, os.path.join(tempfile.mkdtemp(), "loss.png")))
     'loss.png'
     """
@@ -250,7 +251,7 @@ def plot_training(log, output="loss.png", title=None, dpi=150):
         log = load_training_log(log)
     if not log:
         raise ValueError("empty training log")
-    epochs = [int(e.get("epoch", k + 1)) for k, e in enumerate(log)]
+    epochs = [int(e.get("epoch", k)) + 1 for k, e in enumerate(log)]     # "epoch 1/5", as training prints
     loss = [np.nan if e.get("loss") is None else float(e["loss"]) for e in log]
     speeds = [e.get("tokens_per_sec", e.get("words_per_sec")) for e in log]
     speed = [np.nan if s is None else float(s) for s in speeds]

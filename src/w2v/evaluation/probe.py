@@ -266,6 +266,8 @@ def axis_projections(kv, x, y=None, words=None):
     >>> r = axis_projections(kv, "he,she", "good", ["nurse", "pilot", "ghost"])
     >>> [(p["word"], round(p["x"], 2), round(p["y"], 2)) for p in r["points"]], r["missing"]
     ([('nurse', -0.6, 0.8), ('pilot', 0.6, 0.0)], ['ghost'])
+    >>> axis_projections(kv, "he,she", words=["he", "she"])["points"]    # only the axes' own words
+    []
     """
     lookup = WordLookup(kv)
     if x is None:
@@ -295,9 +297,11 @@ def axis_projections(kv, x, y=None, words=None):
             missing.append(w)
         elif i not in own and i not in idx:
             idx.append(i)
-    unit = _unit_of(kv, idx)
-    xs = unit @ directions[0] if idx else np.zeros(0)
-    ys = unit @ directions[1] if idx and directions[1] is not None else np.zeros(len(idx))
+    xs = ys = np.zeros(0)                    # no word left to place: no points
+    if idx:
+        unit = _unit_of(kv, idx)
+        xs = unit @ directions[0]
+        ys = unit @ directions[1] if directions[1] is not None else np.zeros(len(idx))
     counts = getattr(kv, "counts", None)     # gensim's KeyedVectors has none
     points = [{"word": kv.index_to_key[i], "x": json_float(a), "y": json_float(b),
                "count": int(counts[i]) if counts is not None else 0} for i, a, b in zip(idx, xs, ys)]

@@ -17,7 +17,7 @@ from .window import CENTRES, run_job
 Cbow = namedtuple("Cbow", "mean")
 
 
-@njit(**JIT)
+@njit(inline="always", **JIT)
 def cbow_centre(arch, inp, out, sent, pos, lo, hi, t0, t1, alpha, rng, work, loss):
     """h = the sum of the rows of context words [lo, hi) but pos and of tags [t0, t1), divided
     by their number if ``arch.mean``, predicts sent[pos]; each of those rows += neu1e.

@@ -21,7 +21,7 @@ def _slot_add(dst, slot, row, dim):
         dst[base + i] += row[i]
 
 
-@njit(**JIT)
+@njit(inline="always", **JIT)
 def concat_centre(arch, inp, out, sent, pos, lo, hi, t0, t1, alpha, rng, work, loss):
     """h = [tag rows t0..t1-1 | rows of positions pos-window..pos+window but pos], each slot D
     wide, a position outside [lo, hi) the null row ``inp.null``; h predicts sent[pos]; then each

@@ -27,10 +27,9 @@ FullSoftmax = namedtuple("FullSoftmax", "syn1")
 # thread's own (see with_own_rows); :func:`begin_centre` fills it.
 SharedNegatives = namedtuple("SharedNegatives", "syn1neg noise_prob noise_alias negative draws")
 Both = namedtuple("Both", "hs ns")  # hierarchical softmax and negative sampling together
-# An objective whose output rows are read but never updated (gensim's learn_hidden=False): what
-# Doc2Vec.infer_vector trains a new document's vector against. ``inner``: NegativeSampling,
-# HierarchicalSoftmax or Both.
-Frozen = namedtuple("Frozen", "inner")
+# An objective whose output rows are read but never updated (gensim's learn_hidden=False, with
+# which Doc2Vec's infer_vector trains a new document's rows alone): only neu1e is computed.
+Frozen = namedtuple("Frozen", "out")
 
 # A thread publishes the output rows it keeps copies of after this many centre words (and at the
 # start and end of every job).
@@ -38,52 +37,47 @@ PUBLISH_EVERY = 1000
 
 
 @njit(inline="always", **JIT)
-def unit_score(row, h, label, alpha):
-    """``(loss, g)`` of one binary logistic unit with output vector ``row``: loss = -log s(+-row.h),
-    g = (label - s(row.h)) * alpha, or 0 for a saturated unit (|row.h| >= MAX_EXP), which is not
-    updated (its loss still counts)."""
+def logistic_unit(row, h, label, alpha, neu1e, learn=True):
+    """One binary logistic unit with output vector ``row``: loss = -log s(+-row.h).
+
+    g = (label - s(row.h)) * alpha;  neu1e += g row (the old row);  row += g h if ``learn``.
+    A saturated unit (|row.h| >= MAX_EXP) is not updated; its loss still counts.
+
+    ``learn`` is a compile-time constant for every caller (omitted: True; under ``Frozen`` a
+    literal False), so Numba drops the test: training compiles as if it were not there.
+    """
     dim = h.shape[0]
     f = np.float32(0.0)
     for i in range(dim):
         f += h[i] * row[i]
     loss = -(log_sigmoid(f) if label == 1.0 else log_sigmoid(-f))
     if f <= -MAX_EXP or f >= MAX_EXP:
-        return loss, np.float32(0.0)
-    return loss, np.float32((label - sigmoid(f)) * alpha)
-
-
-@njit(inline="always", **JIT)
-def logistic_unit(row, h, label, alpha, neu1e):
-    """One binary logistic unit with output vector ``row``: loss = -log s(+-row.h).
-
-    g = (label - s(row.h)) * alpha;  neu1e += g row (the old row);  row += g h.
-    A saturated unit (|row.h| >= MAX_EXP) is not updated; its loss still counts (:func:`unit_score`).
-    """
-    loss, g = unit_score(row, h, label, alpha)
-    if g != 0.0:
-        for i in range(h.shape[0]):
-            neu1e[i] += g * row[i]
+        return loss
+    g = np.float32((label - sigmoid(f)) * alpha)
+    for i in range(dim):
+        neu1e[i] += g * row[i]
+        if learn:
             row[i] += g * h[i]
     return loss
 
 
 @njit(**JIT)
-def ns_update(out, h, target, alpha, rng, neu1e):
+def ns_update(out, h, target, alpha, rng, neu1e, learn=True):
     """Negative sampling: loss = -log s(u_o.h) - sum_k log s(-u_k.h), k drawn from the noise.
 
     The target is a logistic unit with label 1, each of the K noise draws one with label 0
     (drawn in turn, each updated before the next is drawn); a draw equal to the target is skipped.
     """
-    loss = logistic_unit(out.syn1neg[target], h, np.float32(1.0), alpha, neu1e)
+    loss = logistic_unit(out.syn1neg[target], h, np.float32(1.0), alpha, neu1e, learn)
     for _ in range(out.negative):
         t = draw_alias(rng, out.noise_prob, out.noise_alias)
         if t != target:
-            loss += logistic_unit(out.syn1neg[t], h, np.float32(0.0), alpha, neu1e)
+            loss += logistic_unit(out.syn1neg[t], h, np.float32(0.0), alpha, neu1e, learn)
     return loss
 
 
 @njit(inline="always", **JIT)
-def hs_update(out, h, target, alpha, rng, neu1e):
+def hs_update(out, h, target, alpha, rng, neu1e, learn=True):
     """Hierarchical softmax: loss = -sum_j log s((1 - 2 c_j) u_j.h) along the target's Huffman path.
 
     Inner node u_j on the path, where the walk turns by code c_j, is a logistic unit with label
@@ -96,7 +90,7 @@ def hs_update(out, h, target, alpha, rng, neu1e):
         label = np.float32(1 - out.codes[target, j])
         p = out.points[target, j]
         rows, k = (own, p - first) if p >= first else (out.syn1, p)
-        loss += logistic_unit(rows[k], h, label, alpha, neu1e)
+        loss += logistic_unit(rows[k], h, label, alpha, neu1e, learn)
     return loss
 
 
@@ -126,7 +120,7 @@ def publish_rows(syn1, own):
 
 
 @njit(**JIT)
-def softmax_update(out, h, target, alpha, rng, neu1e):
+def softmax_update(out, h, target, alpha, rng, neu1e, learn=True):
     """Exact softmax: p = softmax(U h), loss = -log p_target; for every row v: g = ([v = o] - p_v) alpha.
 
     Costs V x D per example: for small vocabularies.
@@ -150,23 +144,24 @@ def softmax_update(out, h, target, alpha, rng, neu1e):
         g = np.float32(((1.0 if v == target else 0.0) - scores[v] / z) * alpha)
         for i in range(dim):
             neu1e[i] += g * syn1[v, i]
-            syn1[v, i] += g * h[i]
+            if learn:
+                syn1[v, i] += g * h[i]
     return loss
 
 
 @njit(inline="always", **JIT)
-def shared_ns_update(out, h, target, alpha, rng, neu1e):
+def shared_ns_update(out, h, target, alpha, rng, neu1e, learn=True):
     """Negative sampling with the noise words drawn by :func:`begin_centre` for this centre word:
     the target is a unit with label 1, then each draw not equal to it a unit with label 0.
 
     The updates are applied pair by pair, as in ``ns_update`` (unlike Ji et al.'s HogBatch;
     docs/speed.md, "Where the time goes", measures what delaying them to the window's end costs).
     """
-    loss = logistic_unit(out.syn1neg[target], h, np.float32(1.0), alpha, neu1e)
+    loss = logistic_unit(out.syn1neg[target], h, np.float32(1.0), alpha, neu1e, learn)
     for j in range(out.negative):
         t = out.draws[j]
         if t != target:
-            loss += logistic_unit(out.syn1neg[t], h, np.float32(0.0), alpha, neu1e)
+            loss += logistic_unit(out.syn1neg[t], h, np.float32(0.0), alpha, neu1e, learn)
     return loss
 
 
@@ -178,91 +173,51 @@ def draw_shared(out, rng):
 
 
 @njit(**JIT)
-def both_update(out, h, target, alpha, rng, neu1e):
+def both_update(out, h, target, alpha, rng, neu1e, learn=True):
     """Hierarchical softmax then negative sampling on the same h; their input gradients add up."""
-    loss = hs_update(out.hs, h, target, alpha, rng, neu1e)
-    return loss + ns_update(out.ns, h, target, alpha, rng, neu1e)
-
-
-@njit(inline="always", **JIT)
-def frozen_unit(row, h, label, alpha, neu1e):
-    """:func:`logistic_unit` that leaves ``row`` as it is: neu1e += g row, nothing else."""
-    loss, g = unit_score(row, h, label, alpha)
-    if g != 0.0:
-        for i in range(h.shape[0]):
-            neu1e[i] += g * row[i]
-    return loss
-
-
-@njit(**JIT)
-def frozen_ns(out, h, target, alpha, rng, neu1e):
-    """:func:`ns_update` with the output rows frozen (the same draws, the same h step)."""
-    loss = frozen_unit(out.syn1neg[target], h, np.float32(1.0), alpha, neu1e)
-    for _ in range(out.negative):
-        t = draw_alias(rng, out.noise_prob, out.noise_alias)
-        if t != target:
-            loss += frozen_unit(out.syn1neg[t], h, np.float32(0.0), alpha, neu1e)
-    return loss
-
-
-@njit(**JIT)
-def frozen_hs(out, h, target, alpha, rng, neu1e):
-    """:func:`hs_update` with the inner nodes frozen (read from ``syn1``; no thread copies)."""
-    loss = 0.0
-    for j in range(out.lengths[target]):
-        label = np.float32(1 - out.codes[target, j])
-        loss += frozen_unit(out.syn1[out.points[target, j]], h, label, alpha, neu1e)
-    return loss
-
-
-@njit(**JIT)
-def frozen_both(out, h, target, alpha, rng, neu1e):
-    loss = frozen_hs(out.hs, h, target, alpha, rng, neu1e)
-    return loss + frozen_ns(out.ns, h, target, alpha, rng, neu1e)
-
-
-_FROZEN = {NegativeSampling: frozen_ns, HierarchicalSoftmax: frozen_hs, Both: frozen_both}
-
-
-def frozen_update(out, h, target, alpha, rng, neu1e):
-    """The update of ``out.inner`` with its output rows left as they are (a ``Frozen`` objective)."""
-    return _FROZEN[type(out.inner)](out.inner, h, target, alpha, rng, neu1e)
-
-
-@overload(frozen_update, jit_options=JIT)
-def _frozen_update_jit(out, h, target, alpha, rng, neu1e):
-    update = _FROZEN.get(getattr(out.types[0], "instance_class", None))
-    if update is not None:
-        return lambda out, h, target, alpha, rng, neu1e: update(out.inner, h, target, alpha, rng, neu1e)
+    loss = hs_update(out.hs, h, target, alpha, rng, neu1e, learn)
+    return loss + ns_update(out.ns, h, target, alpha, rng, neu1e, learn)
 
 
 _UPDATES = {NegativeSampling: ns_update, HierarchicalSoftmax: hs_update,
-            FullSoftmax: softmax_update, Both: both_update, SharedNegatives: shared_ns_update,
-            Frozen: frozen_update}
+            FullSoftmax: softmax_update, Both: both_update, SharedNegatives: shared_ns_update}
 
 
 def update_output(out, h, target, alpha, rng, neu1e):
-    """Apply the objective whose parameters ``out`` holds (dispatch by the namedtuple's type)."""
+    """Apply the objective whose parameters ``out`` holds (dispatch by the namedtuple's type);
+    under ``Frozen(out)`` the output rows are left as they are."""
+    if isinstance(out, Frozen):
+        return _UPDATES[type(out.out)](out.out, h, target, alpha, rng, neu1e, False)
     return _UPDATES[type(out)](out, h, target, alpha, rng, neu1e)
 
 
 @overload(update_output, jit_options=JIT)
 def _update_output_jit(out, h, target, alpha, rng, neu1e):
-    update = _UPDATES.get(getattr(out, "instance_class", None))
+    cls = getattr(out, "instance_class", None)
+    if cls is Frozen:
+        frozen = _UPDATES.get(getattr(out.types[0], "instance_class", None))
+        if frozen is not None:
+            return lambda out, h, target, alpha, rng, neu1e: frozen(out.out, h, target, alpha, rng, neu1e, False)
+    update = _UPDATES.get(cls)
     if update is not None:
         return lambda out, h, target, alpha, rng, neu1e: update(out, h, target, alpha, rng, neu1e)
 
 
 def begin_centre(out, rng):
     """Called by the jobs once per centre word that has at least one example, before them: the
-    shared-negatives objective draws its noise words here; the others do nothing."""
-    if isinstance(out, SharedNegatives):
+    shared-negatives objective draws its noise words here (frozen or not); the others do nothing."""
+    if isinstance(out, Frozen):
+        begin_centre(out.out, rng)
+    elif isinstance(out, SharedNegatives):
         draw_shared(out, rng)
 
 
-@overload(begin_centre, jit_options=JIT)
+@overload(begin_centre, jit_options=JIT, inline="always")
 def _begin_centre_jit(out, rng):
-    if getattr(out, "instance_class", None) is SharedNegatives:
+    cls = getattr(out, "instance_class", None)
+    if cls is Frozen:
+        return lambda out, rng: begin_centre(out.out, rng)
+    if cls is SharedNegatives:
         return lambda out, rng: draw_shared(out, rng)
     return lambda out, rng: None
 
@@ -297,6 +252,8 @@ def with_own_rows(out, n):
 
     A ``SharedNegatives`` objective gets the thread's own ``draws`` array instead.
     """
+    if isinstance(out, Frozen):
+        return out._replace(out=with_own_rows(out.out, 0))   # frozen rows: nothing to publish
     if isinstance(out, SharedNegatives):
         return out._replace(draws=own_lines(max(out.negative, 1), np.int32))
     if isinstance(out, Both):

@@ -16,7 +16,7 @@ from .window import CENTRES, run_job
 SkipGram = namedtuple("SkipGram", "")
 
 
-@njit(**JIT)
+@njit(inline="always", **JIT)
 def sg_centre(arch, inp, out, sent, pos, lo, hi, t0, t1, alpha, rng, work, loss):
     """Each context word c in [lo, hi) but pos, then each tag k in [t0, t1), predicts sent[pos]:
     neu1e = 0; loss += update_output(out, v, w); v's rows += neu1e. Returns (examples, loss)."""

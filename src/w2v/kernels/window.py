@@ -21,7 +21,7 @@ def train_centre(arch, inp, out, sent, pos, lo, hi, t0, t1, alpha, rng, work, lo
     return CENTRES[type(arch)](arch, inp, out, sent, pos, lo, hi, t0, t1, alpha, rng, work, loss)
 
 
-@overload(train_centre, jit_options=JIT)
+@overload(train_centre, jit_options=JIT, inline="always")
 def _train_centre_jit(arch, inp, out, sent, pos, lo, hi, t0, t1, alpha, rng, work, loss):
     centre = CENTRES.get(getattr(arch, "instance_class", None))
     if centre is not None:

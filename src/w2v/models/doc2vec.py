@@ -468,7 +468,9 @@ class Doc2Vec(Word2Vec):
         if cached is None or cached[0] != key:
             # the classic per-example noise draws (shared negatives are a training speed-up)
             frozen_cfg = dataclasses.replace(cfg, shared_negatives=False)
-            objective = build_objective(frozen_cfg, self.vocab, self.syn1, self.syn1neg)
+            # a mapped read-only layer is copied: the kernels type the write they do not make
+            syn1, syn1neg = (a if a is None or a.flags.writeable else np.array(a) for a in (self.syn1, self.syn1neg))
+            objective = build_objective(frozen_cfg, self.vocab, syn1, syn1neg)
             concat = (self.null_vector, cfg.dm_tag_count, self.layer1_size) if cfg.concat else None
             cached = (key, Inference(frozen_cfg, self.wv.vectors, objective,
                                      self.vocab.keep_probabilities(cfg.sample), concat))

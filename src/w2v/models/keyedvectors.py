@@ -19,6 +19,30 @@ __all__ = ["KeyedVectors", "load_any"]
 logger = logging.getLogger(__name__)
 
 
+# Close spellings (by difflib's ratio) ranked by edits, then frequency, for a suggestion.
+SUGGEST_CANDIDATES = 20
+
+
+def edit_distance(a, b):
+    """Edits (insert, delete, substitute, swap two neighbours) from ``a`` to ``b``.
+
+    Examples
+    --------
+    >>> edit_distance("musik", "music"), edit_distance("musik", "musky"), edit_distance("teh", "the")
+    (1, 2, 1)
+    """
+    previous2, previous = None, list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        row = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if previous2 is not None and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, previous2[j - 2] + 1)
+            row.append(cost)
+        previous2, previous = previous, row
+    return previous[-1]
+
+
 class UnknownKeyError(KeyError):
     """A word that is not in the vocabulary; the message suggests close spellings.
 
@@ -44,6 +68,8 @@ class UnknownKeyError(KeyError):
         if self._message is None:
             close = self._kv._suggest(self.key)
             hint = f"; did you mean {', '.join(repr(w) for w in close)}?" if close else ""
+            hint += "".join(f"; the model has its {script} form {form!r}"
+                            for script, form in self._kv._other_scripts(self.key).items())
             self._message = f"{self.key!r} is not in the vocabulary{hint}"
         return self._message
 
@@ -529,6 +555,15 @@ class KeyedVectors(SimilarityQueries, VectorFiles):
 
     # ---- spelling suggestions for unknown words (read by UnknownKeyError) ------------------
 
+    def _other_scripts(self, word):
+        """The forms of ``word`` in the other Chinese script (traditional, simplified) this
+        vocabulary has: a traditional query on a simplified model, or the reverse."""
+        if not isinstance(word, str):
+            return {}
+        from ..corpus.chinese import other_scripts      # here: most vocabularies are not Chinese
+
+        return {script: form for script, form in other_scripts(word).items() if form in self}
+
     def _suggest(self, word, n=3):
         """Close in-vocabulary spellings of ``word``, cheap on a million words.
 
@@ -548,7 +583,9 @@ class KeyedVectors(SimilarityQueries, VectorFiles):
         pool = {w: None for prefix in {word[:1].lower(), word[:2].lower()}
                 for length in range(len(word) - 2, len(word) + 3)
                 for w in self._by_prefix.get((prefix, length), ())[:1000]}
-        close = difflib.get_close_matches(word, pool, n=n, cutoff=0.7)
+        close = difflib.get_close_matches(word, pool, n=max(n, SUGGEST_CANDIDATES), cutoff=0.7)
+        # fewest edits first (a typo is an edit or two), then the more frequent (earlier) word
+        close.sort(key=lambda w: (edit_distance(word, w), self.key_to_index[w]))
         return list(dict.fromkeys(exact + close))[:n]
 
     # ---- evaluation (implemented in w2v.evaluation.evaluate) --------------------------------------------

@@ -15,18 +15,20 @@ from tqdm.auto import tqdm
 from ..vectors import extensions, native
 from . import modelfiles
 from .config import SOFTMAX_WARN_VOCAB, Config
-from ..corpus import READER_OPTIONS, LineSentence, PathLineSentences, as_sentences
+from ..corpus import READER_OPTIONS, LineReader, LineSentence, PathLineSentences, as_sentences, hints
+from ..corpus.classic import BrownCorpus, Text8Corpus
 from ..corpus.encoded import Scan, encode_with_vocab, scan
 from .keyedvectors import KeyedVectors
 from ..engines import get_engine
 from ..engines.base import TrainingRequest
-from ..engines.epochs import Position, Schedule, run_epochs
+from ..engines.epochs import Position, Schedule, progress_style, run_epochs
 from ..engines.local import build_objective, lock_factors, seed_states
 from ..kernels import WordRows
 from ..corpus.vocab import EmptyVocabularyError, Vocab, effective_min_count
 
 # gensim's gensim.models.word2vec offers its corpus readers beside the model
-__all__ = ["Word2Vec", "LineSentence", "PathLineSentences"]
+# gensim.models.word2vec's readers are here too, so that its imports port by one word.
+__all__ = ["Word2Vec", "LineSentence", "PathLineSentences", "Text8Corpus", "BrownCorpus"]
 
 logger = logging.getLogger(__name__)
 
@@ -218,6 +220,15 @@ class Word2Vec:
         return dict(zip(result.words, result.counts.tolist()))
 
     # vocabulary -----------------------------------------------------------------------------
+    def _tokenizer_name(self, source):
+        """The tokenizer's name for :mod:`w2v.corpus.hints`: the readers' for a path, None for
+        token lists."""
+        if isinstance(source, (str, os.PathLike, Scan)):
+            return self.reader_options.get("tokenizer")
+        if isinstance(source, LineReader):
+            return "whitespace" if source.tokenizer is str.split else "other"
+        return None
+
     def _sentences(self, corpus_iterable, corpus_file):
         if corpus_iterable is not None and corpus_file is not None:
             raise ValueError("give either corpus_iterable or corpus_file, not both")
@@ -244,7 +255,7 @@ class Word2Vec:
         source, sentences = self._sentences(corpus_iterable, corpus_file)
         self._close_encoded()
         with tqdm(unit="word", unit_scale=True, desc="reading", leave=False,
-                  disable=not self._progress(progress)) as bar:
+                  disable=progress_style(self._progress(progress)) != "bar") as bar:
             if isinstance(sentences, Scan) and sentences.ids_path is None:
                 raise ValueError("this scanned corpus was used already (by build_vocab); read the text again")
             result = sentences if isinstance(sentences, Scan) else scan(
@@ -277,10 +288,15 @@ class Word2Vec:
         sample = cfg.sample if sample is None else sample
         counts = np.asarray(result.counts, dtype=np.int64)
         effective = min_count if update else effective_min_count(counts, min_count, cfg.max_final_vocab)
-        kept = Vocab.build(result.words, counts, min_count=effective, trim_rule=rule,
-                           sort=bool(cfg.sorted_vocab)) if counts.sum() else None
-        if kept is None:
+        if not counts.sum():
             raise EmptyVocabularyError("the corpus is empty")
+        try:
+            kept = Vocab.build(result.words, counts, min_count=effective, trim_rule=rule,
+                               sort=bool(cfg.sorted_vocab))
+        except EmptyVocabularyError:
+            if not update:
+                raise
+            kept = Vocab([], [])      # gensim adds nothing and goes on: the known words still count
         retain_total = kept.total_count
         probabilities = kept.keep_probabilities(sample).astype(np.float64)
         report = {"drop_unique": len(result.words) - len(kept), "retain_total": retain_total,
@@ -328,6 +344,7 @@ class Word2Vec:
             self._encoded = (source, result.encode(self.vocab, in_place=True))
         finally:
             self._close_scan()
+        hints.warn_about(self.vocab.words, self._tokenizer_name(source))
         logger.info("vocabulary: %d words from %d tokens in %d sentences", len(self.vocab),
                     result.n_tokens, result.n_sentences)
         return self

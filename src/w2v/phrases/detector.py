@@ -12,7 +12,8 @@ from ..corpus.encoded import scan
 from ..kernels import phrases as k
 from .counts import GramCounts, GramTable, checked_grams
 from .frozen import FrozenPhrases
-from .scoring import NEGATIVE_INFINITY, SCORERS, check_options, scoring_name, word2phrase_scorer
+from .scoring import (NEGATIVE_INFINITY, SCORERS, check_options, resolve_scorer, scorer_reference,
+                      scoring_name, word2phrase_scorer)
 from .transform import PhrasesTransformation
 
 logger = logging.getLogger(__name__)
@@ -307,7 +308,7 @@ class Phrases(PhrasesTransformation):
         g = self._grams
         which = g.occupied()
         flat, offsets = g.gather(which)
-        meta = {"scoring": scoring_name(self.scoring) or self.scoring, "max_vocab_size": self.max_vocab_size,
+        meta = {"scoring": scorer_reference(self.scoring), "max_vocab_size": self.max_vocab_size,
                 "corpus_word_count": int(self.corpus_word_count), "min_reduce": int(self.min_reduce),
                 "tokens": g.tokens, "progress_per": self.progress_per}
         arrays = {"unigram_counts": g.uni[: len(self._words)], "gram_ids": flat, "gram_offsets": offsets,
@@ -315,7 +316,7 @@ class Phrases(PhrasesTransformation):
         return meta, arrays
 
     def _restore(self, meta, arrays, words):
-        self.scoring = SCORERS[meta["scoring"]]
+        self.scoring = resolve_scorer(meta["scoring"])
         self.max_vocab_size = int(meta["max_vocab_size"])
         self.corpus_word_count = int(meta["corpus_word_count"])
         self.min_reduce = int(meta["min_reduce"])

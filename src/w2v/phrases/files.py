@@ -58,7 +58,7 @@ def write_phrased(path, words, ids, offsets, join, delimiter="_", c_style=False,
             f.write(out.data)
 
 
-def phrase_file(source, output, passes=1, c_style=False, workers=None, **options):
+def phrase_file(source, output, passes=1, c_style=False, workers=None, reader_options=None, **options):
     """Detect and join phrases in a text file (one sentence a line), writing ``output`` atomically.
 
     Parameters
@@ -73,6 +73,9 @@ def phrase_file(source, output, passes=1, c_style=False, workers=None, **options
         Write word2phrase's layout (each token preceded by its separator).
     workers : int or None
         Threads (default: the machine's cores, at most 8); the output does not depend on them.
+    reader_options : dict, optional
+        How the text is read: ``tokenizer`` (default whitespace: ``"simple"`` for raw text,
+        ``"jieba"`` for Chinese), ``encoding``, ``errors``, as for :class:`w2v.LineSentence`.
     **options
         :class:`Phrases` arguments (``min_count``, ``threshold``, ``scoring``, ``connector_words``,
         ``delimiter``, ``max_vocab_size``).
@@ -93,12 +96,10 @@ def phrase_file(source, output, passes=1, c_style=False, workers=None, **options
     >>> open(out).read().splitlines()[:2]
     ['new_york city', 'in new_york']
     """
-    threshold = options.get("threshold", 10.0)
-    check_options(options.get("min_count", 5), threshold, options.get("delimiter", "_"),
-                   options.get("scoring", "default"), options.get("connector_words", frozenset()),
-                   options.get("max_vocab_size", 40000000))
+    check_text_options(options)
     with thread_pool(workers, "w2v-phrases") as pool:
-        words, ids, offsets = read_ids(source, max_sentence_length=sys.maxsize, workers=workers)
+        words, ids, offsets = read_ids(source, max_sentence_length=sys.maxsize, workers=workers,
+                                       **(reader_options or {}))
         if len(ids) == 0:
             raise ValueError(f"{source}: the corpus is empty")
         words, ids, offsets, join, stats = phrase_ids(words, ids, offsets, passes=passes, pool=pool, **options)
@@ -143,6 +144,7 @@ def phrase_corpus(source, passes=1, max_sentence_length=10000, cache_dir=None, p
     >>> "new_york" in model.wv
     True
     """
+    check_text_options(options)           # the phrases become words of a vocabulary and its files
     with thread_pool(workers, "w2v-phrases") as pool:
         words, ids, offsets = read_ids(source, max_sentence_length, cache_dir, progress, workers,
                                         **(reader_options or {}))
@@ -164,3 +166,9 @@ def phrase_corpus(source, passes=1, max_sentence_length=10000, cache_dir=None, p
         raise
     return Scan(words, counts, counts > 0, len(ids), len(offsets) - 1, *paths)
 
+
+def check_text_options(options):
+    """The :class:`Phrases` options for phrases that end up in text (no whitespace in the delimiter)."""
+    check_options(options.get("min_count", 5), options.get("threshold", 10.0), options.get("delimiter", "_"),
+                  options.get("scoring", "default"), options.get("connector_words", frozenset()),
+                  options.get("max_vocab_size", 40000000), text_file=True)

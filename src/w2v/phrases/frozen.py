@@ -1,11 +1,15 @@
 """FrozenPhrases (gensim's ``FrozenPhrases``, alias ``Phraser``): only the accepted phrases of a
 :class:`~w2v.phrases.Phrases` model, to join them in new text; no counts, no more learning.
 """
+import logging
+
 import numpy as np
 
 from .counts import GramTable, checked_grams
-from .scoring import SCORERS, scoring_name
+from .scoring import resolve_scorer, scorer_reference
 from .transform import PhrasesTransformation
+
+logger = logging.getLogger(__name__)
 
 
 class FrozenPhrases(PhrasesTransformation):
@@ -64,8 +68,7 @@ class FrozenPhrases(PhrasesTransformation):
         return (self.delimiter.join(tokens), float(self._scores[i])) if i >= 0 else (None, None)
 
     def _state(self):
-        name = scoring_name(self.scoring)
-        meta = {"scoring": name or getattr(self.scoring, "__qualname__", "custom"), "mode": self._mode}
+        meta = {"scoring": _reference(self.scoring), "mode": self._mode}
         arrays = {"phrase_ids": self._flat, "phrase_offsets": self._offsets,
                   "phrase_scores": np.asarray(self._scores, dtype=np.float64)}
         return meta, arrays
@@ -86,7 +89,12 @@ class FrozenPhrases(PhrasesTransformation):
         return cls._load_first(path, (FrozenPhrases,), "frozen phrases")
 
     def _restore(self, meta, arrays, words):
-        self.scoring = SCORERS.get(meta["scoring"], meta["scoring"])
+        try:
+            self.scoring = resolve_scorer(meta["scoring"])
+        except ValueError as e:     # frozen phrases join without their scorer: keep its name
+            if ":" in meta["scoring"]:
+                logger.warning("%s; the frozen phrases work without it", e)
+            self.scoring = meta["scoring"]
         flat, offsets, scores = checked_grams(arrays, "phrase", len(words))
         if meta["mode"] == "word2phrase":
             scores = scores.astype(np.float32)
@@ -94,3 +102,14 @@ class FrozenPhrases(PhrasesTransformation):
 
 
 Phraser = FrozenPhrases
+
+
+def _reference(scoring):
+    """The scorer's name for the file: importable (see ``scorer_reference``), else only its name, as
+    frozen phrases join without it."""
+    if isinstance(scoring, str):
+        return scoring
+    try:
+        return scorer_reference(scoring)
+    except ValueError:
+        return getattr(scoring, "__qualname__", "custom")

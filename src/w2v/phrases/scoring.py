@@ -1,6 +1,7 @@
 """How phrase candidates are scored, and the options that go with a score: the three scorers of
 gensim 4.4 and word2phrase.c, the threshold and count checks, and connector words.
 """
+import importlib
 import math
 import os
 from inspect import signature
@@ -83,9 +84,71 @@ def scoring_name(scoring):
     return None
 
 
-def check_options(min_count, threshold, delimiter, scoring, connector_words, max_vocab_size):
+def scorer_reference(scoring):
+    """What a file records for ``scoring``: its name in :data:`SCORERS`, or ``"module:qualname"`` for
+    a function that can be imported by that name (as pickle, and so gensim, records one).
+
+    Examples
+    --------
+    >>> scorer_reference("npmi"), scorer_reference(original_scorer)
+    ('npmi', 'default')
+    >>> scorer_reference(lambda **kw: 0)
+    Traceback (most recent call last):
+    ...
+    ValueError: the custom scorer '<lambda>' cannot be saved: a file records a scorer by its importable name (module:function), so define it at the top level of a module
+    """
+    name = scoring_name(scoring)
+    if name is not None:
+        return name
+    module, qualname = getattr(scoring, "__module__", None), getattr(scoring, "__qualname__", "")
+    try:
+        found = _import_attribute(module, qualname)
+    except (ImportError, AttributeError, ValueError):
+        found = None
+    if found is not scoring:
+        raise ValueError(f"the custom scorer {qualname or scoring!r} cannot be saved: a file records a scorer by "
+                         f"its importable name (module:function), so define it at the top level of a module")
+    return f"{module}:{qualname}"
+
+
+def resolve_scorer(reference):
+    """The scorer a file recorded with :func:`scorer_reference`: a name of :data:`SCORERS`, or a
+    function imported by its ``"module:qualname"``. Raises ``ValueError`` when it cannot be imported
+    or does not take gensim's scorer parameters.
+
+    Examples
+    --------
+    >>> resolve_scorer("npmi") is npmi_scorer, resolve_scorer("w2v.phrases.scoring:npmi_scorer") is npmi_scorer
+    (True, True)
+    """
+    if reference in SCORERS:
+        return SCORERS[reference]
+    module, _, qualname = str(reference).partition(":")
+    try:
+        scorer = _import_attribute(module, qualname)
+    except (ImportError, AttributeError, ValueError) as e:
+        raise ValueError(f"the phrases were scored by {reference!r}, which cannot be imported here "
+                         f"({type(e).__name__}: {e}); import the module that defines it first") from None
+    check_options(1, 1.0, "_", scorer, frozenset(), 1)
+    return scorer
+
+
+def _import_attribute(module, qualname):
+    if not module or not qualname or "<" in qualname:     # <lambda>, <locals>: not importable
+        raise ValueError(f"{module}:{qualname} is not an importable name")
+    obj = importlib.import_module(module)
+    for part in qualname.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+def check_options(min_count, threshold, delimiter, scoring, connector_words, max_vocab_size,
+                  text_file=False):
     """Check :class:`~w2v.phrases.Phrases`' options together (the threshold's range depends on the
     scoring); return the threshold as a float. Raises ValueError or TypeError naming the option.
+
+    The delimiter may hold whitespace (gensim allows ``" "``) except where the phrases are written
+    to a text file (``text_file``), where a space would split the joined phrase again.
 
     Examples
     --------
@@ -99,8 +162,11 @@ def check_options(min_count, threshold, delimiter, scoring, connector_words, max
     if isinstance(min_count, bool) or not isinstance(min_count, (int, float, np.integer, np.floating)) \
             or not min_count >= 1:
         raise ValueError(f"min_count must be a number >= 1, got {min_count!r}")
-    if not isinstance(delimiter, str) or not delimiter or any(c.isspace() for c in delimiter):
-        raise ValueError(f"delimiter must be a non-empty string without whitespace, got {delimiter!r}")
+    if not isinstance(delimiter, str) or not delimiter:
+        raise ValueError(f"delimiter must be a non-empty string, got {delimiter!r}")
+    if text_file and any(c.isspace() for c in delimiter):
+        raise ValueError(f"delimiter must not hold whitespace when the phrases are written as text (a "
+                         f"space would split them again), got {delimiter!r}")
     if isinstance(scoring, str):
         if scoring not in SCORERS:
             raise ValueError(f"unknown scoring {scoring!r}: use 'default', 'npmi', 'word2phrase' "

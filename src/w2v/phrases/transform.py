@@ -202,10 +202,7 @@ class PhrasesTransformation:
         >>> Phrases.load(path)[["new", "york"]]
         ['new_york']
         """
-        meta, arrays = self._state()
-        if not isinstance(meta.get("scoring"), str):
-            raise ValueError("a custom scoring function cannot be saved in the native format (no pickle); "
-                             "save the frozen phrases (freeze().save(path)) instead")
+        meta, arrays = self._state()       # a custom scorer is recorded by its importable name
         blob, offsets = native.encode_words(list(self._words))
         arrays.update(words_blob=blob, words_offsets=offsets)
         meta.update(delimiter=self.delimiter, threshold=self.threshold, min_count=self.min_count,

@@ -11,9 +11,10 @@ import logging
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.responses import JSONResponse, Response
+from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from ..evaluation.fonts import packaged_cjk_font
 from .limits import BoundedCache, Limits, WorkGate
 from .params import MAX_POINTS, ApiError
 from .routes import MAX_TOPN, MAX_TSNE_POINTS, ROUTES
@@ -38,7 +39,7 @@ ASSETS = {"index.html": "text/html; charset=utf-8", "app.js": "text/javascript; 
 
 SECURITY_HEADERS = [
     (b"content-security-policy", b"default-src 'none'; script-src 'self'; style-src 'self'; "
-                                 b"img-src 'self' data: blob:; connect-src 'self'; base-uri 'none'; "
+                                 b"img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; base-uri 'none'; "
                                  b"form-action 'none'; frame-ancestors 'none'"),
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
@@ -128,11 +129,19 @@ def _asset_routes():
             raise ApiError(404, "not found")
         return Response(assets[name], media_type=ASSETS[name], headers={"cache-control": "no-cache"})
 
-    return [Route("/", index), Route("/static/{name:path}", static)]
+    async def cjk_font(request):
+        # the zh extra's font, for labels in Chinese on a system without a CJK font (app.css)
+        path = packaged_cjk_font()
+        if path is None:
+            raise ApiError(404, "no CJK font installed: python3 -m pip install '.[zh]'")
+        return FileResponse(path, media_type="font/otf", headers={"cache-control": "max-age=86400"})
+
+    return [Route("/", index), Route("/static/cjk.otf", cjk_font), Route("/static/{name:path}", static)]
 
 
 async def _api_error(request, exc):
-    return JSONResponse({"error": exc.message}, status_code=exc.status)
+    headers = {"retry-after": "2"} if exc.status == 503 else None     # busy: try again soon
+    return JSONResponse({"error": exc.message}, status_code=exc.status, headers=headers)
 
 
 async def _http_error(request, exc):

@@ -6,6 +6,7 @@ refused at once with 503. Cheap queries never wait for them. Results are kept in
 bounded both in entries and in bytes.
 """
 import asyncio
+import ctypes
 import dataclasses
 import sys
 import threading
@@ -105,10 +106,36 @@ class WorkGate:
             self._waiting -= 1
         self._running += 1
         try:
-            return await anyio.to_thread.run_sync(fn, *args, limiter=self._limiter)
+            return await anyio.to_thread.run_sync(_then_release_memory, fn, *args, limiter=self._limiter)
         finally:
             self._running -= 1
             self._semaphore.release()
+
+
+def _then_release_memory(fn, *args):
+    try:
+        return fn(*args)
+    finally:
+        release_memory()
+
+
+def release_memory():
+    """Hand the heap's free memory back to the system (glibc's ``malloc_trim``; elsewhere nothing).
+
+    An expensive computation allocates and frees hundreds of megabytes (similarity blocks, answer lists) in
+    a worker thread's own malloc arena; without this, the freed memory stays in the server's resident size.
+    """
+    global _malloc_trim
+    if _malloc_trim is None:
+        try:
+            _malloc_trim = ctypes.CDLL("libc.so.6").malloc_trim
+        except (OSError, AttributeError):
+            _malloc_trim = False
+    if _malloc_trim:
+        _malloc_trim(0)
+
+
+_malloc_trim = None
 
 
 def size_of(value):

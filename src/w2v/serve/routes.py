@@ -7,8 +7,11 @@ and expensive computations (maps not yet kept, the probe, the words that differ 
 :class:`~w2v.serve.limits.WorkGate`, which refuses with 503 when saturated. A new endpoint is a function
 here and a line in :data:`ROUTES`.
 """
+import json
+
+import numpy as np
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..evaluation.compare import most_changed, neighbour_overlap, shared_vocabulary
@@ -183,21 +186,36 @@ async def differ(request):
     kv_a, kv_b = models[ia].kv, models[ib].kv
     cache = request.app.state.differ_cache
     key = (ia, ib, words, topn, skip)
-    result = cache.get(key)
-    if result is None:
+    kept = cache.get(key)
+    if kept is None:
         if len(shared_vocabulary(kv_a, kv_b, limit=2)) < 2:
             raise ApiError(400, f"{models[ia].name} and {models[ib].name} share fewer than 2 words")
 
         def compute():
-            kept = cache.get(key)                 # computed by a request that waited beside this one
-            if kept is None:
-                kept = most_changed(kv_a, kv_b, words=words, topn=topn, pool=max(DIFFER_POOL, words + skip),
-                                    limit=MAX_DIFFER_LIMIT, skip=skip, ties="known")
-                cache.put(key, kept)
-            return kept
+            found = cache.get(key)                 # computed by a request that waited beside this one
+            if found is None:
+                found = _encoded(most_changed(kv_a, kv_b, words=words, topn=topn, limit=MAX_DIFFER_LIMIT,
+                                              pool=max(DIFFER_POOL, words + skip), skip=skip, ties="known"))
+                cache.put(key, found)
+            return found
 
-        result = await request.app.state.gate.run(compute)
-    return JSONResponse({"models": [models[ia].name, models[ib].name], "words": result[:limit]})
+        kept = await request.app.state.gate.run(compute)
+    blob, ends = kept
+    rows = blob[:ends[min(limit, len(ends)) - 1]] if len(ends) else b""
+    names = json.dumps([models[ia].name, models[ib].name], ensure_ascii=False).encode()
+    return Response(b'{"models":' + names + b',"words":[' + rows + b"]}", media_type="application/json")
+
+
+def _encoded(rows):
+    """``rows`` as one JSON bytes string (``row,row,...``) and the end of each row in it: what /api/differ keeps.
+
+    Kept as bytes rather than as the lists and dicts themselves, a result costs exactly its length, and the
+    millions of small objects made while computing it can all be freed (they would otherwise stay pinned in
+    the memory pools among the few that survive).
+    """
+    encoded = [json.dumps(r, ensure_ascii=False, separators=(",", ":")).encode() for r in rows]
+    ends = np.cumsum([len(e) + 1 for e in encoded], dtype=np.int64) - 1
+    return b",".join(encoded), ends
 
 
 #: The API: path -> handler. The page and its files are added by :func:`w2v.serve.app.create_app`.

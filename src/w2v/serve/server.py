@@ -5,6 +5,7 @@ request whose line and headers have not all arrived: a client that sends ``GET /
 more holds its connection forever. :class:`Protocol` adds that deadline, answers malformed requests and the
 connection limit with JSON ``{"error": ...}`` rather than uvicorn's plain text, and :func:`serve` runs it.
 """
+import http
 import json
 import logging
 import signal
@@ -14,6 +15,7 @@ import h11
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from .app import SECURITY_HEADERS
 from .limits import Limits
 
 __all__ = ["Protocol", "serve", "uvicorn_config"]
@@ -35,16 +37,13 @@ class _Connection(h11.Connection):
 
 
 def _json_response(status, message):
-    """The bytes of a whole HTTP/1.1 answer ``{"error": message}`` that closes the connection."""
+    """The bytes of a whole HTTP/1.1 answer ``{"error": message}`` that closes the connection, with the
+    application's security headers."""
     body = json.dumps({"error": message}).encode()
-    conn = h11.Connection(h11.SERVER)
-    conn.receive_data(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
-    conn.next_event()
-    conn.next_event()
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-               (b"connection", b"close")]
-    return (conn.send(h11.Response(status_code=status, headers=headers))
-            + conn.send(h11.Data(data=body)) + conn.send(h11.EndOfMessage()))
+               (b"connection", b"close")] + SECURITY_HEADERS
+    head = f"HTTP/1.1 {status} {http.HTTPStatus(status).phrase}\r\n".encode()
+    return head + b"".join(name + b": " + value + b"\r\n" for name, value in headers) + b"\r\n" + body
 
 
 class Protocol(H11Protocol):
@@ -73,7 +72,8 @@ class Protocol(H11Protocol):
                 body = json.dumps({"error": f"busy: {limit} connections at most; try again"}).encode()
                 await send({"type": "http.response.start", "status": 503,
                             "headers": [(b"content-type", b"application/json"), (b"connection", b"close"),
-                                        (b"content-length", str(len(body)).encode()), (b"retry-after", b"2")]})
+                                        (b"content-length", str(len(body)).encode()), (b"retry-after", b"2")]
+                            + SECURITY_HEADERS})
                 await send({"type": "http.response.body", "body": body})
                 return
             await app(scope, receive, send)

@@ -85,6 +85,7 @@ class SimilarityQueries:
         return self._most_similar(positive, negative, topn, restrict_vocab, center=False, indexer=indexer)
 
     def _most_similar(self, positive, negative, topn, restrict_vocab, center, indexer=None):
+        topn = _count(topn)
         if isinstance(topn, Integral) and topn < 1:
             return []
         terms = self._weighted(positive, negative)
@@ -119,6 +120,7 @@ class SimilarityQueries:
         return self._cosmul(positive, negative, topn, restrict_vocab, center=False)
 
     def _cosmul(self, positive, negative, topn, restrict_vocab, center):
+        topn = _count(topn)
         if isinstance(topn, Integral) and topn < 1:
             return []
         positive, negative = _as_list(positive), _as_list(negative)
@@ -410,6 +412,7 @@ class SimilarityQueries:
 
     def _top(self, sims, topn, exclude):
         """The ``topn`` best (word, similarity) pairs, skipping rows in ``exclude``; partial sort."""
+        topn = _count(topn)
         want = min(topn + len(exclude), len(sims))
         if want <= 0:
             return []
@@ -421,8 +424,9 @@ class SimilarityQueries:
         keys = self.index_to_key
         return [(keys[i], float(sims[i])) for i in best.tolist() if i not in exclude][:topn]
 
-    def build_index(self, method="ivf", recall=None, **options):
-        """An approximate nearest-neighbour index over these vectors; see :func:`w2v.vectors.index.build_index`.
+    def build_index(self, method="ivf", recall=0.95, **options):
+        """An approximate nearest-neighbour index over these vectors, its search effort tuned to
+        ``recall`` (0.95, as ``w2v index``); see :func:`w2v.vectors.index.build_index`.
 
         Needs the ``ann`` extra (faiss). Use it as ``kv.most_similar(word, indexer=index)``; save it
         with ``index.save(path)`` and read it back with ``w2v.vectors.index.load_index(path, kv)``.
@@ -437,6 +441,14 @@ class SimilarityQueries:
         """
         from .index import build_index
         return build_index(self, method=method, recall=recall, **options)
+
+
+def _count(topn):
+    """``topn`` as a Python int when it is any integer (``np.uint8(5)``, as gensim's
+    ``SparseTermSimilarityMatrix`` passes: ``topn + len(exclude)`` would overflow in uint8)."""
+    if isinstance(topn, Integral) and not isinstance(topn, bool):
+        return int(topn)
+    return topn
 
 
 def _as_list(items):

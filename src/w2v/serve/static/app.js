@@ -235,6 +235,13 @@ async function loadProbe() {
 const PALETTE = ["#440154", "#482475", "#414487", "#355f8d", "#2a788e", "#21918c",
                  "#22a884", "#44bf70", "#7ad151", "#bddf26", "#fde725"];
 
+// The font the server offers for Chinese, Japanese and Korean (app.css's @font-face: used for those
+// characters alone), so that labels show as characters where the system has no CJK font.
+const CJK_FONT = '"w2v CJK"';
+const LABEL_FONTS = `${CJK_FONT}, system-ui, sans-serif`;
+const CJK = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]/;
+let cjkFontAsked = false;
+
 class MapView {
   constructor(canvas, tooltip) {
     this.canvas = canvas;
@@ -257,6 +264,7 @@ class MapView {
   setPoints(points, axes = null) {
     this.points = points;
     this.axes = axes;
+    this.loadCjkFont();
     // Colour by frequency rank among the points shown (by position when the model has no counts),
     // so every colour of the palette is used whatever the counts' spread.
     const useCounts = points.some((p) => p.count > 0);
@@ -267,6 +275,18 @@ class MapView {
     this.hover = -1;
     this.orderLabels();
     this.fit();
+  }
+
+  // A canvas draws with the fonts loaded when it draws, and never asks for one: when labels hold
+  // Chinese, Japanese or Korean, load the server's CJK font (app.css) first, then draw again.
+  loadCjkFont() {
+    if (cjkFontAsked || !document.fonts || !this.points.some((p) => CJK.test(p.word))) return;
+    cjkFontAsked = true;
+    document.fonts.load(`11px ${CJK_FONT}`, "中").then((faces) => {
+      if (!faces.length) return;            // no CJK font on the server: system fonts as before
+      this.widths.clear();
+      this.redraw();
+    }, () => {});
   }
 
   setFocus(word, near) {
@@ -366,7 +386,7 @@ class MapView {
     if (this.axes.y) { ctx.moveTo(ox, 0); ctx.lineTo(ox, height); }
     ctx.stroke();
     ctx.fillStyle = "#6b7480";
-    ctx.font = "bold 13px system-ui, sans-serif";
+    ctx.font = `bold 13px ${LABEL_FONTS}`;
     const [xa, xb] = this.axes.x;
     ctx.textAlign = "right"; ctx.fillText(`${xa} →`, width - 8, oy - 6);
     if (xb) { ctx.textAlign = "left"; ctx.fillText(`← ${xb}`, 8, oy - 6); }
@@ -399,7 +419,7 @@ class MapView {
       if (tries++ > 1500 || placed.length > 250) break;
       const p = this.points[i];
       const strong = this.importance(i) > 0;
-      ctx.font = strong ? "bold 13px system-ui, sans-serif" : "11px system-ui, sans-serif";
+      ctx.font = strong ? `bold 13px ${LABEL_FONTS}` : `11px ${LABEL_FONTS}`;
       const key = `${strong ? "b" : "n"}${p.word}`;
       if (!this.widths.has(key)) this.widths.set(key, ctx.measureText(p.word).width);
       const w = this.widths.get(key);
@@ -490,7 +510,7 @@ class MapView {
       parts.push(`<circle cx="${sx.toFixed(1)}" cy="${sy.toFixed(1)}" r="2.4" fill="${hot}"><title>${esc(p.word)}</title></circle>`);
     }
     for (const l of this.labels) {
-      parts.push(`<text x="${l.x.toFixed(1)}" y="${l.y.toFixed(1)}" font-family="sans-serif" font-size="${l.strong ? 13 : 11}"` +
+      parts.push(`<text x="${l.x.toFixed(1)}" y="${l.y.toFixed(1)}" font-family='${LABEL_FONTS}' font-size="${l.strong ? 13 : 11}"` +
                  `${l.strong ? ' font-weight="bold"' : ""}>${esc(l.word)}</text>`);
     }
     parts.push("</svg>");
