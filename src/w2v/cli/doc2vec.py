@@ -151,7 +151,8 @@ def cmd_search(args):
 def register(sub):
     p = sub.add_parser("doc2vec", help="document vectors (gensim's Doc2Vec): train, similar, infer, search",
                        description="Paragraph vectors: one document per line.", allow_abbrev=False)
-    cmds = p.add_subparsers(dest="doc2vec_command", metavar="COMMAND", parser_class=type(p))
+    cmds = p.add_subparsers(dest="doc2vec_command", metavar="COMMAND", parser_class=type(p),
+                            help="train, similar, infer or search (w2v doc2vec COMMAND --help)")
     t = cmds.add_parser("train", help="train on a file, one document per line", allow_abbrev=False,
                         description="Train Doc2Vec (PV-DM by default) on a text file, one document a line.")
     t.add_argument("corpus", metavar="DOCS", help="text file (.gz/.bz2/.xz too), one document per line")
@@ -177,20 +178,20 @@ def register(sub):
     t.add_argument("--quiet", "-q", action="store_true", help="no progress bar or summary")
     t.set_defaults(func=cmd_train)
     s = cmds.add_parser("similar", help="documents nearest a trained document", allow_abbrev=False)
-    s.add_argument("model", metavar="MODEL")
+    s.add_argument("model", metavar="MODEL", help="a model saved by w2v doc2vec train (.w2v)")
     s.add_argument("tag", metavar="TAG", help="the document's tag (its line number, or its id)")
-    s.add_argument("--topn", type=positive_int, default=10)
+    s.add_argument("--topn", type=positive_int, default=10, help="how many documents (10)")
     s.set_defaults(func=cmd_similar)
     for name, func, text_help in (("infer", cmd_infer, "print a vector for new text (one line of numbers)"),
                                   ("search", cmd_search, "infer a vector for a query, print the nearest documents")):
         q = cmds.add_parser(name, help=text_help, allow_abbrev=False)
-        q.add_argument("model", metavar="MODEL")
+        q.add_argument("model", metavar="MODEL", help="a model saved by w2v doc2vec train (.w2v)")
         if name == "infer":
-            q.add_argument("text", nargs="?", metavar="TEXT")
+            q.add_argument("text", nargs="?", metavar="TEXT", help="the text (words split on whitespace)")
             q.add_argument("--file", metavar="FILE", help="infer each line of FILE (a vector a line)")
         else:
-            q.add_argument("query", metavar="TEXT")
-            q.add_argument("--topn", type=positive_int, default=10)
+            q.add_argument("query", metavar="TEXT", help="the query text (words split on whitespace)")
+            q.add_argument("--topn", type=positive_int, default=10, help="how many documents (10)")
         q.add_argument("--epochs", type=positive_int, help="inference passes (the model's epochs)")
         q.set_defaults(func=func)
     p.set_defaults(func=lambda args: _usage(p))
