@@ -1,11 +1,13 @@
-"""Run gensim 4.4's own Word2Vec, KeyedVectors and Doc2Vec tests against w2v, with only their imports changed.
+"""Run gensim 4.4's own Word2Vec, KeyedVectors, FastText and Doc2Vec tests against w2v, with only their imports
+changed.
 
-    PYTHONPATH=src python3 benchmarks/gensim_suite.py [-k EXPR] [--json FILE] [-v]
+    PYTHONPATH=src python3 benchmarks/gensim_suite.py [--suite word2vec|fasttext|doc2vec|all] [-k EXPR] [--json FILE] [-v]
 
-It copies ``test_word2vec.py``, ``test_keyedvectors.py`` and ``test_doc2vec.py`` from the
-installed gensim into a temporary folder (nothing of gensim's test code is kept in this
-repository), rewrites the imports so that ``word2vec.Word2Vec``, ``word2vec.LineSentence`` ... are
-w2v's, ``KeyedVectors`` is ``w2v.KeyedVectors`` and ``doc2vec`` is ``w2v.models.doc2vec`` (gensim's helpers such as ``datapath``, ``utils.save_as_line_sentence``,
+It copies ``test_word2vec.py``, ``test_keyedvectors.py``, ``test_fasttext.py`` and ``test_doc2vec.py`` (whose
+import becomes ``from w2v.models import doc2vec, keyedvectors``) from the installed gensim into a
+temporary folder (nothing of gensim's test code is kept in this repository), rewrites the imports
+so that ``word2vec.Word2Vec``, ``word2vec.LineSentence`` ... are w2v's and ``KeyedVectors`` is
+``w2v.KeyedVectors`` (gensim's helpers such as ``datapath``, ``utils.save_as_line_sentence``,
 ``REAL`` and ``pseudorandom_weak_vector`` stay gensim's), runs pytest on them with the exclusion
 list below, and prints passed / failed / skipped / excluded counts and the pass rate
 (passed / (passed + failed)). Needs gensim, pytest and testfixtures (the test extra).
@@ -39,8 +41,12 @@ EXCLUDED = {
         "gensim's Cython CythonLineSentence",
     "test_word2vec.py::TestWord2VecScripts::test_word2vec_stand_alone_script":
         "gensim's scripts/word2vec_standalone.py",
-    # Doc2Vec: gensim's log text, and how gensim's Cython corpus_file reader shares a file among
-    # its worker threads (byte offsets and first tags per worker; w2v encodes the file once)
+}
+
+# (pattern, replacement) applied to each file, in order; each must match at least once.
+DOC2VEC_EXCLUDED = {
+    # gensim's log text, and how gensim's Cython corpus_file reader shares a file among its worker
+    # threads (byte offsets and first tags per worker; w2v encodes the file once)
     "test_doc2vec.py::TestDoc2VecModel::test_build_vocab_warning": "checks a gensim log message",
     "test_doc2vec.py::TestDoc2VecModel::test_train_warning": "checks a gensim log message",
     "test_doc2vec.py::TestDoc2VecModel::test_get_offsets_and_start_doctags":
@@ -51,7 +57,20 @@ EXCLUDED = {
         "gensim's Cython CythonLineSentence",
 }
 
-# (pattern, replacement) applied to each file, in order; each must match at least once.
+FASTTEXT_EXCLUDED = {
+    # gensim pickles
+    "test_fasttext.py::HashCompatibilityTest::test_compatibility_true": "loads a gensim pickle",
+    "test_fasttext.py::HashCompatibilityTest::test_hash_native": "loads a gensim pickle",
+    "test_fasttext.py::TestFastTextModel::test_estimate_memory": "gensim's memory estimate of its own arrays",
+    # gensim's private helpers
+    "test_fasttext.py::UnpackTest": "gensim's private _unpack",
+    "test_fasttext.py::UnicodeVocabTest": "gensim's private _fasttext_bin._load_vocab",
+    "test_fasttext.py::TestFromfile": "gensim's private _fasttext_bin._fromfile",
+    "test_fasttext.py::FTHashFunctionsTest::test_cython": "gensim's Cython module against its Python one",
+    # gensim's own test class, imported into test_fasttext.py as a helper: it tests gensim, not w2v
+    "test_fasttext.py::TestWord2VecModel": "gensim's Word2Vec tests (a helper import), not FastText's",
+}
+
 REWRITES = {
     "test_word2vec.py": [
         (r"^from gensim\.models import word2vec, keyedvectors$",
@@ -69,7 +88,58 @@ REWRITES = {
         (r"^from gensim\.models import doc2vec, keyedvectors$",
          "from w2v.models import doc2vec, keyedvectors  # rewritten: was gensim.models"),
     ],
+    "test_fasttext.py": [
+        (r"^from gensim\.models\.word2vec import LineSentence$",
+         "from w2v.models.word2vec import LineSentence  # rewritten"),
+        (r"^from gensim\.models\.fasttext import FastText as FT_gensim, FastTextKeyedVectors, _unpack$",
+         "from w2v.models.fasttext import FastText as FT_gensim, FastTextKeyedVectors  # rewritten\n"
+         "from gensim.models.fasttext import _unpack  # gensim's private helper (its tests are excluded)"),
+        (r"^from gensim\.models\.keyedvectors import KeyedVectors$",
+         "from w2v.models.keyedvectors import KeyedVectors  # rewritten"),
+        (r"^from gensim\.models\.fasttext_inner import compute_ngrams, compute_ngrams_bytes, ft_hash_bytes$",
+         "from w2v.models.fasttext import compute_ngrams, compute_ngrams_bytes, ft_hash_bytes  # rewritten"),
+        (r"^import gensim\.models\.fasttext$", "import gensim.models.fasttext\nimport w2v.models.fasttext  # rewritten"),
+        (r"gensim\.models\.fasttext\.(load_facebook_model|load_facebook_vectors|save_facebook_model|"
+         r"FastText|ft_ngram_hashes)\b", r"w2v.models.fasttext.\1"),
+    ],
 }
+SUITES = {"word2vec": ("test_word2vec.py", "test_keyedvectors.py"), "fasttext": ("test_fasttext.py",),
+          "doc2vec": ("test_doc2vec.py",)}
+
+
+# gensim's FastText tests call Facebook's ``fasttext`` program (FT_HOME or PATH) to train a model and
+# to print word vectors; when the ``fasttext`` package (fasttext-wheel) is installed, this stand-in
+# runs those two commands through it, so the tests run against Facebook's C++ code (its Python
+# binding takes no -seed: the seed of gensim's command line is dropped).
+FASTTEXT_STANDIN = """#!{python}
+import sys
+import fasttext
+command, args = sys.argv[1], sys.argv[2:]
+if command in ("skipgram", "cbow"):
+    opts = dict(zip(args[::2], args[1::2]))
+    model = fasttext.train_unsupervised(opts.pop("-input"), model=command, thread=1, verbose=0,
+                                        **{{k[1:]: int(v) for k, v in opts.items() if k not in ("-output", "-seed")}})
+    model.save_model(opts["-output"] + ".bin")
+elif command == "print-word-vectors":
+    model = fasttext.load_model(args[0])
+    for word in sys.stdin.read().split():
+        print(word, "".join("%.5g " % v for v in model.get_word_vector(word).tolist()))
+else:
+    sys.exit("fasttext stand-in: unsupported command " + command)
+"""
+
+
+def fasttext_standin(folder):
+    """A folder holding a ``fasttext`` program backed by the fasttext package, or None without it."""
+    try:
+        import fasttext  # noqa: F401
+    except ImportError:
+        return None
+    path = os.path.join(folder, "fasttext")
+    with open(path, "w") as f:
+        f.write(FASTTEXT_STANDIN.format(python=sys.executable))
+    os.chmod(path, 0o755)
+    return folder
 
 
 def gensim_test_dir():
@@ -77,14 +147,12 @@ def gensim_test_dir():
     return os.path.join(os.path.dirname(gensim.__file__), "test")
 
 
-def prepare(folder, only=None):
-    """Copy and rewrite the test files (those whose name contains ``only``, if given) into
-    ``folder``; return their paths."""
+def prepare(folder, names=tuple(REWRITES)):
+    """Copy and rewrite the test files ``names`` into ``folder``; return their paths."""
     source = gensim_test_dir()
     paths = []
-    for name, rules in REWRITES.items():
-        if only and only not in name:
-            continue
+    for name in names:
+        rules = REWRITES[name]
         with open(os.path.join(source, name), encoding="utf-8") as f:
             text = f.read()
         for pattern, replacement in rules:
@@ -101,25 +169,24 @@ def prepare(folder, only=None):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--suite", choices=("word2vec", "fasttext", "doc2vec", "all"), default="all",
+                        help="which of gensim's test files to run (all)")
     parser.add_argument("-k", help="pytest -k expression (run a subset)")
-    parser.add_argument("--only", metavar="NAME", help="only the test files whose name contains NAME "
-                                                       "(word2vec, keyedvectors, doc2vec)")
     parser.add_argument("--json", help="write {test id: outcome} to this file")
     parser.add_argument("-v", "--verbose", action="store_true", help="show pytest's output")
     args = parser.parse_args(argv)
     src = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "src")
     with tempfile.TemporaryDirectory() as folder:
-        paths = prepare(folder, args.only)
-        if not paths:
-            raise SystemExit(f"no test file matches --only {args.only!r}")
+        names = [n for suite, files in SUITES.items() for n in files if args.suite in (suite, "all")]
+        paths = prepare(folder, names)
         report = os.path.join(folder, "report.json")
-        names = {os.path.basename(p) for p in paths}
-        excluded = [test for test in EXCLUDED if test.split("::")[0] in names]
+        excluded = {t: why for t, why in {**EXCLUDED, **FASTTEXT_EXCLUDED, **DOC2VEC_EXCLUDED}.items() if t.split("::")[0] in names}
         deselect = [arg for test in excluded for arg in ("--deselect", test)]   # node ids relative to folder
         plugin = os.path.join(folder, "conftest.py")
         with open(plugin, "w") as f:
             f.write(_CONFTEST.format(report=report))
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        standin = fasttext_standin(tempfile.mkdtemp(dir=folder)) if "test_fasttext.py" in names else None
+        env = dict(os.environ, **({"FT_HOME": standin} if standin else {}), PYTHONPATH=os.pathsep.join(
             [os.path.abspath(src)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]))
         cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", folder,
                "-o", "addopts=", "-W", "ignore::DeprecationWarning", *deselect, *paths]

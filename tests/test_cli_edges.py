@@ -1,6 +1,8 @@
 """The command line's edges, driven in-process through ``main(argv)``: which errors are the user's
 (one line, exit 2) and which are bugs (traceback, exit 1), output paths checked before any work,
 the one extension rule, progress outside a terminal, help texts and --version."""
+import argparse
+import contextlib
 import gzip
 import importlib.metadata
 import os
@@ -319,37 +321,42 @@ def test_in_a_terminal_progress_is_tqdms_bar(capsys, corpus, tmp_path, monkeypat
     assert not [line for line in err.splitlines() if line.startswith("epoch ")]
 
 
-def test_the_compiling_notice(capsys, corpus, tmp_path, monkeypatch):
-    import w2v.numba_cache
+def test_the_compiling_notice(tmp_path):
+    """In fresh processes with an empty cache folder: one line when the kernels compile, none when
+    the next run loads them from the cache; never with --quiet."""
+    from w2v.cli.progress import COMPILING, compile_notice
 
-    monkeypatch.setattr(w2v.numba_cache, "will_compile", lambda kernel=None: True)
-    argv = ["train", corpus, "-o", tmp_path / "m.w2v", "--size", "8", "--min-count", "1", "--epochs", "1",
-            "--threads", "1"]
-    code, _, err = run(capsys, *argv)
-    assert code == 0 and err.splitlines()[0] == "compiling the kernels (first run only)..."
-    assert "compiling the kernels" not in run(capsys, *argv, "-q")[2]
-    monkeypatch.setattr(w2v.numba_cache, "will_compile", lambda kernel=None: False)
-    assert "compiling the kernels" not in run(capsys, *argv)[2]
+    (tmp_path / "c.txt").write_text("a b c d a b\n" * 30)
+    env = dict(os.environ, PYTHONPATH=SRC, NUMBA_CACHE_DIR=str(tmp_path / "cache"))
+    argv = [sys.executable, "-m", "w2v", "train", str(tmp_path / "c.txt"), "-o", str(tmp_path / "m.w2v"),
+            "--size", "8", "--min-count", "1", "--epochs", "1", "--threads", "1", "--hs", "--negative", "0"]
+    cold, warm = [subprocess.run(argv, env=env, capture_output=True, text=True, check=True).stderr
+                  for _ in range(2)]
+    assert cold.splitlines().count(COMPILING) == 1 and COMPILING not in warm
+    quiet = argparse.Namespace(compile_notice=True, quiet=True)
+    assert isinstance(compile_notice(quiet), contextlib.nullcontext)
 
 
-def test_will_compile_reads_numbas_disk_cache(tmp_path):
-    """In fresh processes with an empty cache folder: cold, then warm once a process has compiled."""
+def test_compiling_calls_back_once_for_the_packages_functions(tmp_path):
+    """Only a real compile counts (not a load from the cache), only the package's functions, once."""
     module = tmp_path / "tiny_kernel.py"
     module.write_text("from numba import njit\n\n@njit(cache=True)\ndef job(x):\n    return x + 1\n")
     script = textwrap.dedent("""
-        import sys
         import tiny_kernel
-        from w2v import kernels, numba_cache
-        kernels.KERNELS["tiny"] = tiny_kernel.job
-        print(numba_cache.will_compile("tiny"), end=" ")
-        tiny_kernel.job(1)
-        print(numba_cache.will_compile("tiny"))
+        from w2v import numba_cache
+        names = []
+        with numba_cache.compiling(names.append, package="w2v"):
+            tiny_kernel.job(1)
+        with numba_cache.compiling(names.append, package="tiny_kernel"):
+            tiny_kernel.job(1.5)
+            tiny_kernel.job(2j)
+        print(names)
     """)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([SRC, str(tmp_path)]),
                NUMBA_CACHE_DIR=str(tmp_path / "cache"))
     runs = [subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True).stdout
             for _ in range(2)]
-    assert runs == ["True False\n", "False False\n"]
+    assert runs == ["['job']\n", "[]\n"]
 
 
 def test_the_program_gives_openblas_one_thread_only_for_commands_without_blas(tmp_path):
@@ -455,3 +462,14 @@ def test_unknown_flags_suggest_the_closest_and_the_commands_help(capsys, corpus,
     """Issue 26: --sise pointed at 'w2v --help' without naming --size."""
     argv = [a.format(corpus=corpus, tmp=tmp_path) for a in argv]
     assert one_line_error(capsys, *argv) == line
+
+
+@pytest.mark.slow
+def test_the_warm_up_caches_what_the_commands_compile(tmp_path):
+    """What setup.py runs in the build folder: the first run compiles the kernels of the four modes,
+    a second run (a fresh process) finds all of them in the cache."""
+    env = dict(os.environ, PYTHONPATH=SRC, NUMBA_CACHE_DIR=str(tmp_path / "cache"))
+    script = "from w2v.cli.warm import warm_up; print(sorted(set(warm_up())))"
+    first, second = [subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True,
+                                    check=True).stdout for _ in range(2)]
+    assert {"sg_job", "cbow_job", "run_job", "_vose", "_huffman"} <= set(eval(first)) and second == "[]\n"

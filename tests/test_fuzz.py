@@ -269,6 +269,47 @@ def test_corpus_reader_splits_like_str_split_or_raises(tmp_path_factory, data):
         assert result.n_sentences == sum(1 for line in lines if line)
 
 
+# ---- fastText .bin files ---------------------------------------------------------------------------
+
+def _valid_fasttext_bin():
+    from w2v.vectors import facebook
+    rng = np.random.default_rng(5)
+    words = ["the", "naïve", "</s>", "北京"]
+    args = dict(dim=3, ws=5, epoch=5, minCount=1, neg=5, wordNgrams=1, loss=2, model=2, bucket=7,
+                minn=2, maxn=4, lrUpdateRate=100, t=1e-4)
+    model = facebook.FacebookModel(args, words, np.array([9, 5, 3, 1]), 18,
+                                   rng.standard_normal((11, 3)).astype(np.float32),
+                                   rng.standard_normal((4, 3)).astype(np.float32))
+    p = os.path.join(tempfile.mkdtemp(), "ft.bin")
+    facebook.write_facebook(p, model)
+    with open(p, "rb") as f:
+        return f.read()
+
+
+FASTTEXT_BIN = _valid_fasttext_bin()
+
+
+@FUZZ
+@given(ops=st.lists(mutation, min_size=1, max_size=4))
+def test_mutated_fasttext_bin(tmp_path_factory, ops):
+    """A damaged fastText .bin loads into consistent subword vectors or raises one ValueError."""
+    from w2v.models.fasttext import load_facebook_model, load_facebook_vectors
+    path = os.path.join(str(tmp_path_factory.mktemp("fuzz")), "m.bin")
+    with open(path, "wb") as f:
+        f.write(mutate(FASTTEXT_BIN, ops))
+    for load in (load_facebook_vectors, lambda p: load_facebook_model(p).wv):
+        try:
+            kv = load(path)
+        except ValueError as e:
+            assert "\n" not in str(e)
+            continue
+        assert all(isinstance(w, str) for w in kv.index_to_key)
+        assert len(set(kv.index_to_key)) == len(kv)
+        assert kv.vectors.shape == (len(kv), kv.vector_size)
+        assert kv.vectors_all.shape == (len(kv) + kv.bucket, kv.vector_size)
+        assert kv["unseen"].shape == (kv.vector_size,)
+
+
 # ---- the settings themselves ----------------------------------------------------------------------------
 
 def test_a_stall_outside_the_code_does_not_fail_a_fuzz_test():

@@ -1,50 +1,55 @@
-"""Whether Numba will compile w2v's functions on their first call (a cold on-disk cache), so that
-the command line can say so instead of showing a progress bar stuck at 0 % for half a minute.
+"""Numba's compiling as w2v's users meet it: a call back when a w2v function is really compiled (not
+loaded from Numba's cache), for the command line's one-line notice and for :mod:`w2v.cli.warm`."""
+import contextlib
 
-Numba keeps compiled code beside each module (``__pycache__/*.nbi`` and ``*.nbc``) or under
-``NUMBA_CACHE_DIR``; an index that is missing, or stale because its source file changed, means
-compiling. The check reads that index and never compiles anything.
-"""
-__all__ = ["will_compile"]
+from numba.core import event
+
+__all__ = ["compiling"]
 
 
-def will_compile(kernel=None):
-    """True when a training kernel has no compiled code to reuse: its first call compiles it.
-
-    Only the job kernels are checked: they take nearly all the compiling time (the corpus and
-    vocabulary functions take a second or two, and which of them run depends on the input).
+@contextlib.contextmanager
+def compiling(callback, package="w2v", once=True):
+    """Call ``callback(name)`` when a function of ``package`` starts compiling inside the ``with``
+    block (a function loaded from Numba's cache is not compiled): only the first time, or every
+    time with ``once=False``.
 
     Parameters
     ----------
-    kernel : str, optional
-        A key of ``w2v.kernels.KERNELS`` (``Config.kernel``); None: any of them.
-
-    Returns
-    -------
-    bool
-        False also when the cache cannot be inspected (a Numba without on-disk caching): the
-        answer is a courtesy for a message, never a reason to fail.
+    callback : callable
+        Takes the compiled function's qualified name; called in the compiling thread.
+    package : str
+        Functions whose module is this package or one of its modules count.
+    once : bool
+        Call back for the first compiled function only.
 
     Examples
     --------
-    >>> will_compile("sg") in (True, False)
-    True
+    >>> names = []
+    >>> with compiling(names.append):
+    ...     pass
+    >>> names
+    []
     """
-    from .kernels import KERNELS
-
-    kernels = KERNELS.values() if kernel is None else [KERNELS[kernel]]
-    return any(_is_cold(k) for k in kernels)
+    with event.install_listener("numba:compile", _Compiles(callback, package, once)):
+        yield
 
 
-def _is_cold(function):
-    """True when ``function`` is a cached Numba dispatcher with nothing compiled in memory or on disk."""
-    cache = getattr(function, "_cache", None)
-    index = getattr(getattr(cache, "_cache_file", None), "_load_index", None)
-    if index is None or not hasattr(function, "signatures"):
-        return False                      # not a Numba function, or one without a disk cache
-    if function.signatures:               # already compiled (or loaded) in this process
-        return False
-    try:
-        return not index()
-    except Exception:                     # an unreadable index: Numba will recompile, say so
-        return True
+class _Compiles(event.Listener):
+    """A ``numba:compile`` listener that calls back when one of the package's functions compiles."""
+
+    def __init__(self, callback, package, once):
+        self.callback = callback
+        self.package = package
+        self.once = once
+        self.called = False
+
+    def on_start(self, ev):
+        func = ev.data["dispatcher"].py_func
+        module = func.__module__ or ""
+        ours = module == self.package or module.startswith(self.package + ".")
+        if ours and not (self.once and self.called):
+            self.called = True
+            self.callback(func.__qualname__)
+
+    def on_end(self, ev):
+        pass

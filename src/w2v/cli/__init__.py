@@ -14,9 +14,11 @@ import os
 import sys
 import traceback
 
+from .progress import compile_notice
+
 # Sub-modules that register commands; each defines register(subparsers).
 COMMAND_MODULES = ("train", "vocab", "demo", "query", "evaluation", "corpus", "phrases", "index", "serve",
-                   "doc2vec")
+                   "fasttext", "doc2vec")
 
 REPORT = ("w2v: this is a bug in w2v, not a problem with your input: please report it with the "
           "command line and the traceback above")
@@ -149,7 +151,7 @@ def main(argv=None):
             return 2
         logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-        with hints_shown(quiet=getattr(args, "quiet", False)):
+        with hints_shown(quiet=getattr(args, "quiet", False)), compile_notice(args):
             return args.func(args) or 0
     except SystemExit as e:          # --help and --version print, then exit 0
         return e.code if isinstance(e.code, int) else 0

@@ -6,7 +6,7 @@ from importlib import resources
 
 from .options import default_threads, flag_name, jieba_tokenizer
 from .outputs import check_outputs, file_format
-from .progress import announce_compile, progress_mode
+from .progress import progress_mode
 
 
 @dataclasses.dataclass(frozen=True)
@@ -66,7 +66,7 @@ def register(sub):
     d.add_argument("--epochs", type=int, help="passes over the corpus (en 5, zh 15)")
     d.add_argument("-o", "--output", help="save the demo model here")
     d.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
-    d.set_defaults(func=cmd_demo)
+    d.set_defaults(func=cmd_demo, compile_notice=True)
 
 
 def cmd_demo(args):
@@ -83,7 +83,6 @@ def cmd_demo(args):
     model = Word2Vec(tokenizer=demo.tokenizer(data), sg=1, vector_size=100, window=5, negative=5,
                      min_count=5, epochs=epochs, workers=default_threads(), seed=1,
                      progress=show != "quiet")
-    announce_compile(show, model.config.kernel)
     model.build_vocab(path)
     counted = time.perf_counter()
     model.train(path, total_examples=model.corpus_count, epochs=model.epochs)

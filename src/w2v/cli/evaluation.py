@@ -6,6 +6,7 @@ import json
 import os
 
 from ..evaluation import evaluate
+from .fasttext import with_unseen_words
 from .inputs import load_vectors
 from .options import MODEL_HELP, add_no_header, flag_name, non_negative_int, positive_int
 from .outputs import check_outputs
@@ -113,17 +114,20 @@ def run_evaluate(args):
     kv = _load(args)
     restrict = args.restrict_vocab or None
     report = {"model": args.model, "vocabulary": len(kv.index_to_key), "analogies": [], "pairs": []}
-    for name in analogy_sets:
+    for name in analogy_sets:      # subword vectors answer for words outside the vocabulary (OOV)
+        known, end, unseen = with_unseen_words(kv, name, restrict, not args.case_sensitive)
         score, sections = evaluate.evaluate_word_analogies(
-            kv, name, restrict_vocab=restrict, case_insensitive=not args.case_sensitive, method=args.method)
+            known, name, restrict_vocab=end, case_insensitive=not args.case_sensitive, method=args.method)
         rows = evaluate.summarize_analogies(sections)
         report["analogies"].append({"dataset": name, "method": args.method, "restrict_vocab": restrict,
-                                    "accuracy": score, "sections": rows[:-1], "total": rows[-1]})
+                                    "accuracy": score, "sections": rows[:-1], "total": rows[-1],
+                                    "oov_words_from_ngrams": len(unseen)})
     for name in pair_sets:
+        known, end, unseen = with_unseen_words(kv, name, restrict, not args.case_sensitive, analogies=False)
         (r, pr), (rho, prho), oov = evaluate.evaluate_word_pairs(
-            kv, name, restrict_vocab=restrict, case_insensitive=not args.case_sensitive)
+            known, name, restrict_vocab=end, case_insensitive=not args.case_sensitive)
         report["pairs"].append({"dataset": name, "pearson": r, "pearson_p": pr, "spearman": rho,
-                                "spearman_p": prho, "oov_percent": oov})
+                                "spearman_p": prho, "oov_percent": oov, "oov_words_from_ngrams": len(unseen)})
     if args.json:
         _print_json(report)
         return 0
@@ -138,11 +142,15 @@ def run_evaluate(args):
             asked = row["correct"] + row["incorrect"]
             acc = "n/a" if row["accuracy"] is None else f"{100 * row['accuracy']:.1f} %"
             print(f"  {pad(clip(row['section'], 32), 32)} {row['correct']:8d} {asked:7d} {acc:>9s} {row['oov']:14d}")
+        if a["oov_words_from_ngrams"]:
+            print(f"  {a['oov_words_from_ngrams']} question words are OOV: their vectors come from character n-grams")
         print()
     for p in report["pairs"]:
         print(f"Word pairs: {p['dataset']}")
         print(f"  Spearman {p['spearman']:.4f} (p={p['spearman_p']:.2g})   Pearson {p['pearson']:.4f} "
               f"(p={p['pearson_p']:.2g})   pairs with unknown words {p['oov_percent']:.1f} %")
+        if p["oov_words_from_ngrams"]:
+            print(f"  {p['oov_words_from_ngrams']} words are OOV: their vectors come from character n-grams")
     return 0
 
 

@@ -5,11 +5,12 @@ from ..vectors import index as ann
 
 def load_vectors(path, no_header=False):
     """The vectors of a native or word2vec file; ``no_header``: header-less word2vec text."""
-    from ..models.keyedvectors import KeyedVectors, load_any
+    from ..models.fasttext import load_any_vectors
+    from ..models.keyedvectors import KeyedVectors
 
     if no_header:
         return KeyedVectors.load_word2vec_format(path, no_header=True)
-    return load_any(path)
+    return load_any_vectors(path)       # fastText .bin and FastText files too: any word has a vector
 
 
 def require_ann():

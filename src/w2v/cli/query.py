@@ -82,11 +82,14 @@ def run_similar(args):
         results = [(w, s) for w, s in answer if w not in given][:args.topn]     # as without an index
     else:
         results = kv.most_similar(positive=args.words, negative=args.negative, topn=args.topn)
+    oov = oov_words(kv, args.words + args.negative)
     if args.json:
-        _print_json({"positive": args.words, "negative": args.negative, "results": _records(results)})
+        _print_json({"positive": args.words, "negative": args.negative, "results": _records(results),
+                     **({"oov": oov} if oov else {})})
     else:
         query = " + ".join(args.words) + "".join(f" - {w}" for w in args.negative)
         print(f"closest to: {query}")
+        _print_oov(oov)
         _print_table(results)
     return 0
 
@@ -94,11 +97,13 @@ def run_similar(args):
 def run_analogy(args):
     kv = load_vectors(args.model, args.no_header)
     results = kv.analogy(args.a, args.b, args.c, topn=args.topn, method=args.method, center=args.center)
+    oov = oov_words(kv, [args.a, args.b, args.c])
     if args.json:
         _print_json({"a": args.a, "b": args.b, "c": args.c, "method": args.method, "center": args.center,
-                     "results": _records(results)})
+                     "results": _records(results), **({"oov": oov} if oov else {})})
     else:
         print(f"{args.a} : {args.b} :: {args.c} : ?")
+        _print_oov(oov)
         _print_table(results)
     return 0
 
@@ -157,16 +162,18 @@ def _convert_from_gensim(path, output, fmt):
 
 
 def run_info(args):
-    from ..vectors import formats
+    from ..vectors import facebook, formats
 
     kv = load_vectors(args.model, args.no_header)
     if native.is_native(args.model):
         fmt = "native"
+    elif facebook.is_facebook(args.model):
+        fmt = "fastText .bin"
     else:
         fmt = ("word2vec text" if args.no_header or not formats.is_binary(args.model)
                else "word2vec binary")
     info = {"path": args.model, "format": fmt, "words": len(kv), "dimensions": kv.vector_size,
-            "counts": fmt == "native" and bool(kv.counts.any()), "first_words": kv.index_to_key[:N_EXAMPLE_WORDS]}
+            "counts": fmt in ("native", "fastText .bin") and bool(kv.counts.any()), "first_words": kv.index_to_key[:N_EXAMPLE_WORDS]}
     training = training_settings(args.model) if fmt == "native" else None
     if training is not None:
         info["training"] = training
@@ -182,6 +189,17 @@ def run_info(args):
         for name, value in rows:
             print(f"{name:<12} {value}")
     return 0
+
+
+def oov_words(kv, words):
+    """The query words outside the vocabulary that the vectors still answer for (subword vectors
+    build them from character n-grams); plain vectors raise for those before this is asked."""
+    return [w for w in dict.fromkeys(words) if not kv.has_index_for(w)]
+
+
+def _print_oov(oov):
+    if oov:
+        print(f"OOV (not in the vocabulary; vectors from character n-grams): {', '.join(oov)}")
 
 
 # The settings `w2v info` shows of a native model, in this order (Config's names).

@@ -6,12 +6,13 @@ import sys
 import time
 
 from ..corpus import READER_OPTIONS
-from ..models.config import Config
+from ..models.config import Config  # noqa: F401 (the structure test extends it here)
 from ..vectors import extensions
 from .ctool import C_BINARY, add_c_tool_options, c_dests, c_tool_kwargs
+from .fasttext import SUBWORD_FLAGS, add_subword_options, checkpoint_class, model_class
 from .options import add_text_options, default_threads, flag_name, positive_int, tokenizer_option
 from .outputs import check_output_folder, check_outputs, file_format, vectors_bytes
-from .progress import announce_compile, progress_mode
+from .progress import progress_mode
 
 # Word2Vec parameter -> the flag of ours that sets it (its first spelling; add_training_options)
 PARAM_FLAGS = {
@@ -20,6 +21,7 @@ PARAM_FLAGS = {
     "sample": "--sample", "min_count": "--min-count", "max_vocab_size": "--max-vocab-size",
     "max_final_vocab": "--max-final-vocab", "epochs": "--epochs", "alpha": "--alpha",
     "min_alpha": "--min-alpha", "workers": "--threads", "seed": "--seed", "sg": "--sg",
+    **SUBWORD_FLAGS,
 }
 SWITCHES = ("hs", "softmax")      # our flags that take no value: hs=1 is --hs
 
@@ -100,8 +102,8 @@ def model_kwargs(args):
     """Keyword arguments for Word2Vec from the parsed flags (C flags fill what ours leave unset)."""
     c_style = args.c_train is not None
     kw = {}
-    # A flag whose dest is a Config field (or a reader option) reaches Word2Vec by that name.
-    for name in [f.name for f in dataclasses.fields(Config)] + list(READER_OPTIONS):
+    # A flag whose dest is a config field (or a reader option) reaches the model by that name.
+    for name in [f.name for f in dataclasses.fields(model_class(args).config_class)] + list(READER_OPTIONS):
         value = getattr(args, name, None)
         if value is not None:
             kw[name] = value
@@ -125,7 +127,6 @@ def model_kwargs(args):
 
 def cmd_train(args):
     from ..engines.divergence import TrainingDiverged
-    from ..models.word2vec import Word2Vec
     from ..corpus.vocab import Vocab
 
     if args.c_classes is not None:
@@ -158,14 +159,12 @@ def cmd_train(args):
     kwargs["progress"] = show != "quiet"        # the library draws a bar in a terminal, else a line an epoch
     start = time.perf_counter()
     try:     # the checks of the configuration and the vocabulary name parameters: name the flags
-        model = Word2Vec(**kwargs)
+        model = model_class(args)(**kwargs)
         model.checkpoint_outputs = {"model": model_out and os.path.abspath(model_out),
                                     "vector_files": [[f, os.path.abspath(p), fmt] for f, p, fmt in vector_files]}
         if args.phrases and (args.c_read_vocab or model.engine != "local"):
             raise ValueError("--phrases joins phrases while counting the corpus here: not with -read-vocab "
                              "or --engine ray (join them first: w2v phrases IN -o OUT)")
-        if model.engine == "local":
-            announce_compile(show, model.config.kernel)
         if args.c_read_vocab:
             vocab = Vocab.load_c(args.c_read_vocab)
             model.build_vocab_from_freq(dict(zip(vocab.words, vocab.counts.tolist())))
@@ -264,8 +263,6 @@ def parse_checkpoint_every(value):
 
 
 def resume_training(args):
-    from ..models.word2vec import Word2Vec
-
     start = time.perf_counter()
     outputs = None
     if args.output is not None or args.save_vectors is not None:
@@ -274,7 +271,7 @@ def resume_training(args):
         check_outputs([(flag_name(args, "output", "-o"), model_out)]
                       + [(flag, path) for flag, path, _ in vector_files])
     show = progress_mode(args.quiet)
-    model = Word2Vec.resume(args.resume, progress=show != "quiet")
+    model = checkpoint_class(args.resume).resume(args.resume, progress=show != "quiet")
     if outputs is None:
         outputs = saved_outputs(model.checkpoint_outputs or {})
     model_out, vector_files = outputs
@@ -344,5 +341,6 @@ def register(sub):
                     help="words that may sit inside a phrase but never start or end one "
                          "(english: a, an, the, of, ...; or a file of words), as w2v phrases")
     add_training_options(p)
+    add_subword_options(p)
     add_c_tool_options(p)
-    p.set_defaults(func=cmd_train)
+    p.set_defaults(func=cmd_train, compile_notice=True)

@@ -23,7 +23,10 @@ from ..threads import thread_count, thread_pool
 logger = logging.getLogger(__name__)
 
 _BATCH_SENTENCES = 10_000       # sentences per batch for iterables of token lists
-_ENCODE_CHUNK = 1 << 22         # ids remapped per step by Scan.encode
+# Ids remapped per step by Scan.encode: a step holds the chunk and its remapped copy, 8 bytes a
+# token (1 MB + 1 MB). Steps of 4M tokens through np.take (which also copies the ids as intp) held
+# 68 MB at once: the peak of a whole training on en-dict (301 MB -> 246 MB; docs/speed.md, Memory).
+_ENCODE_CHUNK = 1 << 18
 
 
 def _remove_files(paths):
@@ -159,7 +162,7 @@ class Scan:
                 chunk = np.fromfile(src, dtype=np.int32, count=_ENCODE_CHUNK)
                 if not len(chunk):
                     break
-                out = np.take(table, chunk)
+                out = table[chunk]
                 n_known += int(np.count_nonzero(out >= 0))
                 dst.seek(position)
                 out.tofile(dst)

@@ -485,3 +485,33 @@ def evaluate_word_pairs(kv, pairs, delimiter="\t", restrict_vocab=300000, case_i
     logger.info("Pearson %.4f (p=%.3g), Spearman %.4f (p=%.3g), %.1f%% pairs with unknown words, on %s",
                 pearson[0], pearson[1], spearman[0], spearman[1], oov_ratio, source)
     return pearson, spearman, oov_ratio
+
+
+def dataset_words(name_or_path, analogies=True, delimiter="\t"):
+    """The words of an analogy or word-pair dataset, as written: ``(asked, answers)``, two sets.
+
+    Analogies: ``asked`` holds the first three words of each question, ``answers`` the fourth;
+    word pairs: ``asked`` holds both words, ``answers`` is empty. Subword vectors use it to give
+    the words outside their vocabulary a vector before an evaluation.
+
+    Examples
+    --------
+    >>> asked, answers = dataset_words("google")
+    >>> "Athens" in asked, "Greece" in answers
+    (True, True)
+    """
+    source = resolve_dataset(name_or_path)
+    asked, answers = set(), set()
+    for _, _, line in _iter_lines(source):
+        if analogies:
+            words = line.split()
+            if len(words) == 4 and not line.startswith(": "):
+                asked.update(words[:3])
+                answers.add(words[3])
+        elif line.strip() and not line.startswith("#"):
+            try:
+                a, b, _ = _split_pair_line(line, delimiter)
+            except ValueError:
+                continue
+            asked.update((a, b))
+    return asked, answers

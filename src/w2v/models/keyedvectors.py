@@ -538,7 +538,7 @@ class KeyedVectors(SimilarityQueries, VectorFiles):
         for key, weight in zip(keys, weights.tolist()):
             if isinstance(key, np.ndarray):
                 vector = key
-            elif key in self.key_to_index:
+            elif key in self:          # subword vectors: any word with an n-gram
                 vector = self.get_vector(key, norm=pre_normalize)
             elif not ignore_missing:
                 raise UnknownKeyError(key, self)

@@ -101,6 +101,17 @@ def is_native(path):
         return False
 
 
+def stored_kind(path):
+    """The kind of object a native archive holds (``"model"``, ``"keyedvectors"``, ...), read from
+    its header alone; None for anything that is not a readable native archive."""
+    try:
+        with zipfile.ZipFile(path) as z, z.open("__header__.npy") as member:
+            header = json.loads(np.lib.format.read_array(member, allow_pickle=False).tobytes())
+        return header.get("kind") if isinstance(header, dict) else None
+    except Exception:     # whatever a damaged or foreign file makes zipfile, numpy or json raise
+        return None
+
+
 def load_native(path, kind=None, mmap=None):
     """Read a native archive; return ``(meta, arrays)``.
 

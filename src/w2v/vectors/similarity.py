@@ -21,6 +21,11 @@ class SimilarityQueries:
         """Unit vector of a word, in mean-centred space when ``center``; a given vector as is (gensim)."""
         if isinstance(key, np.ndarray):
             return np.asarray(key, dtype=np.float32) - (self.centering()[0] if center else 0)
+        if isinstance(key, str) and key not in self.key_to_index:
+            vector = np.asarray(self.get_vector(key), dtype=np.float32)   # subword vectors: from n-grams
+            vector = vector - (self.centering()[0] if center else 0)
+            length = np.linalg.norm(vector)
+            return vector / length if length else vector
         index = self.get_index(key)
         if center:
             mean, centred_norms = self.centering()
@@ -313,8 +318,8 @@ class SimilarityQueries:
         except ImportError:
             raise ImportError("wmdistance needs the POT package: python3 -m pip install '.[wmd]' in the w2v clone "
                               "(or pip install POT)") from None
-        doc1 = [t for t in document1 if t in self.key_to_index]
-        doc2 = [t for t in document2 if t in self.key_to_index]
+        doc1 = [t for t in document1 if t in self]      # subword vectors: words with an n-gram too
+        doc2 = [t for t in document2 if t in self]
         if not doc1 or not doc2:
             return float("inf")
         vocabulary = list(dict.fromkeys(doc1 + doc2))
