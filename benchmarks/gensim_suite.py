@@ -1,8 +1,10 @@
-"""Run gensim 4.4's own Word2Vec, KeyedVectors and FastText tests against w2v, with only their imports changed.
+"""Run gensim 4.4's own Word2Vec, KeyedVectors, FastText and Doc2Vec tests against w2v, with only their imports
+changed.
 
-    PYTHONPATH=src python3 benchmarks/gensim_suite.py [--suite word2vec|fasttext|all] [-k EXPR] [--json FILE] [-v]
+    PYTHONPATH=src python3 benchmarks/gensim_suite.py [--suite word2vec|fasttext|doc2vec|all] [-k EXPR] [--json FILE] [-v]
 
-It copies ``test_word2vec.py``, ``test_keyedvectors.py`` and ``test_fasttext.py`` from the installed gensim into a
+It copies ``test_word2vec.py``, ``test_keyedvectors.py``, ``test_fasttext.py`` and ``test_doc2vec.py`` (whose
+import becomes ``from w2v.models import doc2vec, keyedvectors``) from the installed gensim into a
 temporary folder (nothing of gensim's test code is kept in this repository), rewrites the imports
 so that ``word2vec.Word2Vec``, ``word2vec.LineSentence`` ... are w2v's and ``KeyedVectors`` is
 ``w2v.KeyedVectors`` (gensim's helpers such as ``datapath``, ``utils.save_as_line_sentence``,
@@ -42,6 +44,19 @@ EXCLUDED = {
 }
 
 # (pattern, replacement) applied to each file, in order; each must match at least once.
+DOC2VEC_EXCLUDED = {
+    # gensim's log text, and how gensim's Cython corpus_file reader shares a file among its worker
+    # threads (byte offsets and first tags per worker; w2v encodes the file once)
+    "test_doc2vec.py::TestDoc2VecModel::test_build_vocab_warning": "checks a gensim log message",
+    "test_doc2vec.py::TestDoc2VecModel::test_train_warning": "checks a gensim log message",
+    "test_doc2vec.py::TestDoc2VecModel::test_get_offsets_and_start_doctags":
+        "gensim's Cython corpus_file reader: per-worker byte offsets",
+    "test_doc2vec.py::TestDoc2VecModel::test_get_offsets_and_start_doctags_win":
+        "gensim's Cython corpus_file reader: per-worker byte offsets (Windows)",
+    "test_doc2vec.py::TestDoc2VecModel::test_cython_linesentence_readline_after_getting_offsets":
+        "gensim's Cython CythonLineSentence",
+}
+
 FASTTEXT_EXCLUDED = {
     # gensim pickles
     "test_fasttext.py::HashCompatibilityTest::test_compatibility_true": "loads a gensim pickle",
@@ -69,6 +84,10 @@ REWRITES = {
          "import w2v"),
         (r"gensim\.models\.(keyedvectors\.)?KeyedVectors\b", "w2v.KeyedVectors"),
     ],
+    "test_doc2vec.py": [
+        (r"^from gensim\.models import doc2vec, keyedvectors$",
+         "from w2v.models import doc2vec, keyedvectors  # rewritten: was gensim.models"),
+    ],
     "test_fasttext.py": [
         (r"^from gensim\.models\.word2vec import LineSentence$",
          "from w2v.models.word2vec import LineSentence  # rewritten"),
@@ -84,7 +103,8 @@ REWRITES = {
          r"FastText|ft_ngram_hashes)\b", r"w2v.models.fasttext.\1"),
     ],
 }
-SUITES = {"word2vec": ("test_word2vec.py", "test_keyedvectors.py"), "fasttext": ("test_fasttext.py",)}
+SUITES = {"word2vec": ("test_word2vec.py", "test_keyedvectors.py"), "fasttext": ("test_fasttext.py",),
+          "doc2vec": ("test_doc2vec.py",)}
 
 
 # gensim's FastText tests call Facebook's ``fasttext`` program (FT_HOME or PATH) to train a model and
@@ -149,7 +169,7 @@ def prepare(folder, names=tuple(REWRITES)):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--suite", choices=("word2vec", "fasttext", "all"), default="all",
+    parser.add_argument("--suite", choices=("word2vec", "fasttext", "doc2vec", "all"), default="all",
                         help="which of gensim's test files to run (all)")
     parser.add_argument("-k", help="pytest -k expression (run a subset)")
     parser.add_argument("--json", help="write {test id: outcome} to this file")
@@ -160,7 +180,7 @@ def main(argv=None):
         names = [n for suite, files in SUITES.items() for n in files if args.suite in (suite, "all")]
         paths = prepare(folder, names)
         report = os.path.join(folder, "report.json")
-        excluded = {t: why for t, why in {**EXCLUDED, **FASTTEXT_EXCLUDED}.items() if t.split("::")[0] in names}
+        excluded = {t: why for t, why in {**EXCLUDED, **FASTTEXT_EXCLUDED, **DOC2VEC_EXCLUDED}.items() if t.split("::")[0] in names}
         deselect = [arg for test in excluded for arg in ("--deselect", test)]   # node ids relative to folder
         plugin = os.path.join(folder, "conftest.py")
         with open(plugin, "w") as f:

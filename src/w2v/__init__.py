@@ -18,15 +18,17 @@ _HOMES = {
     "CallbackAny2Vec": "models.callbacks", "FastText": "models.fasttext",
     "FastTextKeyedVectors": "models.fasttext", "load_facebook_model": "models.fasttext",
     "load_facebook_vectors": "models.fasttext", "save_facebook_model": "models.fasttext",
+    "Doc2Vec": "models.doc2vec", "TaggedDocument": "models.doc2vec", "TaggedLineDocument": "models.doc2vec",
 }
 
 __all__ = ["Word2Vec", "KeyedVectors", "LineSentence", "PathLineSentences", "Vocab", "WikiDump",
            "Phrases", "FrozenPhrases", "ENGLISH_CONNECTOR_WORDS", "CallbackAny2Vec", "RULE_DEFAULT",
            "RULE_DISCARD", "RULE_KEEP", "FastText", "FastTextKeyedVectors", "load_facebook_model",
-           "load_facebook_vectors", "save_facebook_model"]
+           "load_facebook_vectors", "save_facebook_model", "Doc2Vec", "TaggedDocument", "TaggedLineDocument"]
 
 if TYPE_CHECKING:       # what the names are, for type checkers and editors
     from .models.callbacks import CallbackAny2Vec
+    from .models.doc2vec import Doc2Vec, TaggedDocument, TaggedLineDocument
     from .models.fasttext import (FastText, FastTextKeyedVectors, load_facebook_model,
                                   load_facebook_vectors, save_facebook_model)
     from .corpus import LineSentence, PathLineSentences, WikiDump

@@ -203,6 +203,9 @@ def output_layer(objective, h, target, alpha, rng, sig=TABLE, learn=True):
 # Inputs: which rows make a word's input vector v_w, and which rows its step neu1e goes to
 # (see w2v.kernels.inputs). A bare array is word2vec's input matrix: v_w = syn0[w].
 # ---------------------------------------------------------------------------------------------
+_DOCUMENT_KINDS = ("DocTags", "DocConcat")   # DocConcat: DocTags whose rows are concatenated
+
+
 def word_rows(inp, word):
     """(matrix, [(row, lock factor or None), ...], learns) of word ``word``'s input rows.
 
@@ -217,7 +220,7 @@ def word_rows(inp, word):
     if name == "SubwordRows":
         rows = [int(r) for r in inp.rows[inp.offsets[word]:inp.offsets[word + 1]]]
         return inp.syn0, [(r, None if inp.lockf is None else inp.lockf[r]) for r in rows], True
-    if name == "DocTags":
+    if name in _DOCUMENT_KINDS:
         matrix, rows, _ = word_rows(inp.words, word)
         return matrix, rows, bool(inp.learn_words)
     raise TypeError(f"unknown input kind {name}")
@@ -231,7 +234,7 @@ def tag_rows(inp, tag):
 
 def sentence_tags(inp, s):
     """The document tags of sentence ``s`` (none for inputs without documents)."""
-    if type(inp).__name__ != "DocTags":
+    if type(inp).__name__ not in _DOCUMENT_KINDS:
         return []
     return [int(t) for t in inp.tag_ids[inp.tag_offsets[s]:inp.tag_offsets[s + 1]]]
 
@@ -292,7 +295,7 @@ def context_positions(pos, n, window, rng, shrink=True):
 def train_words(inp):
     """Whether a window of context words is drawn and trained: False only for DocTags with
     train_words off (PV-DBOW without gensim's dbow_words; in CBOW the tags alone are the context)."""
-    return type(inp).__name__ != "DocTags" or bool(inp.train_words)
+    return type(inp).__name__ not in _DOCUMENT_KINDS or bool(inp.train_words)
 
 
 def skipgram_sentence(sent, inp, objective, window, alpha, rng, shrink=True, sig=TABLE, tags=()):
@@ -345,18 +348,48 @@ def cbow_sentence(sent, inp, objective, window, alpha, rng, cbow_mean=1, shrink=
     return loss, examples
 
 
+def concat_sentence(sent, inp, objective, window, alpha, rng, sig=TABLE, tags=()):
+    """PV-DM with a concatenated context (gensim's ``dm_concat``; ``inp`` a DocConcat): for each
+    centre word, h = [v_t for the sentence's tags | v_c for c = pos - window .. pos + window but
+    pos], each D wide, a position past the sentence's ends given the null row; h predicts the
+    centre word and each slot's part of neu1e goes back to the row that filled it. The window is
+    never shrunk, and a sentence with another number of tags than ``inp.tag_count`` trains nothing.
+    """
+    if len(tags) != inp.tag_count:
+        return 0.0, 0
+    dim = len(inp.null)
+    loss, examples = 0.0, 0
+    for pos, word in enumerate(sent):
+        slots = [tag_rows(inp, t) for t in tags] + [
+            word_rows(inp, sent[c]) if 0 <= c < len(sent) else None
+            for c in range(pos - window, pos + window + 1) if c != pos]
+        h = np.concatenate([inp.null if rows is None else input_vector(rows) for rows in slots])
+        begin_centre(objective, rng)
+        ex_loss, neu1e = output_layer(objective, h, word, alpha, rng, sig)
+        for k, rows in enumerate(slots):
+            step = neu1e[k * dim:(k + 1) * dim]
+            if rows is not None:
+                update_rows(rows, step)
+            elif inp.learn_words:
+                inp.null[:] += step
+        loss += ex_loss
+        examples += 1
+    return loss, examples
+
+
 def vector_size(inp):
     if isinstance(inp, np.ndarray):
         return inp.shape[1]
-    return vector_size(inp.words) if type(inp).__name__ == "DocTags" else inp.syn0.shape[1]
+    return vector_size(inp.words) if type(inp).__name__ in _DOCUMENT_KINDS else inp.syn0.shape[1]
 
 
 def train_job(arch, ids, offsets, s0, s1, keep_prob, window, inp, objective, alpha0, alpha1,
               rng, cbow_mean=1, shrink=True, sig=TABLE):
     """Train sentences s0..s1-1 with the rate falling linearly from alpha0 to alpha1 over the job.
 
-    ``arch`` is "sg" (also "sg_shared": skip-gram, whose objective shares its noise words) or
-    "cbow"; ``inp`` an input kind of w2v.kernels.inputs, or a bare input matrix.
+    ``arch`` is "sg" (also "sg_shared": skip-gram, whose objective shares its noise words),
+    "cbow" or "dm_concat" (``inp`` a DocConcat); ``inp`` an input kind of w2v.kernels.inputs, or
+    a bare input matrix.
     Returns (in-vocabulary tokens, examples, summed loss), like the kernels.
     """
     first, span = offsets[s0], max(offsets[s1] - offsets[s0], 1)
@@ -367,7 +400,9 @@ def train_job(arch, ids, offsets, s0, s1, keep_prob, window, inp, objective, alp
         words += int((raw >= 0).sum())
         sent = subsample(raw, keep_prob, rng)
         tags = sentence_tags(inp, s)
-        if arch in ("sg", "sg_shared"):
+        if arch == "dm_concat":
+            l, e = concat_sentence(sent, inp, objective, window, alpha, rng, sig, tags)
+        elif arch in ("sg", "sg_shared"):
             l, e = skipgram_sentence(sent, inp, objective, window, alpha, rng, shrink, sig, tags)
         else:
             l, e = cbow_sentence(sent, inp, objective, window, alpha, rng, cbow_mean, shrink, sig,

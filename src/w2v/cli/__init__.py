@@ -18,7 +18,7 @@ from .progress import compile_notice
 
 # Sub-modules that register commands; each defines register(subparsers).
 COMMAND_MODULES = ("train", "vocab", "demo", "query", "evaluation", "corpus", "phrases", "index", "serve",
-                   "fasttext")
+                   "fasttext", "doc2vec")
 
 REPORT = ("w2v: this is a bug in w2v, not a problem with your input: please report it with the "
           "command line and the traceback above")

@@ -65,6 +65,11 @@ WordRows = namedtuple("WordRows", "syn0 lockf", defaults=(None,))
 SubwordRows = namedtuple("SubwordRows", "syn0 offsets rows lockf", defaults=(None,))
 DocTags = namedtuple("DocTags", "words tags tag_offsets tag_ids train_words learn_words learn_tags",
                      defaults=(True, True, True))
+# DocTags whose rows are concatenated, not summed (gensim's dm_concat, :mod:`.concat`): ``null``
+# float32[D] fills positions past a sentence's ends, ``tag_count`` tags per sentence, ``width``
+# the hidden layer's width (tag_count + 2 * window) * D.
+DocConcat = namedtuple("DocConcat", DocTags._fields + ("null", "tag_count", "width"))
+_DOCS = (DocTags, DocConcat)
 
 
 # --- word rows ------------------------------------------------------------------------------
@@ -169,9 +174,11 @@ def no_tag_update(inp, k, neu1e):
 
 _WORD = {WordRows: (word_vector, word_accumulate, word_update),
          SubwordRows: (subword_vector, subword_accumulate, subword_update),
-         DocTags: (doc_vector, doc_accumulate, doc_update)}
+         DocTags: (doc_vector, doc_accumulate, doc_update),
+         DocConcat: (doc_vector, doc_accumulate, doc_update)}
 _NO_TAGS = (no_tag_vector, no_tag_accumulate, no_tag_update)
-_TAGS = {DocTags: (doc_tag_vector, doc_tag_accumulate, doc_tag_update)}
+_TAGS = {DocTags: (doc_tag_vector, doc_tag_accumulate, doc_tag_update),
+         DocConcat: (doc_tag_vector, doc_tag_accumulate, doc_tag_update)}
 
 
 def _by_kind(table, slot, doc):
@@ -201,37 +208,41 @@ tag_update = _by_kind(_TAGS, 2, "Add the step ``neu1e`` to the rows of tag ``tag
 def train_words(inp):
     """Whether a centre word's window of context words is drawn and trained (False only for
     DocTags without ``train_words``, e.g. PV-DBOW without gensim's ``dbow_words``)."""
-    return bool(inp.train_words) if isinstance(inp, DocTags) else True
+    return bool(inp.train_words) if isinstance(inp, _DOCS) else True
 
 
 @overload(train_words, jit_options=JIT, inline="always")
 def _train_words_jit(inp):
-    if getattr(inp, "instance_class", None) is DocTags:
+    if getattr(inp, "instance_class", None) in _DOCS:
         return lambda inp: inp.train_words
     return lambda inp: True
 
 
 def doc_tags(inp, s):
     """The range (t0, t1) of sentence ``s``'s tags in ``inp.tag_ids``; (0, 0) for kinds without tags."""
-    if isinstance(inp, DocTags):
+    if isinstance(inp, _DOCS):
         return int(inp.tag_offsets[s]), int(inp.tag_offsets[s + 1])
     return 0, 0
 
 
 @overload(doc_tags, jit_options=JIT, inline="always")
 def _doc_tags_jit(inp, s):
-    if getattr(inp, "instance_class", None) is DocTags:
+    if getattr(inp, "instance_class", None) in _DOCS:
         return lambda inp, s: (np.int64(inp.tag_offsets[s]), np.int64(inp.tag_offsets[s + 1]))
     return lambda inp, s: (np.int64(0), np.int64(0))
 
 
 def weights(inp):
     """The float matrices an input kind trains, in order (for finiteness checks and the like)."""
+    if isinstance(inp, DocConcat):
+        return weights(inp.words) + weights(inp.tags) + (inp.null[None, :],)
     if isinstance(inp, DocTags):
         return weights(inp.words) + weights(inp.tags)
     return (inp.syn0,)
 
 
 def vector_size(inp):
-    """The width D of the input vectors."""
+    """The width of the hidden layer: D, the input vectors' (a DocConcat's: all its slots)."""
+    if isinstance(inp, DocConcat):
+        return inp.width
     return weights(inp)[0].shape[1]

@@ -1,11 +1,13 @@
 """The trainable models and their vectors at gensim's module paths: ``w2v.models.word2vec``,
-``w2v.models.keyedvectors``, ``w2v.models.phrases``, ``w2v.models.callbacks``, ``w2v.models.fasttext``, so that gensim code
-ports by changing ``gensim.models`` to ``w2v.models``. Names are imported on first use (PEP 562).
+``w2v.models.keyedvectors``, ``w2v.models.phrases``, ``w2v.models.callbacks``,
+``w2v.models.fasttext``, ``w2v.models.doc2vec``, so that gensim code ports by changing
+``gensim.models`` to ``w2v.models``. Names are imported on first use (PEP 562).
 """
 import importlib
 
 _HOMES = {"Word2Vec": "word2vec", "KeyedVectors": "keyedvectors", "Phrases": "phrases",
-          "FastText": "fasttext"}
+          "FastText": "fasttext", "Doc2Vec": "doc2vec", "TaggedDocument": "doc2vec",
+          "TaggedLineDocument": "doc2vec"}
 
 __all__ = sorted(_HOMES)
 

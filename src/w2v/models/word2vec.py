@@ -400,8 +400,8 @@ class Word2Vec:
         self.wv = self._make_wv(list(self.vocab.words), np.ascontiguousarray(syn0),
                                 self.vocab.counts.copy())
         self._add_tree_attrs()
-        self.syn1 = np.zeros((n, cfg.vector_size), np.float32) if (cfg.hs or cfg.softmax) else None
-        self.syn1neg = np.zeros((n, cfg.vector_size), np.float32) if cfg.negative else None
+        self.syn1 = np.zeros((n, self.layer1_size), np.float32) if (cfg.hs or cfg.softmax) else None
+        self.syn1neg = np.zeros((n, self.layer1_size), np.float32) if cfg.negative else None
         self.rng_states = seed_states(cfg.seed, cfg.workers)
 
     def _grow_weights(self, old_size):
@@ -420,6 +420,12 @@ class Word2Vec:
         if len(lockf) == old_size and old_size != 1:
             self.wv.vectors_lockf = np.concatenate([lockf, np.ones(n - old_size, np.float32)])
         self._add_tree_attrs()
+
+    @property
+    def layer1_size(self):
+        """The width of the output layer's rows (gensim's name): ``vector_size`` (a subclass's
+        hidden layer may be wider: Doc2Vec's ``dm_concat``)."""
+        return self.config.vector_size
 
     def _make_wv(self, words, vectors, counts=None):
         """The model's ``wv`` for ``words`` and their input ``vectors`` (float32[V, D]): a
@@ -821,8 +827,8 @@ class Word2Vec:
             a = arrays.get(name)
             if required and a is None:
                 raise ValueError(f"the configuration needs {name}, which the file lacks")
-            if a is not None and a.shape != (n, dim):
-                raise ValueError(f"{name} has shape {a.shape}, expected {(n, dim)}")
+            if a is not None and a.shape != (n, self.layer1_size):
+                raise ValueError(f"{name} has shape {a.shape}, expected {(n, self.layer1_size)}")
         self.vocab = Vocab(words, counts)   # raises on duplicate words
         self.wv = self._make_wv(words, vectors, counts.copy())
         if arrays.get("norms") is not None:

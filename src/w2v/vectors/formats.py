@@ -103,8 +103,8 @@ def save_word2vec_format(path, words, vectors, binary=None, write_header=True, p
     vectors = np.ascontiguousarray(vectors, dtype="<f4")
     if vectors.ndim != 2 or vectors.shape[0] != len(words):
         raise ValueError(f"{path}: need a [V, D] array for {len(words)} words, got shape {vectors.shape}")
-    if prefix:
-        words = [prefix + w for w in words]
+    if prefix or (len(words) and not isinstance(words[0], str)):   # Doc2Vec's int tags are written as numbers
+        words = [f"{prefix}{w}" for w in words]
     _check_writable(path, words, vectors, binary)
     with atomic_write(path, "wb") as raw:
         if append and os.path.exists(path):

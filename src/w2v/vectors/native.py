@@ -206,6 +206,10 @@ _SCHEMA = {
     "words_blob": ("u", 1), "words_offsets": ("iu", 1), "counts": ("iu", 1),
     "vectors": ("f", 2), "syn1": ("f", 2), "syn1neg": ("f", 2), "rng_states": ("u", 1),
     "norms": ("f", 1), "vectors_lockf": ("f", 1),
+    # Doc2Vec's document vectors, their string tags and doc counts, and the CLI's previews
+    "doctag_vectors": ("f", 2), "doctags_blob": ("u", 1), "doctags_offsets": ("iu", 1),
+    "doctag_counts": ("iu", 1), "previews_blob": ("u", 1), "previews_offsets": ("iu", 1),
+    "null_vector": ("f", 2),
 }
 
 
