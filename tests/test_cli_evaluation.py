@@ -80,7 +80,9 @@ def test_evaluate_json_matches_library_and_gensim(capsys, google_model, google_k
     assert a["total"]["section"] == "Total accuracy" and a["total"]["oov"] == 0
     [p] = report["pairs"]
     assert p["spearman"] == pytest.approx(g_rho, abs=1e-3)
-    assert set(p) == {"dataset", "pearson", "pearson_p", "spearman", "spearman_p", "oov_percent"}
+    assert set(p) == {"dataset", "pearson", "pearson_p", "spearman", "spearman_p", "oov_percent",
+                      "oov_words_from_ngrams"}
+    assert p["oov_words_from_ngrams"] == a["oov_words_from_ngrams"] == 0     # word2vec: no subwords
 
 
 def test_evaluate_own_files_mul_and_restrict(capsys, tmp_path, google_model, google_kv):
