@@ -91,13 +91,13 @@ def test_a_new_config_field_reaches_word2vec_and_the_cli(monkeypatch):
     """Adding a hyperparameter is one edit: a field of Config."""
     import argparse
 
-    from w2v.models import word2vec as model
+    from w2v.models import signature, word2vec as model
     from w2v.cli.train import model_kwargs
 
     Extended = dataclasses.make_dataclass("Config", [("new_option", int, 7)], bases=(Config,))
     monkeypatch.setattr(model.Word2Vec, "config_class", Extended)
     monkeypatch.setattr("w2v.cli.train.Config", Extended)
-    monkeypatch.setattr(model.Word2Vec, "__signature__", model.derive_signature(model.Word2Vec))
+    monkeypatch.setattr(model.Word2Vec, "__signature__", signature.derive_signature(model.Word2Vec))
     m = model.Word2Vec(new_option=9)
     assert m.config.new_option == 9 and m.new_option == 9
     args = argparse.Namespace(c_train=None, new_option=3, quiet=True, tokenizer=None)

@@ -2,12 +2,10 @@
 loads. The maths lives in kernels/, the schedule and the engines in engines/.
 """
 import dataclasses
-import difflib
 import functools
 import inspect
 import logging
 import os
-from numbers import Integral
 
 import numpy as np
 from tqdm.auto import tqdm
@@ -19,6 +17,8 @@ from ..corpus import READER_OPTIONS, LineReader, LineSentence, PathLineSentences
 from ..corpus.classic import BrownCorpus, Text8Corpus
 from ..corpus.encoded import Scan, encode_with_vocab, scan
 from .keyedvectors import KeyedVectors
+from .queries import OutputQueries
+from .signature import bind_arguments, class_only, derive_signature
 from ..engines import get_engine
 from ..engines.base import TrainingRequest
 from ..engines.epochs import Position, Schedule, progress_style, run_epochs
@@ -32,20 +32,6 @@ __all__ = ["Word2Vec", "LineSentence", "PathLineSentences", "Text8Corpus", "Brow
 
 logger = logging.getLogger(__name__)
 
-
-class _class_only:
-    """A classmethod that, like gensim's ``load``, refuses to be called on an instance (where
-    ``model.load(path)`` would read as if it loaded into ``model``)."""
-
-    def __init__(self, func):
-        self.func = func
-        functools.update_wrapper(self, func)
-
-    def __get__(self, instance, owner):
-        if instance is not None:
-            raise AttributeError(f"{self.func.__name__} is called on the class: "
-                                 f"{owner.__name__}.{self.func.__name__}(path), not on a model")
-        return functools.partial(self.func, owner)
 
 CHECKPOINT_NAME = "checkpoint.w2v"
 
@@ -68,22 +54,7 @@ RUN_OPTIONS = {
 }
 
 
-def derive_signature(cls):
-    """``cls.__init__``'s signature (without ``self``): the parameters of ``cls.gensim_order`` in
-    that order, then every other field of ``cls.config_class`` and of ``cls.run_options``,
-    keyword-only. A field added to the config class appears here by itself; a subclass gets its
-    own from ``__init_subclass__``."""
-    defaults = {f.name: (f.default_factory() if f.default is dataclasses.MISSING else f.default)
-                for f in dataclasses.fields(cls.config_class)}
-    defaults.update(cls.run_options)
-    gensim = [n for n in cls.gensim_order if n in defaults]   # those w2v does not have are left out
-    own = [n for n in defaults if n not in cls.gensim_order]
-    kind = inspect.Parameter
-    return inspect.Signature([kind(n, kind.POSITIONAL_OR_KEYWORD, default=defaults[n]) for n in gensim]
-                             + [kind(n, kind.KEYWORD_ONLY, default=defaults[n]) for n in own])
-
-
-class Word2Vec:
+class Word2Vec(OutputQueries):
     """Train word2vec embeddings: skip-gram or CBOW, negative sampling, hierarchical or exact softmax.
 
     The parameters, their order and defaults are gensim's (the hyperparameters are the fields of
@@ -198,7 +169,7 @@ class Word2Vec:
         config = self.__dict__.get("config")
         if config is not None and name in type(config).__dataclass_fields__:
             return getattr(config, name)
-        if isinstance(inspect.getattr_static(type(self), name, None), _class_only):   # it refused the instance
+        if isinstance(inspect.getattr_static(type(self), name, None), class_only):   # it refused the instance
             raise AttributeError(f"{name} is called on the class: {type(self).__name__}.{name}(path), "
                                  "not on a model")
         raise AttributeError(f"{type(self).__name__!s} has no attribute {name!r}")
@@ -553,76 +524,6 @@ class Word2Vec:
         """
         return float(self.running_training_loss)
 
-    # prediction and scoring -----------------------------------------------------------------
-    def predict_output_word(self, context_words_list, topn=10):
-        """The ``topn`` most probable centre words for a context, ``[(word, probability)]``, as
-        gensim computes it (negative sampling models: softmax of ``syn1neg`` against the mean, or
-        sum, of the context's input vectors). Unknown context words are ignored; None when none
-        is known.
-
-        Examples
-        --------
-        >>> model = Word2Vec([["a", "b", "c"]] * 20, vector_size=8, min_count=1, seed=1, workers=1,
-        ...                  progress=False)
-        >>> len(model.predict_output_word(["a", "c"], topn=2))
-        2
-        """
-        if not self.config.negative:
-            raise RuntimeError("predict_output_word needs negative sampling (negative > 0), as in gensim")
-        if self.syn1neg is None or self.vocab is None or len(self.syn1neg) != len(self.wv):
-            raise RuntimeError("the output weights (syn1neg) are missing: predict_output_word needs a "
-                               "trained Word2Vec, not vectors loaded from a word2vec file")
-        rows = [w if isinstance(w, Integral) and not isinstance(w, bool) else self.wv.key_to_index.get(w)
-                for w in context_words_list]
-        rows = [int(r) for r in rows if r is not None and 0 <= int(r) < len(self.wv)]
-        if not rows:
-            logger.warning("none of the context words is in the vocabulary")
-            return None
-        hidden = self.wv.vectors[rows].sum(axis=0, dtype=np.float32)
-        if self.config.cbow_mean:
-            hidden /= len(rows)
-        scores = np.exp((self.syn1neg @ hidden).astype(np.float64))
-        scores /= scores.sum()
-        best = np.argsort(scores, kind="stable")[::-1][:topn]
-        return [(self.wv.index_to_key[i], float(scores[i])) for i in best.tolist()]
-
-    def score(self, sentences, total_sentences=int(1e6), chunksize=100, queue_factor=2, report_delay=1):
-        """Log probability of each sentence under a hierarchical-softmax model, gensim's
-        ``score``: for every pair of known words within ``window`` (no subsampling, no window
-        shrinking) the summed ``log sigmoid`` along the Huffman path (skip-gram), or of each
-        word given its mean context (CBOW). Returns a float32 array, one value per sentence (at
-        most ``total_sentences``); ``chunksize``, ``queue_factor`` and ``report_delay`` have no
-        effect.
-        """
-        if self.vocab is None:
-            raise RuntimeError("you must first build the vocabulary before scoring new data")
-        if not self.config.hs or self.syn1 is None:
-            raise RuntimeError("score needs hierarchical softmax (hs=1), as in gensim")
-        codes, points, lengths = self.vocab.huffman()
-        syn0, syn1, window = self.wv.vectors, self.syn1, self.config.window
-        scores = []
-        for sentence in sentences:
-            if len(scores) >= total_sentences:
-                break
-            ids = [self.wv.key_to_index[w] for w in sentence if w in self.wv.key_to_index]
-            total = 0.0
-            for i, word in enumerate(ids):
-                path, code = points[word, :lengths[word]], codes[word, :lengths[word]]
-                context = [ids[j] for j in range(max(0, i - window), min(len(ids), i + window + 1)) if j != i]
-                if self.config.sg:
-                    hidden = syn0[context]                          # each context word alone
-                elif context:
-                    hidden = syn0[context].sum(axis=0, keepdims=True)
-                    if self.config.cbow_mean:
-                        hidden /= len(context)
-                else:
-                    continue
-                f = (hidden @ syn1[path].T) * (1 - 2 * code.astype(np.float32))
-                inside = np.abs(f) < 6.0        # gensim skips scores outside its table
-                total += float(-np.logaddexp(0, -f[inside].astype(np.float64)).sum())
-            scores.append(total)
-        return np.array(scores, dtype=np.float32)
-
     def _schedule_args(self, epochs, start_alpha, end_alpha):
         """train()'s epochs and learning-rate ends, defaulted from the config and checked."""
         cfg = self.config
@@ -751,7 +652,7 @@ class Word2Vec:
         extensions.choose_format(fname_or_handle, "native", how=extensions.SAVE_CALLS)
         native.save_native(fname_or_handle, self.archive_kind, *self._archive())
 
-    @_class_only
+    @class_only
     def load(cls, fname, mmap=None):
         """Load a model written by :meth:`save`; it can be queried and trained further.
 
@@ -865,29 +766,6 @@ class _RunningLoss:
         if model.compute_loss:
             entry = model.training_log[-1]
             model.running_training_loss += entry["loss"] * entry["examples"]
-
-
-def bind_arguments(signature, name, args, kwargs):
-    """``signature.bind(*args, **kwargs)`` with defaults applied; a ``TypeError`` names ``name``,
-    the argument and the nearest known keyword.
-
-    Examples
-    --------
-    >>> import inspect
-    >>> bind_arguments(inspect.signature(lambda epochs=1: 0), "train()", (), {"epoch": 3})
-    Traceback (most recent call last):
-    ...
-    TypeError: train(): got an unexpected keyword argument 'epoch' (did you mean 'epochs'?)
-    """
-    try:
-        bound = signature.bind(*args, **kwargs)
-    except TypeError as e:
-        unknown = [k for k in kwargs if k not in signature.parameters]
-        near = difflib.get_close_matches(unknown[0], signature.parameters, n=1) if unknown else []
-        hint = f" (did you mean {near[0]!r}?)" if near else ""
-        raise TypeError(f"{name}: {e}{hint}") from None
-    bound.apply_defaults()
-    return bound
 
 
 Word2Vec.__signature__ = derive_signature(Word2Vec)
