@@ -12,6 +12,7 @@ import threading
 
 import numpy as np
 from .base import Engine, EngineFactory
+from .divergence import all_finite
 from ..kernels import (KERNELS, Both, FullSoftmax, HierarchicalSoftmax, NegativeSampling, SharedNegatives,
                       own_lines, with_own_rows)
 from ..kernels.inputs import vector_size, weights
@@ -241,7 +242,7 @@ class LocalEngine(Engine):
         release_pages(offsets, 0, len(offsets))
         if errors:
             raise errors[0]
-        return all(bool(np.isfinite(w).all()) for w in weights(self.trainer.inputs))
+        return all(all_finite(w) for w in weights(self.trainer.inputs))
 
 
 def segment_cuts(offsets, bounds, every):
