@@ -78,6 +78,8 @@ def all_finite(matrix):
     --------
     >>> all_finite(np.ones((3, 2), np.float32)), all_finite(np.array([[1.0, np.nan]], np.float32))
     (True, False)
+    >>> all_finite(np.vstack([np.ones((ROWS_PER_BLOCK, 2)), [[1.0, np.inf]]]))     # in the second block
+    False
     """
     return all(bool(np.isfinite(matrix[i:i + ROWS_PER_BLOCK]).all())
                for i in range(0, len(matrix), ROWS_PER_BLOCK))
