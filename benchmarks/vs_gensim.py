@@ -48,22 +48,22 @@ def run_worker(args):
                   epochs=args.epochs, workers=args.threads, alpha=args.alpha)
     if args.lib == "w2v":
         from w2v import Word2Vec
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         model = Word2Vec(corpus_file=args.plain, seed=args.seed, progress=False, **params)
         model.wv.save_word2vec_format(args.out, binary=True)
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         words, vectors = model.wv.index_to_key, model.wv.vectors
         tokens = sum(e["tokens"] for e in model.training_log)
     else:
         from gensim.models import Word2Vec
         from gensim.models.word2vec import LineSentence
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         if args.lib == "gensim-file":
             model = Word2Vec(corpus_file=args.plain, seed=args.seed, **params)
         else:
             model = Word2Vec(sentences=LineSentence(args.plain), seed=args.seed, **params)
         model.wv.save_word2vec_format(args.out, binary=True)
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         words, vectors = model.wv.index_to_key, model.wv.vectors
         tokens = model.corpus_total_words * args.epochs
     # the training's peak, before scoring: the w2v worker would otherwise count gensim's import
@@ -71,7 +71,7 @@ def run_worker(args):
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     analogy, ws353 = evaluate(vectors, words, args.eval_dir)
     total_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "words_per_sec": tokens / seconds, "analogy": analogy,
+    print(json.dumps({"seconds": seconds, "cpu_seconds": cpu, "words_per_sec": tokens / seconds, "analogy": analogy,
                       "ws353": ws353, "rss_mb": rss, "rss_with_scoring_mb": total_rss, "vocab": len(words)}))
 
 
@@ -87,6 +87,8 @@ def main():
     p.add_argument("--size", type=int, default=100)
     p.add_argument("--alpha", type=float, default=0.025)
     p.add_argument("--seeds", default="1", help="comma-separated; each (library, mode) runs once per seed")
+    p.add_argument("--cold", action="store_true",
+                   help="first train w2v once per mode with an empty Numba cache (it compiles), reported apart")
     p.add_argument("--json", help="also write the results here")
     p.add_argument("--worker", nargs=2, metavar=("LIB", "MODE"), help=argparse.SUPPRESS)
     p.add_argument("--plain", help=argparse.SUPPRESS)
@@ -105,6 +107,11 @@ def main():
             shutil.copyfileobj(src, dst)   # gensim's corpus_file needs plain text; all read it
         rows = []
         seeds = [int(x) for x in args.seeds.split(",")]
+        cold = []
+        if args.cold:
+            for mode in args.modes.split(","):
+                cache = tempfile.mkdtemp(prefix="numba-cache-", dir=tmp)
+                cold.append(run_one(args, plain, tmp, "w2v", mode, seeds[0], env={"NUMBA_CACHE_DIR": cache}))
         for seed in seeds:
             for mode in args.modes.split(","):
                 for lib in args.libs.split(","):
@@ -116,22 +123,35 @@ def main():
           f"{args.threads} threads, {args.epochs} epochs, corpus {os.path.basename(args.corpus)}, "
           f"alpha {args.alpha}, seeds {args.seeds}\n")
     print_table(rows, args.modes.split(","), args.libs.split(","), len(seeds))
+    if cold:
+        print("\nFirst run with an empty Numba cache (compiling the kernels), seed "
+              f"{seeds[0]}, against the warm runs' median:\n")
+        print("| mode | w2v cold s | CPU s | warm median s | speed vs best gensim, cold |")
+        print("|---|---|---|---|---|")
+        for row in cold:
+            warm = [r for r in rows if r["mode"] == row["mode"]]
+            mine = statistics.median(r["seconds"] for r in warm if r["lib"] == "w2v")
+            theirs = [statistics.median(r["seconds"] for r in warm if r["lib"] == lib)
+                      for lib in args.libs.split(",") if lib != "w2v"]
+            ratio = f"{min(theirs) / row['seconds']:.2f}x" if theirs else "-"
+            print(f"| {row['mode']} | {row['seconds']:.1f} | {row['cpu_seconds']:.1f} | {mine:.1f} | {ratio} |")
     if args.json:
         with open(args.json, "w") as f:
-            json.dump(rows, f, indent=1)
+            json.dump({"runs": rows, "cold": cold}, f, indent=1)
 
 
-def run_one(args, plain, tmp, lib, mode, seed):
-    """Train and score one (library, mode, seed) in a subprocess; its result row."""
+def run_one(args, plain, tmp, lib, mode, seed, env=None):
+    """Train and score one (library, mode, seed) in a subprocess (``env``: variables to add); its
+    result row."""
     cmd = [sys.executable, __file__, "--worker", lib, mode, "--plain", plain,
            "--out", os.path.join(tmp, "vectors.bin"), "--eval-dir", args.eval_dir,
            "--epochs", str(args.epochs), "--threads", str(args.threads),
            "--size", str(args.size), "--alpha", str(args.alpha), "--seed", str(seed)]
-    done = subprocess.run(cmd, capture_output=True, text=True)
+    done = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **(env or {})})
     if done.returncode:
         sys.exit(f"{lib} {mode} seed {seed} failed:\n{done.stderr}")
     row = dict(json.loads(done.stdout.strip().splitlines()[-1]), mode=mode, lib=lib, seed=seed)
-    print(f"{mode:8} {lib:12} seed {seed:<3} {row['seconds']:7.1f}s {row['words_per_sec']:>10,.0f} w/s "
+    print(f"{mode:8} {lib:12} seed {seed:<3} {row['seconds']:7.1f}s ({row['cpu_seconds']:.1f} CPU) {row['words_per_sec']:>10,.0f} w/s "
           f"analogy {row['analogy']:5.1f}%  ws353 {row['ws353']:.3f}  rss {row['rss_mb']:.0f} MB "
           f"({row['rss_with_scoring_mb']:.0f} with scoring)",
           file=sys.stderr, flush=True)
@@ -139,31 +159,43 @@ def run_one(args, plain, tmp, lib, mode, seed):
 
 
 def summarise(runs):
-    """One (library, mode) over its seeds: median seconds and words/s, mean scores, max RSS."""
-    return {"seconds": statistics.median(r["seconds"] for r in runs),
+    """One (library, mode) over its seeds: median and range of seconds, median CPU seconds and
+    words/s, mean scores, max RSS."""
+    secs = [r["seconds"] for r in runs]
+    return {"seconds": statistics.median(secs), "range": (min(secs), max(secs)),
+            "cpu": statistics.median(r.get("cpu_seconds", float("nan")) for r in runs),
             "words_per_sec": statistics.median(r["words_per_sec"] for r in runs),
             "analogy": statistics.fmean(r["analogy"] for r in runs),
             "ws353": statistics.fmean(r["ws353"] for r in runs),
             "rss_mb": max(r["rss_mb"] for r in runs),
-            "analogies": [r["analogy"] for r in runs]}
+            "analogies": [r["analogy"] for r in runs], "by_seed": {r["seed"]: r["seconds"] for r in runs}}
 
 
 def print_table(rows, modes, libs, n_seeds):
+    """The markdown table: per (mode, library), and w2v's speed against the faster gensim mode
+    (the one with the lower median) as the ratio of medians with the range of per-seed ratios."""
     many = n_seeds > 1
-    print(f"| mode | library | {'median ' if many else ''}seconds | words/s | speed vs best gensim | "
+    print(f"| mode | library | {'median [range] ' if many else ''}seconds | CPU s | words/s | "
+          f"speed vs best gensim{' [per-seed range]' if many else ''} | "
           f"{'mean ' if many else ''}analogy % | {'mean ' if many else ''}WS-353 | peak RSS MB |"
           + (" analogy % per seed |" if many else ""))
-    print("|---|---|---|---|---|---|---|---|" + ("---|" if many else ""))
+    print("|---|---|---|---|---|---|---|---|---|" + ("---|" if many else ""))
     for mode in modes:
         mine = {lib: summarise([r for r in rows if r["mode"] == mode and r["lib"] == lib])
                 for lib in libs}
         gensims = [m for lib, m in mine.items() if lib != "w2v"]
         best = min(gensims, key=lambda m: m["seconds"]) if gensims else None
         for lib, m in mine.items():
-            ratio = f"{best['seconds'] / m['seconds']:.2f}x" if best else "-"
+            ratio = "-"
+            if best:
+                ratio = f"{best['seconds'] / m['seconds']:.2f}x"
+                per = [best["by_seed"][k] / v for k, v in m["by_seed"].items() if k in best["by_seed"]]
+                if many and per:
+                    ratio += f" [{min(per):.2f}-{max(per):.2f}]"
+            spread = f" [{m['range'][0]:.1f}-{m['range'][1]:.1f}]" if many else ""
             per_seed = " " + ", ".join(f"{a:.2f}" for a in m["analogies"]) + " |" if many else ""
-            print(f"| {mode} | {lib} | {m['seconds']:.1f} | {m['words_per_sec']:,.0f} | {ratio} | "
-                  f"{m['analogy']:.{2 if many else 1}f} | {m['ws353']:.3f} | {m['rss_mb']:.0f} |"
+            print(f"| {mode} | {lib} | {m['seconds']:.1f}{spread} | {m['cpu']:.1f} | {m['words_per_sec']:,.0f} | "
+                  f"{ratio} | {m['analogy']:.{2 if many else 1}f} | {m['ws353']:.3f} | {m['rss_mb']:.0f} |"
                   + per_seed)
 
 
