@@ -688,7 +688,8 @@ async function start() {
   readAddress();
   state.model = Math.min(Math.max(0, state.model), models.length - 1);
   if (state.compare === state.model || state.compare >= models.length) state.compare = state.model === 0 ? 1 : 0;
-  const options = () => models.map((m, i) => el("option", { value: i }, `${m.name} (${m.words.toLocaleString()} words × ${m.dimensions})`));
+  const options = () => models.map((m, i) => el("option", { value: i }, `${m.name} (${m.words.toLocaleString()} words` +
+    `${m.documents === null ? "" : `, ${m.documents.toLocaleString()} documents`} × ${m.dimensions})`));
   $("model").replaceChildren(...options());
   $("compare-model").replaceChildren(...options());
   $("compare-panel").hidden = models.length < 2;
