@@ -218,3 +218,24 @@ def test_bad_input_is_4xx_json(client, url, params, status, message):
     assert r.status_code == status and message in r.json()["error"], r.text
     assert r.headers["content-type"] == "application/json"
     assert client.get("/api/documents/similar", params={"tag": "1"}).status_code == 200
+
+
+def test_the_command_line_serves_documents_and_subwords(files, tmp_path, monkeypatch, capsys):
+    """``w2v serve docs.w2v ft.w2v words.w2v`` loads each as what it is and says so."""
+    import uvicorn
+
+    import w2v.serve
+    from w2v.models.subwordvectors import FastTextKeyedVectors
+
+    ft = tmp_path / "ft.w2v"
+    FastTextKeyedVectors.from_rows(["cat", "dog"], np.ones((12, 3), np.float32), 3, 5, 10).save(str(ft))
+    served = []
+    real_create_app = w2v.serve.create_app
+    monkeypatch.setattr(w2v.serve, "create_app",
+                        lambda models, **kw: served.extend(models) or real_create_app(models, **kw))
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets: None)    # do not serve forever
+    assert main(["serve", files[0], str(ft), files[2], "--port", "0"]) == 0
+    words = len(served[0].kv)
+    assert (f"serving lines.w2v ({words} words, 24 documents x 12), ft.w2v (2 words x 3, subwords), "
+            f"words.w2v (2 words x 2) at http://") in capsys.readouterr().out
+    assert [m.documents is not None for m in served] == [True, False, False]
