@@ -236,20 +236,19 @@ class ServedModel:
         return [self.kv.index_to_key[i] for i in np.sort(found)]
 
     def word_vectors(self, words):
-        """The vectors of ``words`` (rows of ``kv.vectors``; a word outside the vocabulary built from its
-        n-grams) and their counts (0 for those)."""
+        """The vectors of ``words``: rows of ``kv.vectors``, and for a word outside the vocabulary the
+        vector its n-grams build (``kv.get_vector``)."""
         index = self.kv.key_to_index
         rows = np.fromiter((index.get(w, -1) for w in words), dtype=np.int64, count=len(words))
-        known = rows >= 0
-        vectors = self.kv.vectors[np.where(known, rows, 0)]
-        for i in np.flatnonzero(~known):
+        vectors = self.kv.vectors[np.maximum(rows, 0)]          # a copy
+        for i in np.flatnonzero(rows < 0):
             vectors[i] = self.kv.get_vector(words[i])
-        return vectors, np.where(known, self.kv.counts[np.where(known, rows, 0)], 0)
+        return vectors
 
     def projection(self, words, method="pca"):
         """The 2-D layout of ``words`` as ``w2v plot`` draws it (:func:`~w2v.evaluation.plot.project_unit`), kept
         for the :data:`MAPS_KEPT` maps asked most recently (a t-SNE map takes seconds)."""
-        return self._layout(("words", tuple(words), method), lambda: self.word_vectors(words)[0], method)
+        return self._layout(("words", tuple(words), method), lambda: self.word_vectors(words), method)
 
     def kept_projection(self, words, method="pca"):
         """The layout :meth:`projection` keeps for these words, or None (nothing is computed)."""
