@@ -229,7 +229,7 @@ async function searchDocuments(event) {
     $("doc-query").textContent = `Nearest the text (${body.words} words` +
       (body.unknown.length ? `; not in the vocabulary, skipped: ${body.unknown.join(", ")})` : ")");
     drawDocuments(nearDocuments);
-    if (showsDocuments()) mapView.setFocus("", nearDocuments.map((r) => String(r.tag)));
+    if (showsDocuments()) mapView.setFocus(state.doc, nearDocuments.map((r) => String(r.tag)));   // red: the map's document
   });
 }
 
