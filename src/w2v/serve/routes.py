@@ -105,11 +105,12 @@ async def map_(request):
     xy = served.kept_projection(words, method)
     if xy is None:
         xy = await request.app.state.gate.run(served.projection, words, method)
-    index, counts = served.kv.key_to_index, served.kv.counts
-    rows = [index.get(w, -1) for w in words]
-    points = [{"word": w, "x": params.num(x), "y": params.num(y), "count": int(counts[r]) if r >= 0 else 0}
-              for w, (x, y), r in zip(words, xy.round(5).tolist(), rows)]
-    oov = [w for w, r in zip(words, rows) if r < 0]
+    index = served.kv.key_to_index
+    rows = np.fromiter((index.get(w, -1) for w in words), dtype=np.int64, count=len(words))
+    counts = np.where(rows >= 0, served.kv.counts[np.maximum(rows, 0)], 0)      # 0: built from n-grams
+    points = [{"word": w, "x": params.num(x), "y": params.num(y), "count": n}
+              for w, (x, y), n in zip(words, xy.round(5).tolist(), counts.tolist())]
+    oov = [words[i] for i in np.flatnonzero(rows < 0).tolist()]
     return JSONResponse({"method": method, "points": points, "oov": oov})
 
 
