@@ -70,8 +70,10 @@ def pairs(results):
 
 def test_models(client):
     assert ok(client, "/api/models") == [
-        {"name": "a.w2v", "words": 200, "dimensions": 16, "index": None, "analogy": None},   # random vectors
-        {"name": "b.w2v", "words": 151, "dimensions": 16, "index": None, "analogy": None}]
+        {"name": "a.w2v", "words": 200, "dimensions": 16, "index": None, "analogy": None,    # random vectors
+         "subwords": False, "documents": None},
+        {"name": "b.w2v", "words": 151, "dimensions": 16, "index": None, "analogy": None,
+         "subwords": False, "documents": None}]
 
 
 @pytest.mark.parametrize("model, word, topn", [(0, "king", 10), (0, "w5", 1), (1, "woman", 25), (0, "Paris", 199)])

@@ -78,6 +78,15 @@ def texts(page, selector):
     return [t.strip() for t in page.locator(selector).all_inner_texts()]
 
 
+def on_screen(page, point):
+    """The page coordinates of a map point (a JavaScript expression for one of ``mapView.points``)."""
+    return page.evaluate(f"""() => {{
+        const r = document.getElementById('map').getBoundingClientRect();
+        const [sx, sy] = mapView.toScreen({point});
+        return [r.left + sx, r.top + sy];
+    }}""")
+
+
 def test_typing_a_word_shows_its_neighbours(page, server, kvs):
     open_page(page, server)
     page.fill("#search", "qu")
@@ -118,12 +127,7 @@ def test_the_map_is_drawn_and_a_click_selects(page, server):
         return n;
     }""")
     assert painted > 2000
-    x, y = page.evaluate("""() => {
-        const p = mapView.points.find(q => q.word === 'music');
-        const r = document.getElementById('map').getBoundingClientRect();
-        const [sx, sy] = mapView.toScreen(p);
-        return [r.left + sx, r.top + sy];
-    }""")
+    x, y = on_screen(page, "mapView.points.find(q => q.word === 'music')")
     page.mouse.move(x, y)
     page.wait_for_selector("#tooltip:not([hidden])")
     assert page.inner_text("#tooltip").startswith("music")
@@ -281,3 +285,143 @@ def test_chinese_labels_use_the_servers_font(browser, tmp_path):
             pg.screenshot(path=os.environ["W2V_SCREENSHOTS"])
         context.close()
     assert drawn_differently and problems == []
+
+
+# ---- a FastText model: words outside the vocabulary -----------------------------------------------
+
+SUBWORD_WORDS = ["the", "king", "queen", "man", "woman", "music", "musician", "piano", "pianist"] + [f"w{i}" for i in range(191)]
+
+
+@pytest.fixture(scope="module")
+def subword_server():
+    from w2v.models.subwordvectors import FastTextKeyedVectors
+
+    rng = np.random.default_rng(4)
+    matrix = rng.standard_normal((len(SUBWORD_WORDS) + 400, 16)).astype(np.float32)
+    kv = FastTextKeyedVectors.from_rows(SUBWORD_WORDS, matrix, 3, 5, 400,
+                                        counts=np.arange(len(SUBWORD_WORDS), 0, -1) * 10)
+    with running([ServedModel("ft.w2v", kv)]) as port:
+        yield f"http://127.0.0.1:{port}/", kv
+
+
+def test_an_oov_word_is_answered_from_its_ngrams_and_marked(page, subword_server):
+    server, kv = subword_server
+    open_page(page, server)
+    assert page.get_attribute("#search", "placeholder") == "type any word (unseen: from n-grams)"
+    page.fill("#search", "musicians")
+    page.press("#search", "Enter")
+    page.wait_for_function("() => document.querySelector('#current-word').textContent === 'musicians' && "
+                           "document.querySelectorAll('#neighbours li button.word').length === 15")
+    assert texts(page, "#neighbours li button.word") == [w for w, _ in kv.most_similar("musicians", topn=15)]
+    assert page.is_visible("#oov-badge") and page.inner_text("#oov-badge") == "OOV · from n-grams"
+    assert page.inner_text("#status") == ""
+    page.click("#neighbours li:nth-child(1) button.word")             # a vocabulary word: no badge
+    page.wait_for_function("() => document.querySelector('#current-word').textContent !== 'musicians'")
+    page.wait_for_function("() => document.getElementById('oov-badge').hidden")
+    for box, word in (("#an-a", "piano"), ("#an-b", "pianists"), ("#an-c", "music")):
+        page.fill(box, word)
+    page.click("#analogy-form button[type=submit]")
+    page.wait_for_function("() => document.querySelectorAll('#analogy-answers li button.word').length === 10")
+    assert texts(page, "#analogy-answers li button.word") == [w for w, _ in kv.analogy("piano", "pianists", "music", topn=10)]
+    assert page.inner_text("#analogy-oov") == "OOV, built from character n-grams: pianists"
+
+
+def test_a_map_around_an_oov_word(page, subword_server, tmp_path):
+    server, kv = subword_server
+    open_page(page, server, "word=kingly&words=around&n=12")
+    page.wait_for_selector("#map-wrap[data-points='12']")
+    assert page.evaluate("mapView.points.map(p => p.word)") == ["kingly"] + [w for w, _ in kv.most_similar("kingly", topn=11)]
+    assert page.evaluate("mapView.points.filter(p => p.oov).map(p => p.word)") == ["kingly"]
+    x, y = on_screen(page, "mapView.points[0]")
+    page.mouse.move(x, y)
+    page.wait_for_selector("#tooltip:not([hidden])")
+    assert page.inner_text("#tooltip") == "kingly · OOV, from n-grams"
+    page.wait_for_timeout(200)
+    page.screenshot(path=str(tmp_path / "oov.png"))
+
+
+# ---- a Doc2Vec model: documents -----------------------------------------------------------------
+
+DOC_TEXTS = ["the cat sat on the mat with another cat",
+             "a dog sat on the log and the dog barked",
+             "cats and dogs are pets that people keep at home",
+             "the stock market fell as investors sold their shares",
+             "shares of the bank rose after the market opened",
+             "investors bought bank shares when the market fell"] * 5
+
+
+@pytest.fixture(scope="module")
+def doc_server(tmp_path_factory, kvs):
+    """A Doc2Vec model trained by ``w2v doc2vec train`` (so with its documents' first words) beside plain
+    word vectors."""
+    from w2v.cli import main
+    from w2v.serve import load_models
+
+    folder = tmp_path_factory.mktemp("docs")
+    (folder / "docs.txt").write_text("\n".join(DOC_TEXTS) + "\n", encoding="utf-8")
+    path = str(folder / "docs.w2v")
+    assert main(["doc2vec", "train", str(folder / "docs.txt"), "-o", path, "--dbow", "--dbow-words", "--size", "12",
+                 "--min-count", "1", "--epochs", "3", "--threads", "1", "--quiet"]) == 0
+    served = load_models([path]) + [ServedModel("one.w2v", kvs[0])]
+    with running(served) as port:
+        yield f"http://127.0.0.1:{port}/", served[0].documents
+
+
+def doc_results(page):
+    return [(t.strip(), d.strip()) for t, d in zip(page.locator("#doc-results li button.word").all_inner_texts(),
+                                                   page.locator("#doc-results li .doc-text").all_inner_texts())]
+
+
+def test_typed_text_finds_the_nearest_documents(page, doc_server, tmp_path):
+    server, model = doc_server
+    open_page(page, server, "topn=8")
+    assert page.is_visible("#documents-panel") and page.inner_text("#doc-count") == "30 documents"
+    page.fill("#doc-text", "investors sold bank shares zebra")
+    page.click("#doc-search-form button[type=submit]")
+    page.wait_for_function("() => document.querySelectorAll('#doc-results li button.word').length === 8")
+    expected = model.dv.most_similar([model.infer_vector("investors sold bank shares zebra".split())], topn=8)
+    assert doc_results(page) == [(str(t), DOC_TEXTS[t]) for t, _ in expected]
+    assert page.inner_text("#doc-query") == "Nearest the text (5 words; not in the vocabulary, skipped: zebra)"
+    page.click("#doc-results li:nth-child(2) button.word")             # a document: its own neighbours
+    tag = expected[1][0]
+    page.wait_for_function(f"() => document.getElementById('doc-query').textContent.startsWith('Nearest {tag}:')")
+    assert doc_results(page) == [(str(t), DOC_TEXTS[t]) for t, _ in model.dv.most_similar(tag, topn=8)]
+    assert f"doc={tag}" in page.evaluate("location.hash")
+    page.screenshot(path=str(tmp_path / "documents.png"))
+
+
+def test_a_map_of_documents(page, doc_server):
+    server, model = doc_server
+    open_page(page, server, "words=docs&n=50")
+    page.wait_for_selector("#map-wrap[data-points='30']")          # every document (30 < 50)
+    assert page.evaluate("mapView.points.map(p => p.tag)") == list(range(30))
+    assert "the documents' order" in page.inner_text("#map-caption")
+    x, y = on_screen(page, "mapView.points.find(q => q.tag === 4)")
+    page.mouse.move(x, y)
+    page.wait_for_selector("#tooltip:not([hidden])")
+    hovered = page.evaluate("mapView.points[mapView.hover].tag")      # 4, or a document drawn at the same place
+    assert page.inner_text("#tooltip") == f"{hovered} · {DOC_TEXTS[hovered]}"
+    page.mouse.click(x, y)
+    page.wait_for_function(f"() => document.getElementById('doc-query').textContent.startsWith('Nearest {hovered}:')")
+    assert page.evaluate("mapView.focus") == str(hovered)
+    assert page.evaluate("[...mapView.near].length") == 15
+
+
+def test_a_map_around_a_document_from_the_address(page, doc_server):
+    server, model = doc_server
+    open_page(page, server, "doc=3&words=docs-around&n=6&topn=5")
+    page.wait_for_selector("#map-wrap[data-points='6']")
+    assert page.evaluate("mapView.points.map(p => p.tag)") == [3] + [t for t, _ in model.dv.most_similar(3, topn=5)]
+    assert page.evaluate("mapView.focus") == "3" and page.input_value("#doc-tag") == "3"
+    assert page.evaluate("mapView.points[0].label") == DOC_TEXTS[3][:31].rsplit(" ", 1)[0] + "…"
+
+
+def test_a_model_without_documents_hides_them(page, doc_server):
+    server, _ = doc_server
+    open_page(page, server, "words=docs&n=20")
+    page.wait_for_selector("#map-wrap[data-points='20']")
+    page.select_option("#model", "1")
+    page.wait_for_function("() => document.getElementById('documents-panel').hidden")
+    assert page.input_value("#map-words") == "top"
+    assert page.eval_on_selector_all("#map-words option", "os => os.filter(o => !o.hidden).map(o => o.value)") == ["top", "around"]
+    page.wait_for_function("() => mapView.points.length === 20 && mapView.points[0].tag === undefined")

@@ -28,9 +28,11 @@ def register(subparsers):
         "serve", help="explore models in the browser: neighbours, analogies, maps, axes, comparison",
         description="Start a local web server with a page (and JSON API, see docs/serve.md) to explore "
                     "the models: neighbours, analogies, 2-D maps, semantic axes, the probe's report, and "
-                    "two models side by side. Stop it with Ctrl+C.")
+                    "two models side by side; a FastText model's words outside its vocabulary (from their "
+                    "n-grams), a Doc2Vec model's documents. Stop it with Ctrl+C.")
     p.add_argument("models", metavar="MODEL", nargs="+",
-                   help="native model/vectors or word2vec text/binary file; give two or more to compare")
+                   help="native model/vectors (Word2Vec, FastText, Doc2Vec), fastText .bin, or word2vec "
+                        "text/binary file; give two or more to compare")
     p.add_argument("--index", metavar="FILE", action="append",
                    help="answer neighbour queries through this index (w2v index; needs w2v[ann]); give one "
                         "--index per MODEL, in the same order, and '-' for a model to search exactly")
@@ -117,7 +119,9 @@ def run_serve(args):
     if not local:
         print(f"w2v: warning: listening on {args.host}: anyone who can reach this machine on the "
               f"network can query these models", file=sys.stderr)
-    names = ", ".join(f"{m.name} ({len(m.kv):,} words x {m.kv.vector_size}"
+    names = ", ".join(f"{m.name} ({len(m.kv):,} words"
+                      f"{f', {len(m.documents.dv):,} documents' if m.documents is not None else ''} x {m.kv.vector_size}"
+                      f"{', subwords' if m.subwords else ''}"
                       f"{', ' + m.indexer.method + ' index' if m.indexer is not None else ''})" for m in models)
     print(f"serving {names} at {url} (Ctrl+C to stop)", flush=True)
     if args.open:

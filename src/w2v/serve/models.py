@@ -1,7 +1,8 @@
 """The models a server answers for: loaded once, each with its name, a prefix index for completion and a cached probe.
 
-Queries themselves are :class:`~w2v.models.keyedvectors.KeyedVectors` methods; this module only holds what the
-server keeps between requests.
+Queries themselves are :class:`~w2v.models.keyedvectors.KeyedVectors` methods (words; a FastText model's also for
+words outside its vocabulary) and :class:`~w2v.models.doc2vec.Doc2Vec` ones (documents); this module only holds
+what the server keeps between requests.
 """
 import bisect
 import os
@@ -11,8 +12,10 @@ import threading
 import numpy as np
 
 from ..evaluation.evaluate import resolve_dataset
-from ..models.keyedvectors import load_any
 from ..evaluation.plot import project_unit
+from ..models.fasttext import load_any_vectors
+from ..models.subwordvectors import FastTextKeyedVectors
+from ..vectors import native
 from ..evaluation.probe import CANONICAL_ANALOGIES, probe
 from .limits import BoundedCache
 
@@ -31,6 +34,10 @@ EXAMPLE_ANALOGIES = (("man", "king", "woman", "queen"),) + tuple((b, a, d, c) fo
 EXAMPLE_DATASETS = ("google", "ca8")
 EXAMPLE_VOCAB = 30000
 EXAMPLE_TRIES = 200
+
+#: Vectors inferred for typed text (``/api/documents/search``) kept per model, and their bytes at most.
+INFERRED_KEPT = 256
+INFERRED_BYTES = 4 << 20
 
 #: The map the page draws first: the PCA of this many most frequent words, computed by ``prepare``.
 FIRST_MAP_WORDS = 1000
@@ -114,20 +121,26 @@ class ServedModel:
         The vectors, most frequent word first.
     indexer : object, optional
         An approximate-neighbour index passed to ``kv.most_similar(..., indexer=...)``; None: exact search.
+    documents : Doc2Vec, optional
+        The model whose word vectors ``kv`` is (``model.wv``): its document vectors ``dv``, ``infer_vector``
+        and the documents' first words ``doc_previews`` (saved by ``w2v doc2vec train``) answer for documents.
 
     Examples
     --------
     >>> import numpy as np
     >>> from w2v.models.keyedvectors import KeyedVectors
     >>> m = ServedModel("toy", KeyedVectors(["the", "then", "cat", "The"], np.eye(4, dtype=np.float32)))
-    >>> m.complete("th", 5), m.describe()
-    (['the', 'then', 'The'], {'name': 'toy', 'words': 4, 'dimensions': 4, 'index': None, 'analogy': None})
+    >>> m.complete("th", 5), m.describe()  # doctest: +NORMALIZE_WHITESPACE
+    (['the', 'then', 'The'], {'name': 'toy', 'words': 4, 'dimensions': 4, 'index': None, 'analogy': None,
+                              'subwords': False, 'documents': None})
     """
 
-    def __init__(self, name, kv, indexer=None):
+    def __init__(self, name, kv, indexer=None, documents=None):
         self.name = name
         self.kv = kv
         self.indexer = indexer
+        self.documents = documents
+        self._inferred = BoundedCache(INFERRED_KEPT, INFERRED_BYTES)
         self._prefix_lock = threading.Lock()
         self._probe_lock = threading.Lock()
         self._prefix = None          # (case-folded words sorted, their rows)
@@ -138,11 +151,23 @@ class ServedModel:
         self._example = ()           # () not looked for yet; None: none found
 
     def describe(self):
-        """What ``/api/models`` lists: the name, the shape, the index's method (None: exact search) and
-        an analogy the model answers right (:meth:`example_analogy`), for the page's placeholders."""
+        """What ``/api/models`` lists: the name, the shape, the index's method (None: exact search),
+        an analogy the model answers right (:meth:`example_analogy`), for the page's placeholders, whether
+        it builds vectors for words outside its vocabulary from their n-grams (``subwords``), and its number
+        of documents (None: no document vectors)."""
         index = None if self.indexer is None else getattr(self.indexer, "method", type(self.indexer).__name__)
         return {"name": self.name, "words": len(self.kv), "dimensions": self.kv.vector_size, "index": index,
-                "analogy": self.example_analogy()}
+                "analogy": self.example_analogy(), "subwords": self.subwords,
+                "documents": None if self.documents is None else len(self.documents.dv)}
+
+    @property
+    def subwords(self):
+        """True when the vectors answer for words outside the vocabulary (FastText's n-grams)."""
+        return isinstance(self.kv, FastTextKeyedVectors) and self.kv.bucket > 0 and self.kv.max_n > 0
+
+    def builds(self, word):
+        """True when ``word`` is outside the vocabulary and its n-grams give it a vector (it is OOV)."""
+        return self.subwords and not self.kv.has_index_for(word) and word in self.kv
 
     def example_analogy(self):
         """``[a, b, c, d]``: an analogy ``a : b :: c : d`` that ``kv.analogy(a, b, c)`` answers with ``d``
@@ -188,8 +213,11 @@ class ServedModel:
 
         Through an index, the word itself is left out as on the exact path. An indexed query does not go
         through the batcher: a batch exists to share one exact pass over all the vectors, and an index
-        search reads only a few of its lists, so there is nothing to share.
+        search reads only a few of its lists, so there is nothing to share. Nor does a word outside the
+        vocabulary (:meth:`builds`): its vector is built first, and a batch takes vocabulary words.
         """
+        if not self.kv.has_index_for(word):       # never among the answers: nothing to leave out
+            return self.kv.most_similar(word, topn=topn, indexer=self.indexer)
         if self.indexer is not None:
             # An indexer does not leave the query's own word out (gensim's protocol): ask for one more.
             found = self.kv.most_similar(word, topn=topn + 1, indexer=self.indexer)
@@ -207,19 +235,74 @@ class ServedModel:
             found = np.partition(found, limit - 1)[:limit]
         return [self.kv.index_to_key[i] for i in np.sort(found)]
 
+    def word_vectors(self, words):
+        """The vectors of ``words``: rows of ``kv.vectors``, and for a word outside the vocabulary the
+        vector its n-grams build (``kv.get_vector``)."""
+        index = self.kv.key_to_index
+        rows = np.fromiter((index.get(w, -1) for w in words), dtype=np.int64, count=len(words))
+        vectors = self.kv.vectors[np.maximum(rows, 0)]          # a copy
+        for i in np.flatnonzero(rows < 0):
+            vectors[i] = self.kv.get_vector(words[i])
+        return vectors
+
     def projection(self, words, method="pca"):
         """The 2-D layout of ``words`` as ``w2v plot`` draws it (:func:`~w2v.evaluation.plot.project_unit`), kept
         for the :data:`MAPS_KEPT` maps asked most recently (a t-SNE map takes seconds)."""
-        xy = self.kept_projection(words, method)
-        if xy is None:
-            rows = np.fromiter((self.kv.key_to_index[w] for w in words), dtype=np.int64, count=len(words))
-            xy = project_unit(self.kv.vectors[rows], method=method)
-            self._maps.put((tuple(words), method), xy)
-        return xy
+        return self._layout(("words", tuple(words), method), lambda: self.word_vectors(words), method)
 
     def kept_projection(self, words, method="pca"):
         """The layout :meth:`projection` keeps for these words, or None (nothing is computed)."""
-        return self._maps.get((tuple(words), method))
+        return self._maps.get(("words", tuple(words), method))
+
+    def document_projection(self, tags, method="pca"):
+        """The 2-D layout of the documents ``tags``, as :meth:`projection` lays out words (and kept with them)."""
+        return self._layout(("documents", tuple(tags), method),
+                            lambda: self.documents.dv.vectors[self.document_rows(tags)], method)
+
+    def kept_document_projection(self, tags, method="pca"):
+        """The layout :meth:`document_projection` keeps for these documents, or None."""
+        return self._maps.get(("documents", tuple(tags), method))
+
+    def _layout(self, key, vectors, method):
+        xy = self._maps.get(key)
+        if xy is None:
+            xy = project_unit(vectors(), method=method)
+            self._maps.put(key, xy)
+        return xy
+
+    # ---- documents (a Doc2Vec model) --------------------------------------------------------------
+
+    def document_rows(self, tags):
+        """The rows of ``tags`` (as the model stores them) in the document vectors."""
+        dv = self.documents.dv
+        return np.fromiter((dv.get_index(t) for t in tags), dtype=np.int64, count=len(tags))
+
+    def document_text(self, rows):
+        """The first words of the documents at ``rows`` (what ``w2v doc2vec search`` prints, from the
+        model's ``doc_previews``); None for each when the model was saved without them."""
+        shown = self.documents.doc_previews
+        return [None] * len(rows) if shown is None else [shown[r] for r in rows]
+
+    def similar_documents(self, tag, topn):
+        """``dv.most_similar(tag, topn=topn)``: the documents nearest a document, itself left out."""
+        return self.documents.dv.most_similar(tag, topn=topn)
+
+    def documents_near(self, vector, topn):
+        """``dv.most_similar([vector], topn=topn)``: the documents nearest a vector."""
+        return self.documents.dv.most_similar([vector], topn=topn)
+
+    def inferred(self, words):
+        """``infer_vector(words)`` (deterministic for the model's seed), kept for the
+        :data:`INFERRED_KEPT` texts asked most recently."""
+        vector = self.kept_inference(words)
+        if vector is None:
+            vector = self.documents.infer_vector(list(words))
+            self._inferred.put(tuple(words), vector)
+        return vector
+
+    def kept_inference(self, words):
+        """The vector :meth:`inferred` keeps for these words, or None (nothing is computed)."""
+        return self._inferred.get(tuple(words))
 
     def prepare(self):
         """Build now what the page's first load asks for: the completion index, the first map and the
@@ -250,7 +333,9 @@ class ServedModel:
 
 
 def load_models(paths, indexers=None):
-    """Load each file with :func:`~w2v.models.keyedvectors.load_any` as a :class:`ServedModel`.
+    """Load each file as a :class:`ServedModel`: a Doc2Vec model with its documents (memory-mapped),
+    anything else with :func:`~w2v.models.fasttext.load_any_vectors` (a FastText model or fastText
+    ``.bin`` answers for words outside its vocabulary too).
 
     Names are the file names; a name that repeats gets its folder in front until names differ.
 
@@ -270,8 +355,21 @@ def load_models(paths, indexers=None):
     if not paths:
         raise ValueError("give at least one model file")
     indexers = list(indexers) if indexers is not None else [None] * len(paths)
-    return [ServedModel(name, load_any(path), indexer)
-            for name, path, indexer in zip(_names(paths), paths, indexers)]
+    served = []
+    for name, path, indexer in zip(_names(paths), paths, indexers):
+        kv, documents = _load(path)
+        served.append(ServedModel(name, kv, indexer, documents))
+    return served
+
+
+def _load(path):
+    """``(word vectors, Doc2Vec model or None)`` of a file."""
+    from ..models.doc2vec import Doc2Vec
+
+    if native.stored_kind(path) == Doc2Vec.archive_kind:
+        model = Doc2Vec.load(path, mmap="r")
+        return model.wv, model
+    return load_any_vectors(path), None
 
 
 def _names(paths):

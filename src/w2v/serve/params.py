@@ -6,7 +6,7 @@ exception raised later is a bug in the server (500), never a client's mistake.
 import math
 
 __all__ = ["ApiError", "MAX_WORD_CHARS", "MAX_POINTS", "text", "integer", "choice", "word_list", "model",
-           "known", "num", "pairs"]
+           "known", "documents", "document", "num", "pairs"]
 
 MAX_WORD_CHARS = 500
 MAX_POINTS = 10000         # words on a map
@@ -76,14 +76,47 @@ def model(request, name="model", default=0):
     return models[integer(request, name, default, 0, len(models) - 1)]
 
 
-def known(served, word):
-    """The word's row; 404 naming it (with close spellings) when the model lacks it."""
+def known(served, word, oov=True):
+    """Whether the model answers for ``word``: True for a vocabulary word, False for a word outside the
+    vocabulary (OOV) that subword vectors build from its character n-grams (FastText; only when ``oov``);
+    404 naming it (with close spellings) when the model has no vector for it."""
     if len(word) > MAX_WORD_CHARS:
         raise ApiError(400, f"word longer than {MAX_WORD_CHARS} characters")
+    if served.kv.has_index_for(word):
+        return True
+    if served.builds(word):
+        if oov:
+            return False
+        raise ApiError(404, f"{word[:100]!r} is not in the vocabulary of model {served.name}: this query takes "
+                            "vocabulary words, not OOV words built from n-grams")
     try:
-        return served.kv.get_index(word)
+        served.kv.get_index(word)
     except KeyError as e:
         raise ApiError(404, f"{e.args[0] if e.args else e} (model {served.name})") from None
+    return True
+
+
+def documents(served):
+    """The served Doc2Vec model; 400 when the model has no document vectors."""
+    if served.documents is None:
+        raise ApiError(400, f"model {served.name} has no document vectors: serve a Doc2Vec model "
+                            "(w2v doc2vec train) to query documents")
+    return served.documents
+
+
+def document(served, value):
+    """The tag a client typed, as the model stores it: a string tag the model has, else an int tag's
+    number (``w2v doc2vec similar``'s rule); 404 when the model has no such document."""
+    dv = documents(served).dv
+    if len(value) > MAX_WORD_CHARS:
+        raise ApiError(400, f"tag longer than {MAX_WORD_CHARS} characters")
+    if value in dv.key_to_index:
+        return value
+    number = value.strip()
+    if number.isascii() and number.isdigit() and int(number) <= dv.max_int:     # no sign, no '²'
+        return int(number)
+    ints = f", ints 0..{dv.max_int}" if dv.max_int >= 0 else ""
+    raise ApiError(404, f"no document tagged {value[:100]!r} in model {served.name} ({len(dv):,} tags{ints})")
 
 
 def num(x):

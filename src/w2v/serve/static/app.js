@@ -5,12 +5,13 @@ const $ = (id) => document.getElementById(id);
 
 // The view, mirrored in the address (#model=0&word=king&...) so it can be bookmarked or shared.
 const state = {
-  model: 0, word: "", compare: 1, topn: 15,
+  model: 0, word: "", doc: "", compare: 1, topn: 15,
   words: "top", n: 1000, layout: "pca", x: "he,she", y: "good,bad",
 };
 const NUMBERS = new Set(["model", "compare", "topn", "n"]);
 let models = [];
 let neighbours = [];          // [{word, similarity}] of the current word
+let nearDocuments = [];       // [{tag, similarity, text}] of the current document or text
 
 // ---- talking to the server --------------------------------------------------------------------
 
@@ -113,16 +114,18 @@ async function explore(word) {
   $("search").value = word;
   writeAddress();
   $("current-word").textContent = word;
+  $("oov-badge").hidden = true;
   neighbours = [];
   $("neighbours").replaceChildren();
   await attempt(`neighbours of ${word}`, async () => {
     const body = await api("neighbors", { word, topn: state.topn, model: state.model });
     neighbours = body.neighbors;
+    $("oov-badge").hidden = !body.oov.length;      // built from its character n-grams (FastText)
     drawBars($("neighbours"), neighbours);
   });
   loadCompare();
   if (state.words === "around") drawMap();
-  else mapView.setFocus(word, neighbours.map((r) => r.word));
+  else if (!showsDocuments()) mapView.setFocus(word, neighbours.map((r) => r.word));
 }
 
 let completionTimer = null;
@@ -158,6 +161,8 @@ async function answerAnalogy(event) {
   const method = $("an-method").value;
   await attempt("analogy", async () => {
     const body = await api("analogy", { a, b, c, method, topn: 10, model: state.model });
+    $("analogy-oov").textContent = body.oov.length ? `OOV, built from character n-grams: ${body.oov.join(", ")}` : "";
+    $("analogy-oov").hidden = !body.oov.length;
     drawBars($("analogy-answers"), body.answers, method === "mul");
   });
 }
@@ -166,6 +171,74 @@ function exportNeighbours() {
   if (!neighbours.length) return setStatus("explore a word first", true);
   const rows = [["rank", "word", "similarity"], ...neighbours.map((r, i) => [i + 1, r.word, r.similarity])];
   download(new Blob([csv(rows)], { type: "text/csv" }), `${fileStem()}-${state.word}-neighbours.csv`);
+}
+
+// ---- documents (a Doc2Vec model) ---------------------------------------------------------------
+
+const hasDocuments = () => models[state.model].documents !== null;
+const showsDocuments = () => state.words.startsWith("docs");
+// A document's label on the map: its first words, at most LABEL_CHARS characters (its tag without text).
+const LABEL_CHARS = 32;
+const docLabel = (p) => (!p.text ? String(p.tag)
+  : p.text.length <= LABEL_CHARS ? p.text : `${p.text.slice(0, LABEL_CHARS - 1).replace(/\s+\S*$/, "")}…`);
+
+const CAPTIONS = {
+  docs: "the documents' order, from the first (yellow) to the last (purple).",
+  "docs-around": "from the nearest documents (yellow) to the farthest (purple).",
+};
+function showCaption() {
+  $("map-caption").textContent = "Scroll to zoom, drag to pan, click a point to explore it. Colour: " +
+    (CAPTIONS[state.words] || "frequency, from rare (purple) to frequent (yellow).");
+}
+
+function drawDocuments(results) {
+  const list = $("doc-results");
+  list.replaceChildren(...results.map((r) => el("li", {},
+    el("button", { class: "word", type: "button", title: `documents nearest ${r.tag}`, onclick: () => exploreDocument(String(r.tag)) }, String(r.tag)),
+    el("span"), el("span", { class: "sim" }, r.similarity === null ? "n/a" : r.similarity.toFixed(3)),
+    el("div", { class: r.text === null ? "doc-text missing" : "doc-text" }, r.text === null ? "(the model has no text of its documents)" : r.text))));
+  if (!results.length) list.append(el("li", { class: "hint" }, "no documents"));
+}
+
+// The documents nearest a document of the model (by its tag).
+async function exploreDocument(tag) {
+  tag = String(tag).trim();
+  if (!tag) return;
+  state.doc = tag;
+  $("doc-tag").value = tag;
+  writeAddress();
+  nearDocuments = [];
+  await attempt(`documents nearest ${tag}`, async () => {
+    const body = await api("documents/similar", { tag, topn: state.topn, model: state.model });
+    $("doc-query").textContent = `Nearest ${body.tag}` + (body.text ? `: ${body.text}` : "");
+    nearDocuments = body.documents;
+    drawDocuments(nearDocuments);
+  });
+  if (state.words === "docs-around") drawMap();
+  else if (showsDocuments()) mapView.setFocus(state.doc, nearDocuments.map((r) => String(r.tag)));
+}
+
+// The documents nearest a vector inferred for typed text (the server's gate: may answer "busy").
+async function searchDocuments(event) {
+  event.preventDefault();
+  const text = $("doc-text").value.trim();
+  if (!text) return setStatus("type some text to search for", true);
+  await attempt("inferring the text's vector", async () => {
+    const body = await api("documents/search", { text, topn: state.topn, model: state.model });
+    nearDocuments = body.documents;
+    $("doc-query").textContent = `Nearest the text (${body.words} words` +
+      (body.unknown.length ? `; not in the vocabulary, skipped: ${body.unknown.join(", ")})` : ")");
+    drawDocuments(nearDocuments);
+    if (showsDocuments()) mapView.setFocus(state.doc, nearDocuments.map((r) => String(r.tag)));   // red: the map's document
+  });
+}
+
+function showDocumentControls() {
+  const docs = hasDocuments();
+  $("documents-panel").hidden = !docs;
+  for (const option of document.querySelectorAll("#map-words .doc-only")) option.hidden = option.disabled = !docs;
+  if (docs) $("doc-count").textContent = `${models[state.model].documents.toLocaleString()} documents`;
+  else if (showsDocuments()) state.words = "top";
 }
 
 // ---- two models side by side ------------------------------------------------------------------
@@ -420,8 +493,9 @@ class MapView {
       const p = this.points[i];
       const strong = this.importance(i) > 0;
       ctx.font = strong ? `bold 13px ${LABEL_FONTS}` : `11px ${LABEL_FONTS}`;
-      const key = `${strong ? "b" : "n"}${p.word}`;
-      if (!this.widths.has(key)) this.widths.set(key, ctx.measureText(p.word).width);
+      const label = p.label || p.word;
+      const key = `${strong ? "b" : "n"}${label}`;
+      if (!this.widths.has(key)) this.widths.set(key, ctx.measureText(label).width);
       const w = this.widths.get(key);
       const box = [sx + 4, sy - 16, sx + 6 + w, sy - 2];
       if (overlaps(box)) continue;
@@ -435,8 +509,8 @@ class MapView {
       ctx.fillStyle = "rgba(255,255,255,0.75)";
       ctx.fillRect(box[0] - 1, box[1] + 1, w + 3, 14);
       ctx.fillStyle = p.word === this.focus ? "#d9363e" : strong ? "#b4531a" : "#1d232b";
-      ctx.fillText(p.word, sx + 5, sy - 2);
-      placed.push({ word: p.word, x: sx + 5, y: sy - 2, strong });
+      ctx.fillText(label, sx + 5, sy - 2);
+      placed.push({ word: label, x: sx + 5, y: sy - 2, strong });
     }
     this.labels = placed;
   }
@@ -481,7 +555,8 @@ class MapView {
       const t = this.tooltip;
       if (i < 0) { t.hidden = true; return; }
       const p = this.points[i];
-      t.textContent = p.count ? `${p.word} · ${p.count.toLocaleString()} occurrences` : p.word;
+      t.textContent = p.tag !== undefined ? `${p.tag} · ${p.text === null ? "(no text)" : p.text}`
+        : p.oov ? `${p.word} · OOV, from n-grams` : p.count ? `${p.word} · ${p.count.toLocaleString()} occurrences` : p.word;
       t.style.left = `${mx + 12}px`;
       t.style.top = `${my + 12}px`;
       t.hidden = false;
@@ -489,7 +564,11 @@ class MapView {
     c.addEventListener("pointerup", (e) => {
       if (drag && !drag.moved) {
         const i = this.nearest(...pos(e));
-        if (i >= 0) explore(this.points[i].word);
+        if (i >= 0) {
+          const p = this.points[i];
+          if (p.tag !== undefined) exploreDocument(String(p.tag));
+          else explore(p.word);
+        }
       }
       drag = null;
       c.classList.remove("dragging");
@@ -507,7 +586,7 @@ class MapView {
       const [sx, sy] = this.toScreen(p);
       if (sx < 0 || sy < 0 || sx > width || sy > height) continue;
       const hot = p.word === this.focus ? "#d9363e" : this.near.has(p.word) ? "#f08c3a" : PALETTE[p.shade];
-      parts.push(`<circle cx="${sx.toFixed(1)}" cy="${sy.toFixed(1)}" r="2.4" fill="${hot}"><title>${esc(p.word)}</title></circle>`);
+      parts.push(`<circle cx="${sx.toFixed(1)}" cy="${sy.toFixed(1)}" r="2.4" fill="${hot}"><title>${esc(p.label || p.word)}</title></circle>`);
     }
     for (const l of this.labels) {
       parts.push(`<text x="${l.x.toFixed(1)}" y="${l.y.toFixed(1)}" font-family='${LABEL_FONTS}' font-size="${l.strong ? 13 : 11}"` +
@@ -525,6 +604,7 @@ async function drawMap() {
   const request = ++mapRequest;           // a newer map request wins over a slower older one
   const n = Math.max(2, Math.min(10000, state.n));
   await attempt("drawing the map", async () => {
+    if (showsDocuments()) return drawDocumentMap(request, n);
     let which = { top: n };
     if (state.words === "around") {
       if (!state.word) throw new ApiError("explore a word first to map its neighbourhood");
@@ -538,10 +618,29 @@ async function drawMap() {
       body = await api("map", { method: state.layout, model: state.model, ...which });
     }
     if (request !== mapRequest) return;
+    const oov = new Set(body.oov || []);
+    for (const p of body.points) if (oov.has(p.word)) p.oov = true;
     mapView.setPoints(body.points, axes);
     mapView.setFocus(state.word, neighbours.map((r) => r.word));
     $("map-wrap").dataset.points = body.points.length;
+    showCaption();
   });
+}
+
+// A map of documents: each point's identity is its tag (as text), its label the document's first words.
+async function drawDocumentMap(request, n) {
+  if (state.layout === "axes") throw new ApiError("semantic axes place words: choose PCA or t-SNE to map documents");
+  let which = { top: n };
+  if (state.words === "docs-around") {
+    if (!state.doc) throw new ApiError("choose a document first (its tag, or a click on the map) to map its neighbourhood");
+    which = { around: state.doc, top: Math.min(n, 1001) };
+  }
+  const body = await api("documents/map", { method: state.layout, model: state.model, ...which });
+  if (request !== mapRequest) return;
+  mapView.setPoints(body.points.map((p) => ({ word: String(p.tag), label: docLabel(p), tag: p.tag, text: p.text, x: p.x, y: p.y, count: 0 })));
+  mapView.setFocus(state.doc, nearDocuments.map((r) => String(r.tag)));
+  $("map-wrap").dataset.points = body.points.length;
+  showCaption();
 }
 
 function exportMap(kind) {
@@ -568,6 +667,11 @@ function syncControls() {
   $("compare-model").value = state.compare;
 }
 
+// A FastText model answers for any word: say so where the word is typed.
+function showSearchHint() {
+  $("search").placeholder = models[state.model].subwords ? "type any word (unseen: from n-grams)" : "type a word";
+}
+
 function readMapControls() {
   state.words = $("map-words").value;
   state.n = parseInt($("map-n").value, 10) || 1000;
@@ -584,19 +688,28 @@ async function start() {
   readAddress();
   state.model = Math.min(Math.max(0, state.model), models.length - 1);
   if (state.compare === state.model || state.compare >= models.length) state.compare = state.model === 0 ? 1 : 0;
-  const options = () => models.map((m, i) => el("option", { value: i }, `${m.name} (${m.words.toLocaleString()} words × ${m.dimensions})`));
+  const options = () => models.map((m, i) => el("option", { value: i }, `${m.name} (${m.words.toLocaleString()} words` +
+    `${m.documents === null ? "" : `, ${m.documents.toLocaleString()} documents`} × ${m.dimensions})`));
   $("model").replaceChildren(...options());
   $("compare-model").replaceChildren(...options());
   $("compare-panel").hidden = models.length < 2;
+  showDocumentControls();
   syncControls();
   showExampleAnalogy();
+  showSearchHint();
 
   $("search-form").addEventListener("submit", (e) => { e.preventDefault(); explore($("search").value); });
   $("search").addEventListener("input", completeSearch);
   $("model").addEventListener("change", () => {
     state.model = parseInt($("model").value, 10);
+    state.doc = "";                       // tags belong to one model
+    nearDocuments = [];
+    $("doc-results").replaceChildren();
+    showDocumentControls();
+    syncControls();
     writeAddress();
     showExampleAnalogy();
+    showSearchHint();
     if (state.word) explore(state.word);
     drawMap();
     loadProbe();
@@ -615,9 +728,12 @@ async function start() {
   $("export-map-csv").addEventListener("click", () => exportMap("csv"));
   $("differ-button").addEventListener("click", loadDiffer);
   $("probe-details").addEventListener("toggle", loadProbe);
+  $("doc-search-form").addEventListener("submit", searchDocuments);
+  $("doc-tag-form").addEventListener("submit", (e) => { e.preventDefault(); exploreDocument($("doc-tag").value); });
 
   if (state.word) await explore(state.word);
-  if (state.words !== "around" || !state.word) await drawMap();
+  if (state.doc && hasDocuments()) await exploreDocument(state.doc);
+  if (!((state.words === "around" && state.word) || (state.words === "docs-around" && state.doc && hasDocuments()))) await drawMap();
   document.body.dataset.ready = "1";
 }
 
