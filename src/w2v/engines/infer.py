@@ -56,16 +56,15 @@ class Inference:
             self.local.work = work
         return work
 
-    def _run(self, ids, doc_offsets, vectors, tag_offsets, tag_ids, states, alpha, min_alpha, epochs):
+    def _run(self, ids, doc_offsets, vectors, tag_offsets, tag_ids, states, alpha, min_alpha, epochs, longest):
         rows = (self.words, WordRows(vectors), tag_offsets, tag_ids, self.train_words, False, True)
         tags = DocTags(*rows) if self.concat is None else DocConcat(*rows, *self.concat)
-        longest = int(np.diff(doc_offsets).max()) if len(doc_offsets) > 1 else 0
         return infer_documents(self.arch, tags, self.objective, self.keep_prob, self.config.window, self.shrink,
                                ids, doc_offsets, alpha, min_alpha, epochs, states, self.scratch(longest))
 
-    def infer(self, ids, doc_offsets, states, alpha, min_alpha, epochs, workers=1):
+    def infer(self, ids, doc_offsets, states, alpha, min_alpha, epochs, workers=1, longest=None):
         """Vectors for documents ``ids[doc_offsets[d]:doc_offsets[d + 1]]`` (int32 word ids,
-        int64 offsets): float32[B, D].
+        int64 offsets; ``longest``: the most words in one, if known): float32[B, D].
 
         Each starts uniform in [-1/D, 1/D) from its own generator state ``states[d]`` (uint64[B],
         advanced), then trains ``epochs`` passes at a rate falling from ``alpha`` in the first to
@@ -75,8 +74,10 @@ class Inference:
         """
         n_docs = len(doc_offsets) - 1
         vectors = np.empty((n_docs, self.dim), np.float32)
+        if longest is None:
+            longest = int(np.diff(doc_offsets).max()) if n_docs else 0
         if n_docs == 1:
-            self._run(ids, doc_offsets, vectors, *_ONE, states, alpha, min_alpha, epochs)
+            self._run(ids, doc_offsets, vectors, *_ONE, states, alpha, min_alpha, epochs, longest)
             return vectors
         tag_ids = np.arange(n_docs, dtype=np.int32)
         cuts = np.linspace(0, n_docs, max(1, min(int(workers), n_docs)) + 1).astype(np.int64)
@@ -86,7 +87,7 @@ class Inference:
         def share(a, b):
             try:
                 self._run(ids, doc_offsets[a:b + 1], vectors, np.arange(b - a + 1, dtype=np.int64),
-                          tag_ids[a:b], states[a:b], alpha, min_alpha, epochs)
+                          tag_ids[a:b], states[a:b], alpha, min_alpha, epochs, longest)
             except BaseException as exc:   # surfaced in the calling thread
                 errors.append(exc)
 

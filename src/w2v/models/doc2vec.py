@@ -479,7 +479,8 @@ class Doc2Vec(Word2Vec):
         if not lengths:
             return np.zeros((0, cfg.vector_size), np.float32)
         return self._inference().infer(np.array(flat, np.int32), offsets, np.array(states, np.uint64), alpha,
-                                       min_alpha, epochs, cfg.workers if workers is None else workers)
+                                       min_alpha, epochs, cfg.workers if workers is None else workers,
+                                       max(lengths))
 
     def similarity_unseen_docs(self, doc_words1, doc_words2, alpha=None, min_alpha=None, epochs=None):
         """Cosine similarity of the vectors inferred for two new documents (gensim's)."""
