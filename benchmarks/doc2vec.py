@@ -175,8 +175,11 @@ def cmd_speed(args):
             best = min(statistics.median(times["gensim-docs"]), statistics.median(times["gensim-file"]))
             for lib, values in times.items():
                 print(f"{mode:7} {lib:12} {spread(values, '{:.1f}')} s", flush=True)
+            # the same ratio within each round: the load of a shared machine moves less within a round
+            rounds = [min(d, f) / w for d, f, w in zip(times["gensim-docs"], times["gensim-file"], times["w2v"])]
             print(f"{mode:7} w2v / faster gensim: {best / statistics.median(times['w2v']):.2f}x "
-                  f"(medians of {args.repeats}, epochs={args.epochs}, threads={args.threads})", flush=True)
+                  f"(medians of {args.repeats}, epochs={args.epochs}, threads={args.threads}); "
+                  f"round by round {spread(rounds, '{:.2f}')}x", flush=True)
 
 
 def cmd_infer(args):
