@@ -108,6 +108,30 @@ def test_infer_vector_is_deterministic_and_changes_no_weight():
         assert model.infer_vector(["unknown", "words"]).shape == (12,)
 
 
+
+@pytest.mark.parametrize("settings", [dict(dm=0), dict(dm=1), dict(dm=1, dm_concat=1), dict(dm=0, hs=1, negative=0)])
+def test_infer_vectors_is_infer_vector_per_document(settings):
+    model = Doc2Vec(DOCS, **SMALL, **settings)
+    docs = [t.split() for t in TEXTS[:7]] + [["unknown"], "the cat sat on the market".split()]
+    want = np.array([model.infer_vector(words, epochs=5) for words in docs])
+    for workers in (1, 2, 3):
+        np.testing.assert_array_equal(model.infer_vectors(docs, epochs=5, workers=workers), want)
+    assert model.infer_vectors([]).shape == (0, 12)
+    with pytest.raises(TypeError, match="not a single string"):
+        model.infer_vectors(["the cat"])
+
+
+@pytest.mark.parametrize("settings, uses_words", [(dict(dm=0), False), (dict(dm=0, dbow_words=1), False),
+                                                  (dict(dm=1), True), (dict(dm=1, dm_concat=1), True)])
+def test_pv_dm_infers_with_the_context_words_as_gensim(settings, uses_words):
+    """gensim's infer_vector trains PV-DM with the window's word rows in the context
+    (train_document_dm, learn_words=False); PV-DBOW from the tags alone (train_words=False)."""
+    model = Doc2Vec(DOCS, **SMALL, **settings)
+    words = "the market fell as the cat sat".split()
+    before = model.infer_vector(words)
+    model.wv.vectors[:] = model.wv.vectors[::-1]     # in place: the inference reads the same rows
+    assert np.array_equal(model.infer_vector(words), before) != uses_words
+
 def test_an_inferred_vector_finds_its_document():
     docs = [TaggedDocument(f"topic{i % 6} " * 3 + TEXTS[i % 6], [i]) for i in range(30)]
     docs = [TaggedDocument(d.words.split(), d.tags) for d in docs]

@@ -6,7 +6,7 @@ import pytest
 
 from test_kernels import D, WINDOW, copy_objective, make_problem, output_arrays
 from w2v import reference as ref
-from w2v.kernels import KERNELS, DocConcat, WordRows
+from w2v.kernels import KERNELS, DocConcat, DocTags, WordRows
 
 
 def work(width=D):
@@ -76,3 +76,44 @@ def test_concat_trains_only_sentences_with_the_expected_number_of_tags():
         assert examples == (known if counts[s] == 2 else 0)
         trained += examples
     assert trained > 0
+
+
+@pytest.mark.parametrize("arch", ["sg", "cbow", "dm_concat"])
+@pytest.mark.parametrize("objective", ["ns", "hs"])
+@pytest.mark.parametrize("epochs", [1, 3])
+def test_infer_documents_equals_reference(arch, objective, epochs):
+    """Batched inference (infer_vector's kernel): each document's row drawn from its own state,
+    then trained alone for ``epochs`` passes against frozen words and output rows, as the
+    reference does for the same draws; nothing but the documents' rows moves."""
+    from w2v.kernels import Frozen
+    from w2v.kernels.cbow import Cbow
+    from w2v.kernels.concat import CbowConcat
+    from w2v.kernels.infer import infer_documents
+    from w2v.kernels.skipgram import SkipGram
+    ids, offsets, keep, syn0, out = make_problem(objective)
+    n_docs = len(offsets) - 1
+    vectors = np.zeros((n_docs, D), np.float32)
+    rows = (WordRows(syn0), WordRows(vectors), np.arange(n_docs + 1, dtype=np.int64),
+            np.arange(n_docs, dtype=np.int32)[::-1].copy(), arch != "sg", False, True)
+    width, shrink = D, arch != "dm_concat"
+    if arch == "dm_concat":
+        _, _, _, _, out, width = concat_problem(objective, 1)
+        inp = DocConcat(*rows, ((np.arange(D) - 5.0) / D).astype(np.float32), 1, width)
+    else:
+        inp = DocTags(*rows)
+    out = Frozen(out)
+    kind = {"sg": SkipGram(), "cbow": Cbow(1), "dm_concat": CbowConcat(WINDOW)}[arch]
+    before = [syn0.copy()] + [a.copy() for a in output_arrays(out)]
+    inp_ref = inp._replace(tags=WordRows(vectors.copy()))
+    states = np.arange(1, n_docs + 1, dtype=np.uint64) * np.uint64(7919)
+    states_ref = states.copy()
+    got = infer_documents(kind, inp, out, keep, WINDOW, shrink, ids, offsets, 0.05, 0.01, epochs, states,
+                          work(width))
+    want = ref.infer_documents(arch, ids, offsets, keep, WINDOW, inp_ref, out, 0.05, 0.01, epochs, states_ref,
+                               shrink=shrink)
+    assert got == want and got > 0
+    np.testing.assert_array_equal(states, states_ref)
+    np.testing.assert_allclose(vectors, inp_ref.tags.syn0, rtol=1e-4, atol=1e-5)
+    assert np.abs(vectors).max() > 0
+    for a, b in zip([syn0] + output_arrays(out), before):
+        np.testing.assert_array_equal(a, b)

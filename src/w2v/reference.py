@@ -412,6 +412,27 @@ def train_job(arch, ids, offsets, s0, s1, keep_prob, window, inp, objective, alp
     return words, examples, loss
 
 
+def infer_documents(arch, ids, doc_offsets, keep_prob, window, inp, objective, alpha, min_alpha, epochs,
+                    states, cbow_mean=1, shrink=True, sig=TABLE):
+    """Doc2Vec's inference (w2v.kernels.infer.infer_documents): document d's row ``tag_ids[d]`` of
+    ``inp``'s tags starts at D draws (2u - 1) / D from ``states[d]``, then trains ``epochs`` passes
+    of :func:`train_job` over the document alone, pass e at rate alpha - e (alpha - min_alpha) /
+    (epochs - 1). ``inp`` has frozen words and ``objective`` is Frozen. Returns the examples."""
+    rows = inp.tags.syn0
+    dim = rows.shape[1]
+    examples = 0
+    for d in range(len(doc_offsets) - 1):
+        rng = states[d:d + 1]
+        row = rows[inp.tag_ids[d]]
+        for i in range(dim):
+            row[i] = np.float32((2.0 * rand_float(rng) - 1.0) / dim)
+        for e in range(epochs):
+            rate = alpha - e * (alpha - min_alpha) / (epochs - 1) if epochs > 1 else alpha
+            examples += train_job(arch, ids, doc_offsets, d, d + 1, keep_prob, window, inp, objective, rate,
+                                  rate, rng, cbow_mean, shrink, sig)[1]
+    return examples
+
+
 # ---------------------------------------------------------------------------------------------
 # Losses alone (no update), for checking the gradients above against finite differences.
 # ---------------------------------------------------------------------------------------------

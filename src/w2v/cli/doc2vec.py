@@ -132,8 +132,8 @@ def texts(args):
 
 def cmd_infer(args):
     model = load(args.model)
-    for text in texts(args):
-        vector = model.infer_vector(text.split(), epochs=args.epochs)
+    # all the lines in one batched call: the same vectors as infer_vector line by line
+    for vector in model.infer_vectors([text.split() for text in texts(args)], epochs=args.epochs):
         print(" ".join(f"{x:.6f}" for x in vector.tolist()))
     return 0
 

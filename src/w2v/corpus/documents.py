@@ -277,6 +277,6 @@ def _line_token_counts(block):
     starts = ~space & np.concatenate([[True], space[:-1]])
     newlines = np.flatnonzero(b == 10)
     ends = newlines if len(b) and b[-1] == 10 else np.append(newlines, len(b) - 1)
-    cum = np.concatenate([[0], np.cumsum(starts, dtype=np.int64)])
     edges = np.concatenate([[0], ends + 1])
-    return np.diff(cum[edges])
+    # the tokens starting before each line's end (no int64 array as long as the block's bytes)
+    return np.diff(np.searchsorted(np.flatnonzero(starts), edges))

@@ -1,18 +1,24 @@
-"""Inference: trains the vector of one new document against a model's frozen weights (gensim's
-``infer_vector``), as one job of the local engine's kernels over the document repeated once per
-epoch; the word rows and the output layer are only read.
+"""Inference: trains the vectors of new documents against a model's frozen weights (gensim's
+``infer_vector``), many documents per kernel call (:func:`w2v.kernels.infer.infer_documents`),
+on one thread or several; the word rows and the output layer are only read.
 """
 import threading
 
 import numpy as np
 
-from ..kernels import KERNELS, DocConcat, DocTags, WordRows, own_lines
+from ..kernels import DocConcat, DocTags, WordRows, own_lines
+from ..kernels.cbow import Cbow
+from ..kernels.concat import CbowConcat
+from ..kernels.infer import infer_documents
 from ..kernels.objectives import Frozen
+from ..kernels.skipgram import SkipGram
+
+_ONE = (np.arange(2, dtype=np.int64), np.zeros(1, np.int32))    # tag_offsets, tag_ids of a single document
 
 
 class Inference:
     """What every inference of one model shares: its configuration, word rows, frozen output
-    layer and subsampling probabilities (build it once, then call :meth:`infer` per document).
+    layer and subsampling probabilities (build it once, then call :meth:`infer` per batch).
 
     Parameters
     ----------
@@ -31,12 +37,15 @@ class Inference:
         self.objective = Frozen(objective)
         self.keep_prob = keep_prob
         self.concat = concat
-        # what Trainer.train_job passes; called directly, as one call costs what the document does
-        self.kernel = KERNELS[config.kernel]
-        self.extra = () if config.sg else (config.cbow_mean,)
+        if config.kernel == "dm_concat":
+            self.arch, self.shrink = CbowConcat(config.window), False    # a fixed window, as in training
+        else:
+            self.arch = SkipGram() if config.sg else Cbow(config.cbow_mean)
+            self.shrink = bool(config.shrink_windows)
+        self.train_words = not config.sg      # PV-DBOW infers from the tags alone (gensim's train_words=False)
         self.width = concat[2] if concat is not None else word_rows.shape[1]
-        self.local = threading.local()      # each thread's scratch, kept between documents
-        self.by_epochs = {}                 # epochs -> (sentence numbers, tag ids)
+        self.dim = word_rows.shape[1]
+        self.local = threading.local()      # each thread's scratch, kept between calls
 
     def scratch(self, n):
         """The calling thread's (sent, neu1, neu1e) for documents of up to ``n`` words."""
@@ -47,27 +56,48 @@ class Inference:
             self.local.work = work
         return work
 
-    def infer(self, ids, vector, alpha, min_alpha, epochs, rng):
-        """Train ``vector`` (float32[1, D], in place) on the document ``ids`` (int32 word ids)
-        for ``epochs`` passes, the rate falling from ``alpha`` in the first to ``min_alpha`` in
-        the last (gensim's steps: ``(alpha - min_alpha) / (epochs - 1)`` per epoch).
-
-        ``rng`` (uint64[1]) is the generator state, advanced. Returns the examples trained.
-        """
-        n = len(ids)
-        if n == 0:
-            return 0
-        tokens = np.tile(np.ascontiguousarray(ids, dtype=np.int32), epochs)
-        numbers = self.by_epochs.get(epochs)
-        if numbers is None:
-            numbers = self.by_epochs[epochs] = (np.arange(epochs + 1, dtype=np.int64), np.zeros(epochs, np.int32))
-        rows = (self.words, WordRows(vector), numbers[0], numbers[1], False, False, True)
+    def _run(self, ids, doc_offsets, vectors, tag_offsets, tag_ids, states, alpha, min_alpha, epochs, longest):
+        rows = (self.words, WordRows(vectors), tag_offsets, tag_ids, self.train_words, False, True)
         tags = DocTags(*rows) if self.concat is None else DocConcat(*rows, *self.concat)
-        # The kernels give sentence s the rate at its first token, linear from alpha0 at the job's
-        # start to alpha1 at its end: an end past min_alpha puts min_alpha on the last epoch.
-        end = alpha + (min_alpha - alpha) * epochs / (epochs - 1) if epochs > 1 else alpha
-        cfg = self.config
-        _, examples, _ = self.kernel(tokens, numbers[0] * n, 0, epochs, self.keep_prob, cfg.window,
-                                     cfg.shrink_windows, tags, self.objective, alpha, end, rng,
-                                     self.scratch(n), *self.extra)
-        return examples
+        return infer_documents(self.arch, tags, self.objective, self.keep_prob, self.config.window, self.shrink,
+                               ids, doc_offsets, alpha, min_alpha, epochs, states, self.scratch(longest))
+
+    def infer(self, ids, doc_offsets, states, alpha, min_alpha, epochs, workers=1, longest=None):
+        """Vectors for documents ``ids[doc_offsets[d]:doc_offsets[d + 1]]`` (int32 word ids,
+        int64 offsets; ``longest``: the most words in one, if known): float32[B, D].
+
+        Each starts uniform in [-1/D, 1/D) from its own generator state ``states[d]`` (uint64[B],
+        advanced), then trains ``epochs`` passes at a rate falling from ``alpha`` in the first to
+        ``min_alpha`` in the last (gensim's steps: ``(alpha - min_alpha) / (epochs - 1)``). A
+        document's vector depends only on its words and state, so ``workers`` threads (each a
+        share of the documents) give the same vectors as one.
+        """
+        n_docs = len(doc_offsets) - 1
+        vectors = np.empty((n_docs, self.dim), np.float32)
+        if longest is None:
+            longest = int(np.diff(doc_offsets).max()) if n_docs else 0
+        if n_docs == 1:
+            self._run(ids, doc_offsets, vectors, *_ONE, states, alpha, min_alpha, epochs, longest)
+            return vectors
+        tag_ids = np.arange(n_docs, dtype=np.int32)
+        cuts = np.linspace(0, n_docs, max(1, min(int(workers), n_docs)) + 1).astype(np.int64)
+
+        errors = []
+
+        def share(a, b):
+            try:
+                self._run(ids, doc_offsets[a:b + 1], vectors, np.arange(b - a + 1, dtype=np.int64),
+                          tag_ids[a:b], states[a:b], alpha, min_alpha, epochs, longest)
+            except BaseException as exc:   # surfaced in the calling thread
+                errors.append(exc)
+
+        threads = [threading.Thread(target=share, args=(int(a), int(b)), daemon=True)
+                   for a, b in zip(cuts[1:-1], cuts[2:])]
+        for t in threads:
+            t.start()
+        share(int(cuts[0]), int(cuts[1]))
+        for t in threads:
+            t.join()
+        if errors:
+            raise errors[0]
+        return vectors

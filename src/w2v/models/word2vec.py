@@ -367,8 +367,11 @@ class Word2Vec(OutputQueries):
             raise ValueError("hierarchical softmax needs at least 2 words in the vocabulary")
         rs = np.random.default_rng(cfg.seed)
         # Uniform in [-1/D, 1/D), gensim's range (the C tool's is half as wide).
-        syn0 = (rs.random((n, cfg.vector_size), dtype=np.float32) * 2 - 1) / cfg.vector_size
-        self.wv = self._make_wv(list(self.vocab.words), np.ascontiguousarray(syn0),
+        syn0 = rs.random((n, cfg.vector_size), dtype=np.float32)
+        syn0 *= 2           # in place, as gensim: no temporaries as large as the matrix
+        syn0 -= 1
+        syn0 /= cfg.vector_size
+        self.wv = self._make_wv(list(self.vocab.words), syn0,
                                 self.vocab.counts.copy())
         self._add_tree_attrs()
         self.syn1 = np.zeros((n, self.layer1_size), np.float32) if (cfg.hs or cfg.softmax) else None
