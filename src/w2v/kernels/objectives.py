@@ -191,7 +191,7 @@ def update_output(out, h, target, alpha, rng, neu1e):
     return _UPDATES[type(out)](out, h, target, alpha, rng, neu1e)
 
 
-@overload(update_output, jit_options=JIT)
+@overload(update_output, jit_options=JIT, inline="always")
 def _update_output_jit(out, h, target, alpha, rng, neu1e):
     cls = getattr(out, "instance_class", None)
     if cls is Frozen:
@@ -201,6 +201,14 @@ def _update_output_jit(out, h, target, alpha, rng, neu1e):
     update = _UPDATES.get(cls)
     if update is not None:
         return lambda out, h, target, alpha, rng, neu1e: update(out, h, target, alpha, rng, neu1e)
+
+
+@njit(**JIT)
+def update_output_call(out, h, target, alpha, rng, neu1e):
+    """:func:`update_output` as a function call, for a kernel's second call site: Numba warns of
+    variables out of scope (``NumbaIRAssumptionWarning``) when one function inlines the same
+    objective twice."""
+    return update_output(out, h, target, alpha, rng, neu1e)
 
 
 def begin_centre(out, rng):
