@@ -11,7 +11,7 @@ import numpy as np
 from numba import njit
 from numba.extending import overload
 
-from .common import JIT, MAX_EXP, draw_alias, log_sigmoid, own_lines, sigmoid
+from .common import JIT, LOG_SIGMOID_TABLE, MAX_EXP, SIGMOID_TABLE, draw_alias, own_lines, table_index
 
 NegativeSampling = namedtuple("NegativeSampling", "syn1neg noise_prob noise_alias negative")
 # One thread's own copies of the n busiest inner nodes of the Huffman tree (the last n rows of
@@ -41,7 +41,7 @@ def logistic_unit(row, h, label, alpha, neu1e, learn=True):
     """One binary logistic unit with output vector ``row``: loss = -log s(+-row.h).
 
     g = (label - s(row.h)) * alpha;  neu1e += g row (the old row);  row += g h if ``learn``.
-    A saturated unit (|row.h| >= MAX_EXP) is not updated; its loss still counts.
+    A saturated unit (|row.h| >= MAX_EXP) is not updated (g = 0); its loss still counts.
 
     ``learn`` is a compile-time constant for every caller (omitted: True; under ``Frozen`` a
     literal False), so Numba drops the test: training compiles as if it were not there.
@@ -50,10 +50,13 @@ def logistic_unit(row, h, label, alpha, neu1e, learn=True):
     f = np.float32(0.0)
     for i in range(dim):
         f += h[i] * row[i]
-    loss = -(log_sigmoid(f) if label == 1.0 else log_sigmoid(-f))
-    if f <= -MAX_EXP or f >= MAX_EXP:
-        return loss
-    g = np.float32((label - sigmoid(f)) * alpha)
+    # Without branches on the code bit or on saturation (both data-dependent, so often mispredicted);
+    # a saturated unit gets g = 0, which leaves row and neu1e as they are.
+    fs = (np.float32(2.0) * label - np.float32(1.0)) * f   # f for label 1, -f for label 0: exact
+    inside = np.float32(abs(fs) < MAX_EXP)
+    below = np.float32(fs <= -MAX_EXP)
+    loss = -LOG_SIGMOID_TABLE[table_index(fs)] * inside - fs * below   # -log_sigmoid(fs)
+    g = np.float32((label - SIGMOID_TABLE[table_index(f)]) * alpha) * inside
     for i in range(dim):
         neu1e[i] += g * row[i]
         if learn:
@@ -191,7 +194,7 @@ def update_output(out, h, target, alpha, rng, neu1e):
     return _UPDATES[type(out)](out, h, target, alpha, rng, neu1e)
 
 
-@overload(update_output, jit_options=JIT)
+@overload(update_output, jit_options=JIT, inline="always")
 def _update_output_jit(out, h, target, alpha, rng, neu1e):
     cls = getattr(out, "instance_class", None)
     if cls is Frozen:
@@ -201,6 +204,14 @@ def _update_output_jit(out, h, target, alpha, rng, neu1e):
     update = _UPDATES.get(cls)
     if update is not None:
         return lambda out, h, target, alpha, rng, neu1e: update(out, h, target, alpha, rng, neu1e)
+
+
+@njit(**JIT)
+def update_output_call(out, h, target, alpha, rng, neu1e):
+    """:func:`update_output` as a function call, for a kernel's second call site: Numba warns of
+    variables out of scope (``NumbaIRAssumptionWarning``) when one function inlines the same
+    objective twice."""
+    return update_output(out, h, target, alpha, rng, neu1e)
 
 
 def begin_centre(out, rng):

@@ -10,7 +10,7 @@ from numba import njit
 
 from .common import JIT
 from .inputs import input_update, input_vector, tag_update, tag_vector
-from .objectives import update_output
+from .objectives import update_output, update_output_call
 from .window import CENTRES, run_job
 
 SkipGram = namedtuple("SkipGram", "")
@@ -32,7 +32,7 @@ def sg_centre(arch, inp, out, sent, pos, lo, hi, t0, t1, alpha, rng, work, loss)
     for k in range(t0, t1):
         h = tag_vector(inp, k, neu1)
         neu1e[:] = 0.0
-        loss += update_output(out, h, target, alpha, rng, neu1e)
+        loss += update_output_call(out, h, target, alpha, rng, neu1e)
         tag_update(inp, k, neu1e)
     return hi - lo - 1 + t1 - t0, loss
 
