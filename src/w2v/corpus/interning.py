@@ -11,6 +11,8 @@ from collections import defaultdict
 import numpy as np
 from numba import njit
 
+from .. import numba_cache  # noqa: F401  (before any @njit: cache stamps cover all compiled sources)
+
 from .vocab import keep_mask
 
 logger = logging.getLogger(__name__)

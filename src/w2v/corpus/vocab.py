@@ -10,6 +10,8 @@ import os
 import numpy as np
 from numba import njit
 
+from .. import numba_cache  # noqa: F401  (before any @njit: cache stamps cover all compiled sources)
+
 from w2v._atomic import atomic_write
 
 logger = logging.getLogger(__name__)

@@ -6,6 +6,8 @@ kernel and :mod:`w2v.reference` that start from the same state see the same draw
 import numpy as np
 from numba import njit
 
+from .. import numba_cache  # noqa: F401  (before any @njit: cache stamps cover all compiled sources)
+
 # Floating-point freedoms that let LLVM vectorise dot products and axpys (FMA, reassociation).
 # 'nnan'/'ninf' are left out so a diverging model still shows NaN/inf to the divergence check.
 FASTMATH = {"reassoc", "contract", "nsz", "arcp"}

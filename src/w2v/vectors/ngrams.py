@@ -9,6 +9,8 @@ loop and returns the rows as CSR arrays, the layout of ``w2v.kernels.inputs.Subw
 import numpy as np
 from numba import njit
 
+from .. import numba_cache  # noqa: F401  (before any @njit: cache stamps cover all compiled sources)
+
 __all__ = ["ft_hash_bytes", "compute_ngrams", "compute_ngrams_bytes", "ft_ngram_hashes",
            "subword_rows", "EOS"]
 
