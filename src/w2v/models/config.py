@@ -41,6 +41,7 @@ class Config:
     batch_words: int = 10_000
     shrink_windows: bool = True
     shared_negatives: bool = True
+    cbow_shared_centres: int = 1
     hs_private_nodes: int = 64
     max_sentence_length: int = 10_000
     sorted_vocab: int = 1          # gensim's: 1 sorts the vocabulary by descending count
@@ -87,6 +88,7 @@ class Config:
         integer("cbow_mean", 0, 1)
         integer("max_sentence_length", 1)
         integer("hs_private_nodes", 0)
+        integer("cbow_shared_centres", 1)
         integer("sorted_vocab", 0, 1)
         integer("null_word", 0, 1)
         if self.null_word:
@@ -121,6 +123,25 @@ class Config:
         if self.shared_negatives and self.objectives == ("ns",):
             return "sg_shared"
         return "sg"
+
+    @property
+    def noise_every(self):
+        """The negative-sampling objective's draws: None for the classic ``NegativeSampling``,
+        which draws K noise words for every example as it trains it, else the ``every`` of
+        ``w2v.kernels.SharedNegatives``, which draws them before the centre word's examples,
+        once every that many centre words.
+
+        Only with negative sampling alone. Skip-gram: 1 with ``shared_negatives`` (the window
+        shares its noise words), else None. CBOW, whose window is one example: 1 draws what the
+        classic kernel draws, in the same order, only before the example rather than during it
+        (the same weights, faster: docs/speed.md); with ``shared_negatives`` set,
+        ``cbow_shared_centres`` consecutive centre words share one draw.
+        """
+        if self.objectives != ("ns",):
+            return None
+        if self.sg:
+            return 1 if self.shared_negatives else None
+        return self.cbow_shared_centres if self.shared_negatives else 1
 
     @property
     def objectives(self):
