@@ -57,12 +57,12 @@ def test_worker_threads_keep_their_own_top_tree_nodes(workers, private, rows):
 
 
 @pytest.mark.parametrize("kw, every", [
-    (dict(sg=0), 1), (dict(sg=0, cbow_shared_centres=4), 4), (dict(sg=0, shared_negatives=False, cbow_shared_centres=4), 1),
+    (dict(sg=0), 1), (dict(sg=0, cbow_shared_centres=4), 4), (dict(sg=0, shared_negatives=False), None),
     (dict(sg=1), 1), (dict(sg=1, shared_negatives=False), None), (dict(sg=0, hs=1), None)])
 def test_negative_sampling_objective_and_its_draws(kw, every):
-    """CBOW with negative sampling alone always draws its noise words before the example
-    (SharedNegatives), ``cbow_shared_centres`` of them at a time when shared_negatives is set;
-    skip-gram shares them across the window only with shared_negatives; any other objective
+    """With negative sampling alone and shared_negatives (the default) the noise words are drawn
+    before the examples (SharedNegatives): once per window in skip-gram, once per
+    ``cbow_shared_centres`` centre words in CBOW; shared_negatives=False or any other objective
     keeps the classic draws. Every worker thread has its own draws and count."""
     from w2v.kernels import SharedNegatives, WordRows
     from w2v.engines.local import Trainer, build_objective, seed_states

@@ -131,17 +131,16 @@ class Config:
         ``w2v.kernels.SharedNegatives``, which draws them before the centre word's examples,
         once every that many centre words.
 
-        Only with negative sampling alone. Skip-gram: 1 with ``shared_negatives`` (the window
-        shares its noise words), else None. CBOW, whose window is one example: 1 draws what the
-        classic kernel draws, in the same order, only before the example rather than during it
-        (the same weights, faster: docs/speed.md); with ``shared_negatives`` set,
-        ``cbow_shared_centres`` consecutive centre words share one draw.
+        Only with negative sampling alone and ``shared_negatives`` set (False: the classic
+        draws, which Doc2Vec's ``infer_vector`` also uses). Skip-gram: 1, the window shares its
+        noise words. CBOW: ``cbow_shared_centres``, that many consecutive centre words share one
+        draw; with 1, as CBOW's window is one example, the draws are the classic kernel's in the
+        same order, only made before the example rather than during it: the same weights, faster
+        (docs/speed.md).
         """
-        if self.objectives != ("ns",):
+        if self.objectives != ("ns",) or not self.shared_negatives:
             return None
-        if self.sg:
-            return 1 if self.shared_negatives else None
-        return self.cbow_shared_centres if self.shared_negatives else 1
+        return 1 if self.sg else self.cbow_shared_centres
 
     @property
     def objectives(self):
