@@ -73,9 +73,17 @@ def test_kernel_equals_reference(arch, objective, cbow_mean):
     assert not np.allclose(syn0, make_problem(objective)[3]), "training changed nothing"
 
 
-def shared(ns):
-    """The shared-negatives objective over the same arrays as ``ns``, with its own draws."""
-    return SharedNegatives(*ns, np.zeros(ns.negative, np.int32))
+def shared(ns, every=1):
+    """The shared-negatives objective over the same arrays as ``ns``, with its own draws, drawn
+    once every ``every`` centre words."""
+    return SharedNegatives(*ns, np.zeros(ns.negative, np.int32), every, np.zeros(1, np.int64))
+
+
+def objective_for(name):
+    """make_problem's objective by name: "shared" and "shared_every3" share noise words (over NS)."""
+    every = {"shared": 1, "shared_every3": 3}.get(name)
+    ids, offsets, keep, syn0, out = make_problem("ns" if every else name)
+    return ids, offsets, keep, syn0, shared(out, every) if every else out
 
 
 def work_arrays(longest=32):
@@ -116,6 +124,46 @@ def test_shared_negatives_single_context_equals_classic():
     assert a[:2] == b[:2] and a[2] == pytest.approx(b[2], rel=1e-6)
     np.testing.assert_allclose(syn0, syn0_b, rtol=1e-6, atol=1e-7)
     np.testing.assert_allclose(out.syn1neg, out_b.syn1neg, rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize("cbow_mean", [0, 1])
+def test_cbow_noise_drawn_before_the_example_equals_classic(cbow_mean):
+    """CBOW trains one example per centre word, so SharedNegatives drawing K noise words once per
+    centre word before it (every=1) draws what NegativeSampling draws during it, in the same
+    order: the same weights, loss and generator state."""
+    ids, offsets, keep, syn0, out = make_problem("ns", 5)
+    syn0_b, out_b = syn0.copy(), copy_objective(out)
+    runs = []
+    for w, o in ((syn0, out), (syn0_b, shared(out_b))):
+        rng = np.array([77], np.uint64)
+        got = KERNELS["cbow"](ids, offsets, 0, len(offsets) - 1, keep, WINDOW, True, WordRows(w), o, 0.05, 0.01,
+                              rng, work_arrays(), cbow_mean)
+        runs.append((got, rng[0]))
+    (a, rng_a), (b, rng_b) = runs
+    assert a[:2] == b[:2] and a[1] > 0 and a[2] == pytest.approx(b[2], rel=1e-6) and rng_a == rng_b
+    np.testing.assert_allclose(syn0, syn0_b, rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(out.syn1neg, out_b.syn1neg, rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize("every", [2, 3])
+def test_cbow_shared_centres_equal_reference_across_jobs(every):
+    """Noise words drawn once every ``every`` centre words: kernel and reference agree over two
+    jobs, the count of centre words since the last draw carrying from one job to the next; the
+    generator advances less than with a draw per centre word."""
+    ids, offsets, keep, syn0, out = make_problem("ns", 6)
+    out = shared(out, every)
+    syn0_ref, out_ref = syn0.copy(), copy_objective(out)
+    rng, rng_ref = np.array([31], np.uint64), np.array([31], np.uint64)
+    half = (len(offsets) - 1) // 2
+    for s0, s1 in ((0, half), (half, len(offsets) - 1)):
+        got = KERNELS["cbow"](ids, offsets, s0, s1, keep, WINDOW, True, WordRows(syn0), out, 0.05, 0.01, rng,
+                              work_arrays(), 1)
+        want = ref.train_job("cbow", ids, offsets, s0, s1, keep, WINDOW, syn0_ref, out_ref, 0.05, 0.01, rng_ref,
+                             cbow_mean=1)
+        assert got[:2] == want[:2] and got[1] > 0 and got[2] == pytest.approx(want[2], rel=1e-5)
+        assert rng[0] == rng_ref[0] and out.count[0] == out_ref.count[0] and (out.draws == out_ref.draws).all()
+    np.testing.assert_allclose(syn0, syn0_ref, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(out.syn1neg, out_ref.syn1neg, rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.parametrize("arch", ["sg", "cbow"])
@@ -359,16 +407,13 @@ def copy_input(inp):
 
 
 @pytest.mark.parametrize("arch", ["sg", "cbow_mean", "cbow_sum"])
-@pytest.mark.parametrize("objective", ["ns", "hs", "softmax", "both", "shared"])
+@pytest.mark.parametrize("objective", ["ns", "hs", "softmax", "both", "shared", "shared_every3"])
 @pytest.mark.parametrize("kind", INPUT_KINDS)
 def test_input_kind_kernel_equals_reference(arch, objective, kind):
     """Skip-gram (with tags: PV-DBOW, with or without word windows: dbow_words) and CBOW (with
     tags: PV-DM, mean and sum) over every input kind and objective equal the reference for the
     same draws."""
-    if objective == "shared" and arch != "sg":
-        pytest.skip("shared negatives are a skip-gram objective")
-    ids, offsets, keep, syn0, out = make_problem("ns" if objective == "shared" else objective)
-    out = shared(out) if objective == "shared" else out
+    ids, offsets, keep, syn0, out = objective_for(objective)
     inp = make_input(kind, syn0, len(offsets) - 1)
     start = [a.copy() for a in input_arrays(inp)]
     inp_ref, out_ref = copy_input(inp), copy_objective(out)
@@ -439,10 +484,8 @@ def test_frozen_words_and_output_train_the_tag_rows_alone(arch, objective):
     """Doc2Vec's infer_vector: word rows frozen (learn_words=False) and the output layer frozen
     (Frozen, gensim's learn_hidden=False): only the tag rows move, as the reference moves them."""
     from w2v.kernels import Frozen
-    if objective == "shared" and arch != "sg":
-        pytest.skip("shared negatives are a skip-gram objective")
-    ids, offsets, keep, syn0, out = make_problem("ns" if objective == "shared" else objective)
-    out = Frozen(shared(out) if objective == "shared" else out)
+    ids, offsets, keep, syn0, out = objective_for(objective)
+    out = Frozen(out)
     inp = make_input("frozen_words", syn0, len(offsets) - 1)
     words, tags = inp.words.syn0.copy(), inp.tags.syn0.copy()
     outputs = [a.copy() for a in output_arrays(out)]

@@ -56,6 +56,29 @@ def test_worker_threads_keep_their_own_top_tree_nodes(workers, private, rows):
         assert states[0].out.hs.own.rows is not states[1].out.hs.own.rows
 
 
+@pytest.mark.parametrize("kw, every", [
+    (dict(sg=0), 1), (dict(sg=0, cbow_shared_centres=4), 4), (dict(sg=0, shared_negatives=False), None),
+    (dict(sg=1), 1), (dict(sg=1, shared_negatives=False), None), (dict(sg=0, hs=1), None)])
+def test_negative_sampling_objective_and_its_draws(kw, every):
+    """With negative sampling alone and shared_negatives (the default) the noise words are drawn
+    before the examples (SharedNegatives): once per window in skip-gram, once per
+    ``cbow_shared_centres`` centre words in CBOW; shared_negatives=False or any other objective
+    keeps the classic draws. Every worker thread has its own draws and count."""
+    from w2v.kernels import SharedNegatives, WordRows
+    from w2v.engines.local import Trainer, build_objective, seed_states
+    model = Word2Vec(planted_corpus(50), vector_size=8, min_count=1, epochs=1, workers=2, progress=False,
+                     negative=3, **kw)
+    assert model.config.noise_every == every
+    objective = build_objective(model.config, model.vocab, model.syn1, model.syn1neg)
+    assert isinstance(objective, SharedNegatives) == (every is not None)
+    if every is None:
+        return
+    assert objective.every == every and objective.syn1neg is model.syn1neg
+    trainer = Trainer(model.config, WordRows(model.wv.vectors), objective, np.ones(24, np.float32), seed_states(1, 2))
+    a, b = (trainer.make_work(10).out for _ in range(2))
+    assert a.draws is not b.draws and a.count is not b.count and a.every == b.every == every
+
+
 def test_deterministic_with_one_worker():
     kw = dict(vector_size=16, min_count=1, epochs=2, seed=7, workers=1, progress=False, sg=1)
     a = Word2Vec(planted_corpus(300), **kw).wv.vectors
@@ -147,6 +170,7 @@ def test_export_vectors():
     (dict(negative=0, hs=0), "objective"), (dict(sample=-1.0), "sample"),
     (dict(alpha=0.0), "alpha"), (dict(alpha=-1.0), "alpha"), (dict(epochs=0), "epochs"),
     (dict(workers="2"), "workers"), (dict(hs_private_nodes=-1), "hs_private_nodes"),
+    (dict(cbow_shared_centres=0), "cbow_shared_centres"),
 ])
 def test_nonsense_hyperparameters(kw, message):
     with pytest.raises(ValueError, match=message):

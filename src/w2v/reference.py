@@ -167,10 +167,16 @@ def shared_negatives(h, target, alpha, objective, sig=TABLE, learn=True):
 
 
 def begin_centre(objective, rng):
-    """Before a centre word's examples: the shared-negatives objective draws its K noise words."""
+    """Before a centre word's examples: the shared-negatives objective draws its K noise words,
+    at the first of every ``objective.every`` centre words (``objective.count[0]`` counts them)."""
     if type(objective).__name__ == "Frozen":
         begin_centre(objective.out, rng)
     elif type(objective).__name__ == "SharedNegatives":
+        if objective.every > 1:
+            since = int(objective.count[0])
+            objective.count[0] = (since + 1) % objective.every
+            if since != 0:
+                return
         for j in range(objective.negative):
             objective.draws[j] = draw_noise(rng, objective.noise_prob, objective.noise_alias)
 

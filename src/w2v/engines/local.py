@@ -25,9 +25,10 @@ WorkerState = collections.namedtuple("WorkerState", "scratch out")
 
 def build_objective(config, vocab, syn1, syn1neg):
     """The output-layer parameter tuple for the kernels (its type selects the update)."""
-    if config.kernel == "sg_shared":
+    if config.noise_every is not None:
         prob, alias = vocab.noise_distribution(config.ns_exponent)
-        return SharedNegatives(syn1neg, prob, alias, config.negative, np.zeros(config.negative, np.int32))
+        return SharedNegatives(syn1neg, prob, alias, config.negative, np.zeros(config.negative, np.int32),
+                               config.noise_every, np.zeros(1, np.int64))
     parts = []
     if config.hs:
         parts.append(HierarchicalSoftmax(syn1, *vocab.huffman()))

@@ -24,8 +24,11 @@ FullSoftmax = namedtuple("FullSoftmax", "syn1")
 # Negative sampling whose K noise words are drawn once per centre word and shared by its whole
 # window (Ji et al. 2016, "Parallelizing Word2Vec in Shared and Distributed Memory"): the K + 1
 # output rows then stay in the L1 cache across the window. ``draws`` int32[K] is the calling
-# thread's own (see with_own_rows); :func:`begin_centre` fills it.
-SharedNegatives = namedtuple("SharedNegatives", "syn1neg noise_prob noise_alias negative draws")
+# thread's own (see with_own_rows); :func:`begin_centre` fills it. With ``every`` = G > 1 the
+# draws are made once every G centre words and shared by all of them (CBOW, whose window is one
+# example); ``count`` int64[1], also the thread's own, counts the centre words since the last draw.
+SharedNegatives = namedtuple("SharedNegatives", "syn1neg noise_prob noise_alias negative draws every count",
+                             defaults=(1, np.zeros(1, np.int64)))
 Both = namedtuple("Both", "hs ns")  # hierarchical softmax and negative sampling together
 # An objective whose output rows are read but never updated (gensim's learn_hidden=False, with
 # which Doc2Vec's infer_vector trains a new document's rows alone): only neu1e is computed.
@@ -168,9 +171,16 @@ def shared_ns_update(out, h, target, alpha, rng, neu1e, learn=True):
     return loss
 
 
-@njit(**JIT)
+@njit(inline="always", **JIT)
 def draw_shared(out, rng):
-    """Draw the K noise words a centre word's window shares into ``out.draws``."""
+    """Draw the K noise words a centre word's window shares into ``out.draws``; with ``out.every``
+    = G > 1 only at the first of every G centre words (counted in ``out.count`` across the
+    thread's jobs), the others keep the draws they find."""
+    if out.every > 1:
+        c = out.count[0]
+        out.count[0] = c + 1 if c + 1 < out.every else 0
+        if c != 0:
+            return
     for j in range(out.negative):
         out.draws[j] = draw_alias(rng, out.noise_prob, out.noise_alias)
 
@@ -261,12 +271,12 @@ def with_own_rows(out, n):
     threads' cores pass those cache lines back and forth all the time. Kept per thread and
     published every ``PUBLISH_EVERY`` centre words, they cost no more than any other row.
 
-    A ``SharedNegatives`` objective gets the thread's own ``draws`` array instead.
+    A ``SharedNegatives`` objective gets the thread's own ``draws`` and ``count`` arrays instead.
     """
     if isinstance(out, Frozen):
         return out._replace(out=with_own_rows(out.out, 0))   # frozen rows: nothing to publish
     if isinstance(out, SharedNegatives):
-        return out._replace(draws=own_lines(max(out.negative, 1), np.int32))
+        return out._replace(draws=own_lines(max(out.negative, 1), np.int32), count=own_lines(1, np.int64))
     if isinstance(out, Both):
         return out._replace(hs=with_own_rows(out.hs, n))
     if not isinstance(out, HierarchicalSoftmax):

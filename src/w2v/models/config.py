@@ -41,6 +41,7 @@ class Config:
     batch_words: int = 10_000
     shrink_windows: bool = True
     shared_negatives: bool = True
+    cbow_shared_centres: int = 1
     hs_private_nodes: int = 64
     max_sentence_length: int = 10_000
     sorted_vocab: int = 1          # gensim's: 1 sorts the vocabulary by descending count
@@ -87,6 +88,7 @@ class Config:
         integer("cbow_mean", 0, 1)
         integer("max_sentence_length", 1)
         integer("hs_private_nodes", 0)
+        integer("cbow_shared_centres", 1)
         integer("sorted_vocab", 0, 1)
         integer("null_word", 0, 1)
         if self.null_word:
@@ -121,6 +123,24 @@ class Config:
         if self.shared_negatives and self.objectives == ("ns",):
             return "sg_shared"
         return "sg"
+
+    @property
+    def noise_every(self):
+        """The negative-sampling objective's draws: None for the classic ``NegativeSampling``,
+        which draws K noise words for every example as it trains it, else the ``every`` of
+        ``w2v.kernels.SharedNegatives``, which draws them before the centre word's examples,
+        once every that many centre words.
+
+        Only with negative sampling alone and ``shared_negatives`` set (False: the classic
+        draws, which Doc2Vec's ``infer_vector`` also uses). Skip-gram: 1, the window shares its
+        noise words. CBOW: ``cbow_shared_centres``, that many consecutive centre words share one
+        draw; with 1, as CBOW's window is one example, the draws are the classic kernel's in the
+        same order, only made before the example rather than during it: the same weights, faster
+        (docs/speed.md).
+        """
+        if self.objectives != ("ns",) or not self.shared_negatives:
+            return None
+        return 1 if self.sg else self.cbow_shared_centres
 
     @property
     def objectives(self):
