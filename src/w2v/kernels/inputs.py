@@ -22,6 +22,9 @@ Kinds
     hidden vector is the mean over all of them (fastText and gensim's ``fasttext_inner.pyx``).
     gensim 4.4 differs in skip-gram: ``fasttext_fast_sentence_sg_*`` divides the word row plus
     its n n-gram rows by n, not n + 1 (``norm_factor = 1 / subwords_len``); here the mean is exact.
+    In skip-gram the CENTRE word's mean predicts each context word (``centre_input``), as in
+    fastText and gensim: the context direction of word2vec trained subword rows markedly worse
+    (docs/fasttext.md, "Quality").
 ``DocTags(words, tags, tag_offsets, tag_ids, train_words=True, learn_words=True, learn_tags=True)``
     Doc2Vec: sentence s also has the document tag rows ``tag_ids[tag_offsets[s]:tag_offsets[s+1]]``
     of the input kind ``tags`` (usually ``WordRows(dv, dv_lockf)``); the words keep the input
@@ -41,6 +44,8 @@ Functions (all dispatched by the type of ``inp``)
 ``accumulate(inp, word, neu1)``    ``neu1 += `` the sum of word's rows; returns how many rows
 ``input_update(inp, word, neu1e)`` ``row += neu1e`` for each of word's rows
 ``train_words(inp)``               whether a window of context words is drawn and trained
+``centre_input(inp)``              whether skip-gram's input is the centre word (SubwordRows) or the context word
+``input_drift(inp, word)``         how far word's input vector moves per unit of the step its rows take
 ``doc_tags(inp, s)``               the range ``(t0, t1)`` of sentence s's tags in ``tag_ids``; (0, 0) without tags
 ``tag_vector`` / ``tag_accumulate`` / ``tag_update(inp, k, ...)``   the same for the tag ``tag_ids[k]``
 
