@@ -228,12 +228,15 @@ def centre_input(inp):
     (fastText's and gensim's FastText: SubwordRows), rather than each context word's, predicting
     the centre (the C tool's word2vec: every other kind). With word rows the two give the same
     pairs; with subword rows the centre's direction trains markedly better (docs/fasttext.md)."""
-    return isinstance(inp, SubwordRows)
+    return isinstance(inp, CENTRE_INPUTS)
+
+
+CENTRE_INPUTS = (SubwordRows,)      # the kinds whose skip-gram input is the centre word
 
 
 @overload(centre_input, jit_options=JIT, inline="always")
 def _centre_input_jit(inp):
-    if getattr(inp, "instance_class", None) is SubwordRows:
+    if getattr(inp, "instance_class", None) in CENTRE_INPUTS:
         return lambda inp: True
     return lambda inp: False
 

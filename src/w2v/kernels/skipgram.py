@@ -8,12 +8,12 @@ rows, subword rows, or document tags, which make this PV-DBOW); the job loop is 
 """
 from collections import namedtuple
 
+import numpy as np
 from numba import njit
+from numba.extending import overload
 
 from .common import JIT
-import numpy as np
-
-from .inputs import centre_input, input_drift, input_update, input_vector, tag_update, tag_vector
+from .inputs import CENTRE_INPUTS, centre_input, input_drift, input_update, input_vector, tag_update, tag_vector
 from .objectives import update_output
 from .window import CENTRES, run_job
 
@@ -49,22 +49,42 @@ def from_centre(inp, out, sent, pos, lo, hi, alpha, rng, h, neu1e, acc, loss):
 
 
 @njit(inline="always", **JIT)
+def to_centre(inp, out, sent, pos, lo, hi, alpha, rng, h, neu1e, acc, loss):
+    """Each context word c in [lo, hi) but pos predicts the centre sent[pos] (the C tool's
+    direction): neu1e = 0; loss += update_output(out, v_c, w); v_c's rows += neu1e. Returns the loss."""
+    target = sent[pos]
+    for c in range(lo, hi):
+        if c == pos:
+            continue
+        v = input_vector(inp, sent[c], h)
+        neu1e[:] = 0.0
+        loss += update_output(out, v, target, alpha, rng, neu1e)
+        input_update(inp, sent[c], neu1e)
+    return loss
+
+
+def window_pairs(inp, out, sent, pos, lo, hi, alpha, rng, h, neu1e, acc, loss):
+    """Train the centre's window: :func:`from_centre` for ``centre_input`` kinds, else
+    :func:`to_centre` (chosen when Numba compiles, so a kind types only its own code)."""
+    fn = from_centre if centre_input(inp) else to_centre
+    return fn(inp, out, sent, pos, lo, hi, alpha, rng, h, neu1e, acc, loss)
+
+
+@overload(window_pairs, jit_options=JIT, inline="always")
+def _window_pairs_jit(inp, out, sent, pos, lo, hi, alpha, rng, h, neu1e, acc, loss):
+    fn = from_centre if getattr(inp, "instance_class", None) in CENTRE_INPUTS else to_centre
+    return (lambda inp, out, sent, pos, lo, hi, alpha, rng, h, neu1e, acc, loss:
+            fn(inp, out, sent, pos, lo, hi, alpha, rng, h, neu1e, acc, loss))
+
+
+@njit(inline="always", **JIT)
 def sg_centre(arch, inp, out, sent, pos, lo, hi, t0, t1, alpha, rng, work, loss):
     """Each context word c in [lo, hi) but pos, then each tag k in [t0, t1), predicts sent[pos]:
     neu1e = 0; loss += update_output(out, v, w); v's rows += neu1e. For a ``centre_input`` kind
     the centre predicts each context word instead (:func:`from_centre`). Returns (examples, loss)."""
     _, neu1, neu1e = work
     target = sent[pos]
-    if centre_input(inp):
-        loss = from_centre(inp, out, sent, pos, lo, hi, alpha, rng, neu1, neu1e, arch.acc, loss)
-    else:
-        for c in range(lo, hi):
-            if c == pos:
-                continue
-            h = input_vector(inp, sent[c], neu1)
-            neu1e[:] = 0.0
-            loss += update_output(out, h, target, alpha, rng, neu1e)
-            input_update(inp, sent[c], neu1e)
+    loss = window_pairs(inp, out, sent, pos, lo, hi, alpha, rng, neu1, neu1e, arch.acc, loss)
     for k in range(t0, t1):
         h = tag_vector(inp, k, neu1)
         neu1e[:] = 0.0
