@@ -3,7 +3,7 @@
     PYTHONPATH=src python3 benchmarks/fasttext_vs_gensim.py --corpus /work/shared/corpora/en-dict.txt.gz \\
         --eval-dir /work/shared/eval [--modes sg-ns,cbow-ns] [--threads 2] [--repeats 3] [--speed-tokens N]
 
-Quality (one training per library and mode, same settings): Google analogies (gensim's evaluator,
+Quality (one training per library, mode and ``--seeds`` seed, same settings): Google analogies (gensim's evaluator,
 restrict_vocab=300000, on each library's vocabulary vectors) and a morphology test built from the
 corpus: derived words (plurals, -ing, -ed, -ly forms whose stem is frequent; none of the analogy
 questions' words) are deleted from the corpus before training, then each deleted word's vector is
@@ -44,14 +44,16 @@ def worker(job):
 
     params, lib, corpus = job["params"], job["lib"], job["corpus"]
     start = time.perf_counter()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_start = usage.ru_utime + usage.ru_stime     # every thread's CPU seconds: the machine may be shared
     if lib == "w2v":
         from w2v import FastText
-        model = FastText(corpus_file=corpus, seed=1, progress=False, **params)
+        model = FastText(corpus_file=corpus, seed=job.get("seed", 1), progress=False, **params)
         kv = model.wv
         words, vectors = kv.index_to_key, kv.vectors
     elif lib == "gensim":
         from gensim.models import FastText
-        model = FastText(corpus_file=corpus, seed=1, **params)
+        model = FastText(corpus_file=corpus, seed=job.get("seed", 1), **params)
         kv = model.wv
         words, vectors = kv.index_to_key, kv.vectors
     else:
@@ -62,7 +64,9 @@ def worker(job):
             thread=params["workers"], t=1e-3, lr=0.05 if params["sg"] else 0.05, verbose=0)
         kv, words, vectors = None, None, None
     seconds = time.perf_counter() - start
-    result = {"seconds": seconds, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    result = {"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime - cpu_start,
+              "rss_mb": usage.ru_maxrss / 1024}
     if job.get("quality") and kv is not None:
         from gensim.models import KeyedVectors
         plain = KeyedVectors(vectors.shape[1])
@@ -144,6 +148,8 @@ def main(argv=None):
     parser.add_argument("--speed-tokens", type=int, default=1_000_000)
     parser.add_argument("--quality-tokens", type=int, default=10 ** 12,
                         help="train the quality models on the first this many tokens (all)")
+    parser.add_argument("--seeds", type=lambda v: [int(x) for x in v.split(",")], default=[1],
+                        help="comma list of seeds for the quality trainings (1)")
     parser.add_argument("--skip", default="", help="comma list of parts to skip: quality, speed, fasttext")
     parser.add_argument("--json", help="write every measurement here")
     args = parser.parse_args(argv)
@@ -160,13 +166,15 @@ def main(argv=None):
               + ", ".join(f"{w}->{s}" for w, s in morph[:6]))
         if "quality" not in skip:
             for mode in modes:
-                for lib in ("w2v", "gensim"):
+                for seed, lib in ((seed, lib) for seed in args.seeds for lib in ("w2v", "gensim")):
                     job = {"lib": lib, "params": settings(args, mode), "corpus": quality, "quality": True,
                            "analogies": os.path.join(args.eval_dir, "questions-words.txt"),
-                           "morphology": morph}
-                    r = report["quality"].setdefault(mode, {})[lib] = run_job(job)
-                    print(f"quality {mode:8s} {lib:7s} analogy {r['analogy']:5.1f} %  morphology "
-                          f"{r['morphology']:5.1f} %  ({r['seconds']:.0f} s, {r['rss_mb']:.0f} MB, vocab {r['vocab']})",
+                           "morphology": morph, "seed": seed}
+                    r = run_job(job)
+                    report["quality"].setdefault(mode, {}).setdefault(lib, []).append(dict(r, seed=seed))
+                    print(f"quality {mode:8s} {lib:7s} seed {seed} analogy {r['analogy']:5.1f} %  morphology "
+                          f"{r['morphology']:5.1f} %  ({r['seconds']:.0f} s, CPU {r['cpu']:.0f} s, {r['rss_mb']:.0f} MB,"
+                          f" vocab {r['vocab']})",
                           flush=True)
         if "speed" not in skip:
             libs = ["w2v", "gensim"] + ([] if "fasttext" in skip else ["fasttext"])
@@ -180,13 +188,15 @@ def main(argv=None):
                         runs[lib].append(run_job(dict(job, lib=lib)))
                 report["speed"][mode] = {"first_w2v": first, "runs": runs}
                 med = {lib: statistics.median(r["seconds"] for r in rs) for lib, rs in runs.items()}
+                cpu = {lib: statistics.median(r["cpu"] for r in rs) for lib, rs in runs.items()}
                 for lib, rs in runs.items():
-                    secs = [r["seconds"] for r in rs]
+                    secs, cpus = [r["seconds"] for r in rs], [r["cpu"] for r in rs]
                     print(f"speed {mode:8s} {lib:9s} median {med[lib]:6.1f} s (range {min(secs):.1f}-{max(secs):.1f}),"
+                          f" CPU {cpu[lib]:6.1f} s (range {min(cpus):.1f}-{max(cpus):.1f}),"
                           f" peak {max(r['rss_mb'] for r in rs):.0f} MB", flush=True)
-                print(f"speed {mode:8s} w2v first run (empty Numba cache) {first['seconds']:.1f} s; "
-                      + "; ".join(f"w2v is {med[lib] / med['w2v']:.2f}x {lib}" for lib in libs if lib != "w2v"),
-                      flush=True)
+                print(f"speed {mode:8s} w2v first run (empty Numba cache) {first['seconds']:.1f} s, CPU {first['cpu']:.1f} s; "
+                      + "; ".join(f"w2v is {med[lib] / med['w2v']:.2f}x {lib} (CPU {cpu[lib] / cpu['w2v']:.2f}x)"
+                                  for lib in libs if lib != "w2v"), flush=True)
     if args.json:
         with open(args.json, "w") as f:
             json.dump(report, f, indent=1)

@@ -102,7 +102,7 @@ def test_infer_documents_equals_reference(arch, objective, epochs):
     else:
         inp = DocTags(*rows)
     out = Frozen(out)
-    kind = {"sg": SkipGram(), "cbow": Cbow(1), "dm_concat": CbowConcat(WINDOW)}[arch]
+    kind = {"sg": SkipGram(np.zeros(D, np.float32)), "cbow": Cbow(1), "dm_concat": CbowConcat(WINDOW)}[arch]
     before = [syn0.copy()] + [a.copy() for a in output_arrays(out)]
     inp_ref = inp._replace(tags=WordRows(vectors.copy()))
     states = np.arange(1, n_docs + 1, dtype=np.uint64) * np.uint64(7919)

@@ -266,6 +266,17 @@ def input_vector(rows):
     return h
 
 
+def drift(rows):
+    """How far the mean of the rows moves when :func:`update_rows` adds a step to each of them,
+    per unit step: sum_k m_k l_k / n, where row r_k occurs m_k times among the n (and so takes
+    the step m_k times) with lock factor l_k. 1 for distinct unlocked rows; 0 without rows."""
+    _, ids, _ = rows
+    if not ids:
+        return np.float32(0.0)
+    rs = [r for r, _ in ids]
+    return np.float32(sum(rs.count(r) * (1.0 if lock is None else float(lock)) for r, lock in ids) / len(ids))
+
+
 def update_rows(rows, neu1e):
     """Each input row receives the whole step neu1e (times its lock factor): the C tool's and
     fastText's update. For a mean of n rows the exact gradient would be neu1e / n."""
@@ -304,11 +315,22 @@ def train_words(inp):
     return type(inp).__name__ not in _DOCUMENT_KINDS or bool(inp.train_words)
 
 
+def centre_input(inp):
+    """Whether skip-gram's input is the centre word (fastText's subword rows) rather than the
+    context word (the C tool's word2vec; every other kind)."""
+    return type(inp).__name__ == "SubwordRows"
+
+
 def skipgram_sentence(sent, inp, objective, window, alpha, rng, shrink=True, sig=TABLE, tags=()):
     """Skip-gram: for every (centre w, context c) pair, h = v_c predicts w; then v_c's rows += neu1e.
 
     With document tags (PV-DBOW) each tag's vector then predicts w too, after w's window (which is
     drawn and trained only if the input trains words: gensim's ``dbow_words``).
+
+    Subword rows (fastText) go the other way: h = v_w predicts each context word c in turn, and
+    v_w's rows take each step. fastText adds each pair's step to the rows at once and builds h
+    again from them; here h moves by ``drift * neu1e`` (where the new rows' mean is, exactly in
+    real arithmetic) and the rows take the sum of the window's steps at its end.
     """
     loss, examples = 0.0, 0
     for pos, word in enumerate(sent):
@@ -316,6 +338,19 @@ def skipgram_sentence(sent, inp, objective, window, alpha, rng, shrink=True, sig
         if not ctx and not tags:
             continue
         begin_centre(objective, rng)
+        if centre_input(inp):
+            rows = word_rows(inp, word)
+            h = np.array(input_vector(rows), dtype=np.float32)
+            step = drift(rows)
+            total = np.zeros_like(h)
+            for c in ctx:
+                pair_loss, neu1e = output_layer(objective, h, sent[c], alpha, rng, sig)
+                total += neu1e
+                h += step * neu1e
+                loss += pair_loss
+                examples += 1
+            update_rows(rows, total)
+            continue
         inputs = [word_rows(inp, sent[c]) for c in ctx] + [tag_rows(inp, t) for t in tags]
         for rows in inputs:
             h = input_vector(rows)

@@ -40,7 +40,7 @@ class Inference:
         if config.kernel == "dm_concat":
             self.arch, self.shrink = CbowConcat(config.window), False    # a fixed window, as in training
         else:
-            self.arch = SkipGram() if config.sg else Cbow(config.cbow_mean)
+            self.arch = None if config.sg else Cbow(config.cbow_mean)   # SkipGram: per thread (scratch)
             self.shrink = bool(config.shrink_windows)
         self.train_words = not config.sg      # PV-DBOW infers from the tags alone (gensim's train_words=False)
         self.width = concat[2] if concat is not None else word_rows.shape[1]
@@ -48,19 +48,22 @@ class Inference:
         self.local = threading.local()      # each thread's scratch, kept between calls
 
     def scratch(self, n):
-        """The calling thread's (sent, neu1, neu1e) for documents of up to ``n`` words."""
+        """The calling thread's (sent, neu1, neu1e) for documents of up to ``n`` words, and its
+        architecture tuple (skip-gram's holds a scratch vector of its own)."""
         work = getattr(self.local, "work", None)
         if work is None or len(work[0]) < n:
             work = (own_lines(max(n, 64), np.int32), own_lines(self.width, np.float32),
                     own_lines(self.width, np.float32))
             self.local.work = work
-        return work
+            self.local.arch = self.arch or SkipGram(own_lines(self.width, np.float32))
+        return work, self.local.arch
 
     def _run(self, ids, doc_offsets, vectors, tag_offsets, tag_ids, states, alpha, min_alpha, epochs, longest):
         rows = (self.words, WordRows(vectors), tag_offsets, tag_ids, self.train_words, False, True)
         tags = DocTags(*rows) if self.concat is None else DocConcat(*rows, *self.concat)
-        return infer_documents(self.arch, tags, self.objective, self.keep_prob, self.config.window, self.shrink,
-                               ids, doc_offsets, alpha, min_alpha, epochs, states, self.scratch(longest))
+        work, arch = self.scratch(longest)
+        return infer_documents(arch, tags, self.objective, self.keep_prob, self.config.window, self.shrink,
+                               ids, doc_offsets, alpha, min_alpha, epochs, states, work)
 
     def infer(self, ids, doc_offsets, states, alpha, min_alpha, epochs, workers=1, longest=None):
         """Vectors for documents ``ids[doc_offsets[d]:doc_offsets[d + 1]]`` (int32 word ids,

@@ -15,7 +15,7 @@ def infer_documents(arch, inp, out, keep_prob, window, shrink, ids, doc_offsets,
 
     Parameters
     ----------
-    arch                      architecture tuple (``SkipGram()``, ``Cbow(mean)``, ``CbowConcat(window)``)
+    arch                      architecture tuple (``SkipGram(acc)``, ``Cbow(mean)``, ``CbowConcat(window)``)
     inp                       ``DocTags`` / ``DocConcat`` (:mod:`.inputs`) with ``learn_words`` False and
                               ``train_words`` as the model trains (False for PV-DBOW); its tags are
                               ``WordRows(vectors float32[B, D])``, written, and ``tag_offsets`` int64[B+1],

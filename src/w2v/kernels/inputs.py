@@ -22,6 +22,9 @@ Kinds
     hidden vector is the mean over all of them (fastText and gensim's ``fasttext_inner.pyx``).
     gensim 4.4 differs in skip-gram: ``fasttext_fast_sentence_sg_*`` divides the word row plus
     its n n-gram rows by n, not n + 1 (``norm_factor = 1 / subwords_len``); here the mean is exact.
+    In skip-gram the CENTRE word's mean predicts each context word (``centre_input``), as in
+    fastText and gensim: the context direction of word2vec trained subword rows markedly worse
+    (docs/fasttext.md, "Quality").
 ``DocTags(words, tags, tag_offsets, tag_ids, train_words=True, learn_words=True, learn_tags=True)``
     Doc2Vec: sentence s also has the document tag rows ``tag_ids[tag_offsets[s]:tag_offsets[s+1]]``
     of the input kind ``tags`` (usually ``WordRows(dv, dv_lockf)``); the words keep the input
@@ -41,6 +44,8 @@ Functions (all dispatched by the type of ``inp``)
 ``accumulate(inp, word, neu1)``    ``neu1 += `` the sum of word's rows; returns how many rows
 ``input_update(inp, word, neu1e)`` ``row += neu1e`` for each of word's rows
 ``train_words(inp)``               whether a window of context words is drawn and trained
+``centre_input(inp)``              whether skip-gram's input is the centre word (SubwordRows) or the context word
+``input_drift(inp, word)``         how far word's input vector moves per unit of the step its rows take
 ``doc_tags(inp, s)``               the range ``(t0, t1)`` of sentence s's tags in ``tag_ids``; (0, 0) without tags
 ``tag_vector`` / ``tag_accumulate`` / ``tag_update(inp, k, ...)``   the same for the tag ``tag_ids[k]``
 
@@ -216,6 +221,72 @@ def _train_words_jit(inp):
     if getattr(inp, "instance_class", None) in _DOCS:
         return lambda inp: inp.train_words
     return lambda inp: True
+
+
+def centre_input(inp):
+    """Whether skip-gram's input is the CENTRE word, whose rows predict each context word in turn
+    (fastText's and gensim's FastText: SubwordRows), rather than each context word's, predicting
+    the centre (the C tool's word2vec: every other kind). With word rows the two give the same
+    pairs; with subword rows the centre's direction trains markedly better (docs/fasttext.md)."""
+    return isinstance(inp, CENTRE_INPUTS)
+
+
+CENTRE_INPUTS = (SubwordRows,)      # the kinds whose skip-gram input is the centre word
+
+
+@overload(centre_input, jit_options=JIT, inline="always")
+def _centre_input_jit(inp):
+    if getattr(inp, "instance_class", None) in CENTRE_INPUTS:
+        return lambda inp: True
+    return lambda inp: False
+
+
+def input_drift(inp, word):
+    """How far word ``word``'s input vector moves along a step ``neu1e`` that :func:`input_update`
+    adds to its rows: ``input_vector`` becomes ``input_vector + drift * neu1e``.
+
+    1 for a word row (times its lock factor). For subword rows, the mean of n rows of which row
+    r_k occurs m_k times in the list (and so receives the step m_k times, times its lock factor
+    l_k): ``drift = sum_k m_k l_k / n`` -- 1 when the rows are distinct and unlocked, as they
+    nearly always are; 0 for a word without rows.
+    """
+    if isinstance(inp, SubwordRows):
+        return float(rows_drift(inp.rows, inp.offsets[word], inp.offsets[word + 1], inp.lockf))
+    if isinstance(inp, WordRows):
+        return float(lock_factor(inp.lockf, word))
+    return 1.0
+
+
+@njit(**JIT)
+def lock_factor(lockf, r):
+    """``lockf[r]``, or 1 when nothing is locked (``lockf`` None: compiled without the read)."""
+    if lockf is None:
+        return np.float32(1.0)
+    return np.float32(lockf[r])
+
+
+@njit(**JIT)
+def rows_drift(rows, a, b, lockf):
+    """``sum_k m_k l_k / n`` over ``rows[a:b]`` (see :func:`input_drift`); 0 when a == b."""
+    total = np.float32(0.0)
+    for k in range(a, b):
+        r = rows[k]
+        m = 0
+        for j in range(a, b):
+            if rows[j] == r:
+                m += 1
+        total += m * lock_factor(lockf, r)
+    return np.float32(total / max(b - a, 1))
+
+
+@overload(input_drift, jit_options=JIT, inline="always")
+def _input_drift_jit(inp, word):
+    cls = getattr(inp, "instance_class", None)
+    if cls is SubwordRows:
+        return lambda inp, word: rows_drift(inp.rows, inp.offsets[word], inp.offsets[word + 1], inp.lockf)
+    if cls is WordRows:
+        return lambda inp, word: lock_factor(inp.lockf, word)
+    return lambda inp, word: np.float32(1.0)
 
 
 def doc_tags(inp, s):

@@ -136,8 +136,11 @@ class FastText(Word2Vec):
         super()._grow_weights(old_size)
 
     def _training_arrays(self):
-        """The subword input kind (word rows + n-gram rows, mean, gradient to each) and the objective."""
-        from ..kernels.inputs import SubwordRows
+        """The subword input kind (word rows + n-gram rows, mean, gradient to each) and the
+        objective; without n-grams (``max_n=0`` or ``bucket=0``) word2vec's word rows, so that
+        such a model trains as Word2Vec does (skip-gram over subword rows goes fastText's way, the
+        centre predicting its context; over word rows the C tool's)."""
+        from ..kernels.inputs import SubwordRows, WordRows
         wv = self.wv
         if not wv.vectors_all.flags.writeable:
             raise ValueError("the weights are read-only (loaded with mmap='r'): load the model with "
@@ -147,6 +150,8 @@ class FastText(Word2Vec):
             if isinstance(a, np.memmap) and a.mode == "c":
                 setattr(self, name, np.array(a, dtype=np.float32))
         _, objective = super()._training_arrays()
+        if not self.bucket:
+            return WordRows(wv.vectors_all, self._lock_rows()), objective
         return SubwordRows(wv.vectors_all, wv.subword_offsets, wv.subword_rows, self._lock_rows()), objective
 
     def _lock_rows(self):
