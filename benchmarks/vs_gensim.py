@@ -151,7 +151,8 @@ def run_one(args, plain, tmp, lib, mode, seed, env=None):
     if done.returncode:
         sys.exit(f"{lib} {mode} seed {seed} failed:\n{done.stderr}")
     row = dict(json.loads(done.stdout.strip().splitlines()[-1]), mode=mode, lib=lib, seed=seed)
-    print(f"{mode:8} {lib:12} seed {seed:<3} {row['seconds']:7.1f}s ({row['cpu_seconds']:.1f} CPU) {row['words_per_sec']:>10,.0f} w/s "
+    print(f"{mode:8} {lib:12} seed {seed:<3} {row['seconds']:7.1f}s ({row['cpu_seconds']:.1f} CPU) "
+          f"{row['words_per_sec']:>10,.0f} w/s "
           f"analogy {row['analogy']:5.1f}%  ws353 {row['ws353']:.3f}  rss {row['rss_mb']:.0f} MB "
           f"({row['rss_with_scoring_mb']:.0f} with scoring)",
           file=sys.stderr, flush=True)

@@ -55,7 +55,7 @@ class Inference:
             work = (own_lines(max(n, 64), np.int32), own_lines(self.width, np.float32),
                     own_lines(self.width, np.float32))
             self.local.work = work
-            self.local.arch = self.arch or SkipGram(own_lines(self.width, np.float32))
+            self.local.arch = self.arch if self.arch is not None else SkipGram(own_lines(self.width, np.float32))
         return work, self.local.arch
 
     def _run(self, ids, doc_offsets, vectors, tag_offsets, tag_ids, states, alpha, min_alpha, epochs, longest):
