@@ -30,7 +30,7 @@ def make_problem(objective, seed=0):
                           rs.random(V).astype(np.float32), rs.integers(0, V, V).astype(np.int32), 4)
     hs = HierarchicalSoftmax(((rs.random((V, D)) - 0.5) / D).astype(np.float32),
                              *huffman_like_tables(rs))
-    out = {"ns": ns, "hs": hs, "softmax": FullSoftmax(ns.syn1neg), "both": Both(hs, ns)}[objective]
+    out = {"ns": ns, "hs": hs, "softmax": FullSoftmax(ns.syn1neg, np.zeros(V)), "both": Both(hs, ns)}[objective]
     return ids, offsets, keep, syn0, out
 
 

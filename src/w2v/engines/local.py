@@ -36,7 +36,7 @@ def build_objective(config, vocab, syn1, syn1neg):
         prob, alias = vocab.noise_distribution(config.ns_exponent)
         parts.append(NegativeSampling(syn1neg, prob, alias, config.negative))
     if config.softmax:
-        parts.append(FullSoftmax(syn1))
+        parts.append(FullSoftmax(syn1, np.zeros(len(syn1))))   # scores: each thread's own, with_own_rows
     return Both(*parts) if len(parts) == 2 else parts[0]
 
 

@@ -36,13 +36,17 @@ def concat_centre(arch, inp, out, sent, pos, lo, hi, t0, t1, alpha, rng, work, l
     neu1[:] = 0.0
     slot = 0
     for k in range(t0, t1):
-        _slot_add(neu1, slot, tag_vector(inp, k, neu1e), dim)
+        rows, r = tag_vector(inp, k, neu1e)
+        _slot_add(neu1, slot, rows[r], dim)
         slot += 1
     for c in range(pos - window, pos + window + 1):
         if c == pos:
             continue
-        row = input_vector(inp, sent[c], neu1e) if lo <= c < hi else inp.null
-        _slot_add(neu1, slot, row, dim)
+        if lo <= c < hi:
+            rows, r = input_vector(inp, sent[c], neu1e)
+            _slot_add(neu1, slot, rows[r], dim)
+        else:
+            _slot_add(neu1, slot, inp.null, dim)
         slot += 1
     neu1e[:] = 0.0
     loss += update_output(out, neu1, sent[pos], alpha, rng, neu1e)

@@ -40,7 +40,8 @@ Kinds
 
 Functions (all dispatched by the type of ``inp``)
 --------------------------------------------------
-``input_vector(inp, word, buf)``   word's input vector: a view of its row, or its mean built in ``buf``
+``input_vector(inp, word, buf)``   ``(rows, r)``: word's input vector is ``rows[r]``, its own row of the
+                                   matrix, or its mean built in ``buf`` (then ``rows`` is ``buf`` as one row)
 ``accumulate(inp, word, neu1)``    ``neu1 += `` the sum of word's rows; returns how many rows
 ``input_update(inp, word, neu1e)`` ``row += neu1e`` for each of word's rows
 ``train_words(inp)``               whether a window of context words is drawn and trained
@@ -56,7 +57,10 @@ rows in plain NumPy (``reference.word_rows`` / ``tag_rows``) and add it to tests
 The jobs (:mod:`.window`, :mod:`.skipgram`, :mod:`.cbow`) need no change: a kind with nothing
 per sentence gets an empty tag range, which compiles to nothing. Keep the functions
 ``inline="always"``: called as separate functions, they cost word2vec training 5-27 % more CPU
-(measured, 2 threads; we think the reference counts of the shared arrays at every call).
+(measured, 2 threads; we think the reference counts of the shared arrays at every call). And
+return no array of their own making (``input_vector`` gives ``(rows, r)``, not the view
+``rows[r]``): the job loop that inlines them is compiled without reference counting
+(``common.JOB``), where a function may return only the arrays it was given.
 """
 from collections import namedtuple
 
@@ -80,7 +84,7 @@ _DOCS = (DocTags, DocConcat)
 # --- word rows ------------------------------------------------------------------------------
 @njit(inline="always", **JIT)
 def word_vector(inp, word, buf):
-    return inp.syn0[word]
+    return inp.syn0, word
 
 
 @njit(inline="always", **JIT)
@@ -110,14 +114,15 @@ def subword_accumulate(inp, word, neu1):
 
 @njit(inline="always", **JIT)
 def subword_vector(inp, word, buf):
-    """The mean of word's rows, written into ``buf`` (zero for a word without rows)."""
+    """The mean of word's rows, written into ``buf`` (zero for a word without rows): ``(buf as
+    one row, 0)``."""
     buf[:] = 0.0
     n = subword_accumulate(inp, word, buf)
     if n > 1:
         inv = np.float32(1.0 / n)
         for i in range(buf.shape[0]):
             buf[i] *= inv
-    return buf
+    return buf.reshape((1, buf.shape[0])), 0
 
 
 @njit(inline="always", **JIT)
@@ -164,7 +169,7 @@ def doc_tag_update(inp, k, neu1e):
 # Kinds without tags: the jobs' tag loops run over the empty range (0, 0); these only type them.
 @njit(inline="always", **JIT)
 def no_tag_vector(inp, k, buf):
-    return buf
+    return buf.reshape((1, buf.shape[0])), 0
 
 
 @njit(inline="always", **JIT)
@@ -202,10 +207,11 @@ def _by_kind(table, slot, doc):
     return function
 
 
-input_vector = _by_kind(_WORD, 0, "Word ``word``'s input vector: a row of the matrix, or a mean built in ``buf``.")
+input_vector = _by_kind(_WORD, 0, "``(rows, r)``: word ``word``'s input vector is ``rows[r]``, a row of the "
+                        "matrix, or a mean built in ``buf``.")
 accumulate = _by_kind(_WORD, 1, "``neu1 +=`` the sum of word ``word``'s input rows; returns how many rows.")
 input_update = _by_kind(_WORD, 2, "Add the step ``neu1e`` to every input row of word ``word`` (times its lock factor).")
-tag_vector = _by_kind(_TAGS, 0, "The input vector of tag ``tag_ids[k]`` (kinds with per-sentence rows).")
+tag_vector = _by_kind(_TAGS, 0, "``(rows, r)``: the input vector of tag ``tag_ids[k]`` is ``rows[r]``.")
 tag_accumulate = _by_kind(_TAGS, 1, "``neu1 +=`` the rows of tag ``tag_ids[k]``; returns how many rows.")
 tag_update = _by_kind(_TAGS, 2, "Add the step ``neu1e`` to the rows of tag ``tag_ids[k]`` (if tags learn).")
 

@@ -20,7 +20,8 @@ OwnRows = namedtuple("OwnRows", "rows base")
 NO_OWN_ROWS = OwnRows(np.zeros((0, 0), np.float32), np.zeros((0, 0), np.float32))
 HierarchicalSoftmax = namedtuple("HierarchicalSoftmax", "syn1 codes points lengths own",
                                  defaults=(NO_OWN_ROWS,))
-FullSoftmax = namedtuple("FullSoftmax", "syn1")
+# ``scores`` float64[V]: scratch for one example's scores, the calling thread's own (with_own_rows)
+FullSoftmax = namedtuple("FullSoftmax", "syn1 scores")
 # Negative sampling whose K noise words are drawn once per centre word and shared by its whole
 # window (Ji et al. 2016, "Parallelizing Word2Vec in Shared and Distributed Memory"): the K + 1
 # output rows then stay in the L1 cache across the window. ``draws`` int32[K] is the calling
@@ -131,9 +132,8 @@ def softmax_update(out, h, target, alpha, rng, neu1e, learn=True):
 
     Costs V x D per example: for small vocabularies.
     """
-    syn1 = out.syn1
+    syn1, scores = out.syn1, out.scores
     vocab, dim = syn1.shape
-    scores = np.empty(vocab)
     top = -np.inf
     for v in range(vocab):
         f = np.float32(0.0)
@@ -271,12 +271,15 @@ def with_own_rows(out, n):
     threads' cores pass those cache lines back and forth all the time. Kept per thread and
     published every ``PUBLISH_EVERY`` centre words, they cost no more than any other row.
 
-    A ``SharedNegatives`` objective gets the thread's own ``draws`` and ``count`` arrays instead.
+    A ``SharedNegatives`` objective gets the thread's own ``draws`` and ``count`` arrays instead,
+    a ``FullSoftmax`` its own ``scores``.
     """
     if isinstance(out, Frozen):
         return out._replace(out=with_own_rows(out.out, 0))   # frozen rows: nothing to publish
     if isinstance(out, SharedNegatives):
         return out._replace(draws=own_lines(max(out.negative, 1), np.int32), count=own_lines(1, np.int64))
+    if isinstance(out, FullSoftmax):
+        return out._replace(scores=own_lines(out.syn1.shape[0], np.float64))
     if isinstance(out, Both):
         return out._replace(hs=with_own_rows(out.hs, n))
     if not isinstance(out, HierarchicalSoftmax):

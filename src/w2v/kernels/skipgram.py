@@ -33,7 +33,8 @@ def from_centre(inp, out, sent, pos, lo, hi, alpha, rng, h, neu1e, acc, loss):
     by rounding. Returns the loss.
     """
     word = sent[pos]
-    v = input_vector(inp, word, h)      # subword rows: the mean, built in h
+    rows, r = input_vector(inp, word, h)      # subword rows: the mean, built in h
+    v = rows[r]
     drift = input_drift(inp, word)
     acc[:] = 0.0
     for c in range(lo, hi):
@@ -56,7 +57,8 @@ def to_centre(inp, out, sent, pos, lo, hi, alpha, rng, h, neu1e, acc, loss):
     for c in range(lo, hi):
         if c == pos:
             continue
-        v = input_vector(inp, sent[c], h)
+        rows, r = input_vector(inp, sent[c], h)
+        v = rows[r]
         neu1e[:] = 0.0
         loss += update_output(out, v, target, alpha, rng, neu1e)
         input_update(inp, sent[c], neu1e)
@@ -86,7 +88,8 @@ def sg_centre(arch, inp, out, sent, pos, lo, hi, t0, t1, alpha, rng, work, loss)
     target = sent[pos]
     loss = window_pairs(inp, out, sent, pos, lo, hi, alpha, rng, neu1, neu1e, arch.acc, loss)
     for k in range(t0, t1):
-        h = tag_vector(inp, k, neu1)
+        rows, r = tag_vector(inp, k, neu1)
+        h = rows[r]
         neu1e[:] = 0.0
         loss += update_output_call(out, h, target, alpha, rng, neu1e)
         tag_update(inp, k, neu1e)

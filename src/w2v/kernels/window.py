@@ -6,7 +6,7 @@ type of ``arch``: :mod:`.skipgram`, :mod:`.cbow`).
 from numba import njit
 from numba.extending import overload
 
-from .common import JIT, keep_words, sentence_rate, window_bounds
+from .common import JIT, JOB, keep_words, sentence_rate, window_bounds
 from .inputs import doc_tags, train_words
 from .objectives import PUBLISH_EVERY, begin_centre, publish
 
@@ -29,7 +29,7 @@ def _train_centre_jit(arch, inp, out, sent, pos, lo, hi, t0, t1, alpha, rng, wor
                 centre(arch, inp, out, sent, pos, lo, hi, t0, t1, alpha, rng, work, loss))
 
 
-@njit(**JIT)
+@njit(**JOB)
 def run_job(ids, offsets, s0, s1, keep_prob, window, shrink, inp, out, alpha0, alpha1, rng, work, arch):
     """Train sentences ``s0 .. s1-1`` with architecture ``arch``: see :func:`.skipgram.sg_job`.
 
