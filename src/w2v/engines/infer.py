@@ -65,6 +65,14 @@ class Inference:
         return infer_documents(arch, tags, self.objective, self.keep_prob, self.config.window, self.shrink,
                                ids, doc_offsets, alpha, min_alpha, epochs, states, work)
 
+    def infer_one(self, ids, state, alpha, min_alpha, epochs):
+        """The vector of one document of word ids ``ids`` (int32) from generator state ``state``
+        (an int): ``infer(ids, [0, len(ids)], [state], ...)[0]`` on the calling thread."""
+        vector = np.empty((1, self.dim), np.float32)
+        self._run(ids, np.array((0, len(ids)), np.int64), vector, *_ONE, np.array((state,), np.uint64),
+                  alpha, min_alpha, epochs, len(ids))
+        return vector[0]
+
     def infer(self, ids, doc_offsets, states, alpha, min_alpha, epochs, workers=1, longest=None):
         """Vectors for documents ``ids[doc_offsets[d]:doc_offsets[d + 1]]`` (int32 word ids,
         int64 offsets; ``longest``: the most words in one, if known): float32[B, D].

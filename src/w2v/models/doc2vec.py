@@ -432,7 +432,10 @@ class Doc2Vec(Word2Vec):
         if isinstance(doc_words, (str, bytes)):
             raise TypeError("infer_vector() takes a list of words, not a single string "
                             "(split it first: text.split())")
-        return self.infer_vectors([doc_words], alpha, min_alpha, epochs, workers=1)[0]
+        alpha, min_alpha, epochs = self._inference_schedule(alpha, min_alpha, epochs)
+        known, state = self._new_document(doc_words, self.wv.key_to_index.get)
+        # one document: none of infer_vectors' batching (a tenth of a short document's call)
+        return self._inference().infer_one(np.array(known, np.int32), state, alpha, min_alpha, epochs)
 
     def infer_vectors(self, documents, alpha=None, min_alpha=None, epochs=None, workers=None):
         """w2v's own: :meth:`infer_vector` for many documents at once, as float32[N, D], row i the
@@ -449,31 +452,17 @@ class Doc2Vec(Word2Vec):
         >>> bool((vectors[1] == model.infer_vector(["c", "d", "a"])).all())
         True
         """
-        if self.vocab is None or not len(self.wv):
-            raise ValueError("this model has no word or output weights yet: infer_vector needs a "
-                             "trained Doc2Vec (build_vocab and train first)")
-        if len(self.dv) == 0:
-            raise ValueError("this model has no document vectors: train it on documents first "
-                             "(infer_vector needs a trained Doc2Vec)")
+        alpha, min_alpha, epochs = self._inference_schedule(alpha, min_alpha, epochs)
         cfg = self.config
-        alpha = alpha or cfg.alpha
-        min_alpha = min_alpha or cfg.min_alpha
-        epochs = int(epochs or cfg.epochs)
-        if epochs < 1:
-            raise ValueError(f"epochs must be >= 1, got {epochs}")
         get = self.wv.key_to_index.get
-        seed = cfg.seed
         flat, lengths, states = [], [], []
         for words in documents:
             if isinstance(words, (str, bytes)):
                 raise TypeError("each document is a list of words, not a single string (split it first)")
-            words = words if isinstance(words, list) else list(words)
-            known = [i for i in map(get, words) if i is not None]
+            known, state = self._new_document(words, get)
             flat += known
             lengths.append(len(known))
-            # the document's own generator: seeded by the model's seed and the words
-            state = zlib.crc32(" ".join(map(str, words)).encode("utf-8", "surrogatepass"), seed)
-            states.append((state * 0x9E3779B97F4A7C15 + seed + 1) % (1 << 64) or 1)
+            states.append(state)
         offsets = np.zeros(len(lengths) + 1, np.int64)
         np.cumsum(lengths, out=offsets[1:])
         if not lengths:
@@ -481,6 +470,28 @@ class Doc2Vec(Word2Vec):
         return self._inference().infer(np.array(flat, np.int32), offsets, np.array(states, np.uint64), alpha,
                                        min_alpha, epochs, cfg.workers if workers is None else workers,
                                        max(lengths))
+
+    def _inference_schedule(self, alpha, min_alpha, epochs):
+        """Check that the model can infer; (alpha, min_alpha, epochs) with the model's defaults."""
+        if self.vocab is None or not len(self.wv):
+            raise ValueError("this model has no word or output weights yet: infer_vector needs a "
+                             "trained Doc2Vec (build_vocab and train first)")
+        if len(self.dv) == 0:
+            raise ValueError("this model has no document vectors: train it on documents first "
+                             "(infer_vector needs a trained Doc2Vec)")
+        cfg = self.config
+        epochs = int(epochs or cfg.epochs)
+        if epochs < 1:
+            raise ValueError(f"epochs must be >= 1, got {epochs}")
+        return alpha or cfg.alpha, min_alpha or cfg.min_alpha, epochs
+
+    def _new_document(self, words, get):
+        """(ids of the known words, generator state) of a document to infer: its own generator,
+        seeded by the model's seed and the words."""
+        words = words if isinstance(words, list) else list(words)
+        seed = self.config.seed
+        state = zlib.crc32(" ".join(map(str, words)).encode("utf-8", "surrogatepass"), seed)
+        return [i for i in map(get, words) if i is not None], (state * 0x9E3779B97F4A7C15 + seed + 1) % (1 << 64) or 1
 
     def similarity_unseen_docs(self, doc_words1, doc_words2, alpha=None, min_alpha=None, epochs=None):
         """Cosine similarity of the vectors inferred for two new documents (gensim's)."""
