@@ -11,7 +11,7 @@ from numba import njit
 
 from .common import JIT
 from .inputs import accumulate, input_update, tag_accumulate, tag_update
-from .objectives import update_output
+from .objectives import prefetch_output, update_output
 from .window import CENTRES, run_job
 
 Cbow = namedtuple("Cbow", "mean")
@@ -23,6 +23,7 @@ def cbow_centre(arch, inp, out, sent, pos, lo, hi, t0, t1, alpha, rng, work, los
     by their number if ``arch.mean``, predicts sent[pos]; each of those rows += neu1e.
     Returns (1, loss)."""
     _, neu1, neu1e = work
+    prefetch_output(out, sent[pos])    # loaded while the context rows are summed
     neu1[:] = 0.0
     count = 0
     for c in range(lo, hi):

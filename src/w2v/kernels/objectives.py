@@ -12,6 +12,7 @@ from numba import njit
 from numba.extending import overload
 
 from .common import JIT, LOG_SIGMOID_TABLE, MAX_EXP, SIGMOID_TABLE, draw_alias, own_lines, table_index
+from .prefetch import prefetch_row
 
 NegativeSampling = namedtuple("NegativeSampling", "syn1neg noise_prob noise_alias negative")
 # One thread's own copies of the n busiest inner nodes of the Huffman tree (the last n rows of
@@ -182,7 +183,9 @@ def draw_shared(out, rng):
         if c != 0:
             return
     for j in range(out.negative):
-        out.draws[j] = draw_alias(rng, out.noise_prob, out.noise_alias)
+        t = draw_alias(rng, out.noise_prob, out.noise_alias)
+        out.draws[j] = t
+        prefetch_row(out.syn1neg, t)    # loaded while the window's input rows are summed or read
 
 
 @njit(**JIT)
@@ -241,6 +244,36 @@ def _begin_centre_jit(out, rng):
     if cls is SharedNegatives:
         return lambda out, rng: draw_shared(out, rng)
     return lambda out, rng: None
+
+
+def prefetch_output(out, target):
+    """Start loading the output rows an example with this target will read (negative sampling:
+    the target's row; hierarchical softmax: the inner nodes of its path that the thread does not
+    keep its own copies of; the exact softmax: nothing). Only a hint: changes no result."""
+
+
+@overload(prefetch_output, jit_options=JIT, inline="always")
+def _prefetch_output_jit(out, target):
+    cls = getattr(out, "instance_class", None)
+    if cls is Frozen:
+        return lambda out, target: prefetch_output(out.out, target)
+    if cls in (NegativeSampling, SharedNegatives):
+        return lambda out, target: prefetch_row(out.syn1neg, target)
+    if cls is Both:
+        return lambda out, target: (prefetch_path(out.hs, target), prefetch_output(out.ns, target))
+    if cls is HierarchicalSoftmax:
+        return lambda out, target: prefetch_path(out, target)
+    return lambda out, target: None
+
+
+@njit(inline="always", **JIT)
+def prefetch_path(out, target):
+    """Prefetch the shared rows of the inner nodes on the target's Huffman path."""
+    first = out.syn1.shape[0] - 1 - out.own.rows.shape[0]
+    for j in range(out.lengths[target]):
+        p = out.points[target, j]
+        if p < first:
+            prefetch_row(out.syn1, p)
 
 
 def publish(out):

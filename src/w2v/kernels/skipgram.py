@@ -14,7 +14,7 @@ from numba.extending import overload
 
 from .common import JIT
 from .inputs import CENTRE_INPUTS, centre_input, input_drift, input_update, input_vector, tag_update, tag_vector
-from .objectives import update_output, update_output_call
+from .objectives import prefetch_output, update_output, update_output_call
 from .window import CENTRES, run_job
 
 # ``acc`` float32[D]: the sum of the centre's steps over its window (centre_input kinds)
@@ -54,6 +54,7 @@ def to_centre(inp, out, sent, pos, lo, hi, alpha, rng, h, neu1e, acc, loss):
     """Each context word c in [lo, hi) but pos predicts the centre sent[pos] (the C tool's
     direction): neu1e = 0; loss += update_output(out, v_c, w); v_c's rows += neu1e. Returns the loss."""
     target = sent[pos]
+    prefetch_output(out, target)     # the window's first example reads the target's rows
     for c in range(lo, hi):
         if c == pos:
             continue
