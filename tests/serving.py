@@ -1,5 +1,7 @@
-"""A uvicorn server for the serve tests: the app on a free port of 127.0.0.1, in a thread."""
+"""What the serve tests share: a uvicorn server (the app on a free port of 127.0.0.1, in a thread) and
+the checks of a JSON answer."""
 import contextlib
+import json
 import socket
 import threading
 import time
@@ -32,3 +34,16 @@ def running(models, limits=None, allowed_hosts=None, host="127.0.0.1"):
         server.should_exit = True
         thread.join(10)
         sock.close()
+
+
+def ok(client, url, **params):
+    """GET ``url`` with ``params``; assert a 200 JSON answer and return its body."""
+    r = client.get(url, params=params)
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("application/json")
+    return r.json()
+
+
+def exact(obj):
+    """What JSON makes of a Python answer (floats as JSON writes them)."""
+    return json.loads(json.dumps(obj))

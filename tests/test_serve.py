@@ -27,7 +27,7 @@ from w2v.models.keyedvectors import KeyedVectors  # noqa: E402
 from w2v.evaluation.plot import project_unit  # noqa: E402
 from w2v.evaluation.probe import axis_projections, probe  # noqa: E402
 from w2v.serve import ServedModel, create_app  # noqa: E402
-from serving import running  # noqa: E402
+from serving import ok, running  # noqa: E402
 from w2v.serve.app import MAX_POINTS, MAX_TOPN  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*httpx2")
@@ -52,13 +52,6 @@ def client(kvs):
     models = [ServedModel("a.w2v", kvs[0]), ServedModel("b.w2v", kvs[1])]
     with TestClient(create_app(models)) as c:
         yield c
-
-
-def ok(client, url, **params):
-    r = client.get(url, params=params)
-    assert r.status_code == 200, r.text
-    assert r.headers["content-type"].startswith("application/json")
-    return r.json()
 
 
 def pairs(results):

@@ -1,7 +1,6 @@
 """``w2v serve`` on a Doc2Vec model: the documents nearest a document or a typed text, a map of documents,
 each with its first words (the model's ``doc_previews``, as ``w2v doc2vec search`` prints them), and
 hostile parameters."""
-import json
 import threading
 import time
 import warnings
@@ -22,15 +21,11 @@ from w2v.evaluation.plot import project_unit  # noqa: E402
 from w2v.models.keyedvectors import KeyedVectors  # noqa: E402
 from w2v.serve import ServedModel, create_app, load_models  # noqa: E402
 from w2v.serve.routes import MAX_TEXT_CHARS, MAX_TEXT_WORDS, MAX_TOPN  # noqa: E402
+from serving import exact, ok  # noqa: E402
+from test_doc2vec import TEXTS  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*httpx2")
 
-TEXTS = ["the cat sat on the mat with another cat",
-         "a dog sat on the log and the dog barked",
-         "cats and dogs are pets that people keep at home",
-         "the stock market fell as investors sold their shares",
-         "shares of the bank rose after the market opened",
-         "investors bought bank shares when the market fell"] * 4
 SMALL = dict(vector_size=12, min_count=1, epochs=3, seed=7, workers=1, progress=False, sample=0, dm=0, dbow_words=1)
 
 
@@ -61,15 +56,6 @@ def client(served):
     with TestClient(create_app(served)) as c:
         yield c
 
-
-def ok(client, url, **params):
-    r = client.get(url, params=params)
-    assert r.status_code == 200, r.text
-    return r.json()
-
-
-def exact(obj):
-    return json.loads(json.dumps(obj))
 
 
 def test_a_doc2vec_file_is_served_with_its_documents(client, served):

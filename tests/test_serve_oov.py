@@ -1,6 +1,5 @@
 """``w2v serve`` on subword vectors (FastText): words outside the vocabulary answered from their n-grams
 and named in the JSON (``oov``); a plain model still answers them 404."""
-import json
 import warnings
 
 import numpy as np
@@ -18,6 +17,7 @@ from w2v.evaluation.plot import project_unit  # noqa: E402
 from w2v.models.keyedvectors import KeyedVectors  # noqa: E402
 from w2v.models.subwordvectors import FastTextKeyedVectors  # noqa: E402
 from w2v.serve import ServedModel, create_app, load_models  # noqa: E402
+from serving import exact, ok  # noqa: E402
 from w2v.vectors import facebook  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*httpx2")
@@ -49,16 +49,6 @@ def client(kv, plain):
     with TestClient(create_app([ServedModel("ft.w2v", kv), ServedModel("plain.w2v", plain)])) as c:
         yield c
 
-
-def ok(client, url, **params):
-    r = client.get(url, params=params)
-    assert r.status_code == 200, r.text
-    return r.json()
-
-
-def exact(obj):
-    """What JSON makes of a Python answer (floats as JSON writes them)."""
-    return json.loads(json.dumps(obj))
 
 
 def pairs(results):
