@@ -59,6 +59,40 @@ def test_vectors_are_the_means_of_the_trained_rows(sg, hs):
     assert np.isfinite(kv.vectors_all).all()
 
 
+def test_cbow_holds_the_window_rows_by_default():
+    """FastText's CBOW reads each context word's n-gram rows once per position
+    (``cbow_held_rows``, w2v.kernels.cbow.held_centre); ``cbow_held_rows=False`` gives the classic
+    kernel, which re-reads them for every window; without n-grams CBOW is word2vec's. Both train
+    the same model to within what one window's shared rows change."""
+    assert FastText(**SMALL).config.kernel == "cbow_held"
+    assert FastText(cbow_held_rows=False, **SMALL).config.kernel == "cbow"
+    assert FastText(max_n=0, **SMALL).config.kernel == "cbow"
+    assert FastText(sg=1, **SMALL).config.kernel == "sg_shared"
+    assert Word2Vec(**{k: v for k, v in SMALL.items() if k != "bucket"}).config.kernel == "cbow"
+    with pytest.raises(ValueError, match="cbow_held_rows must be True or False"):
+        FastText(cbow_held_rows=2, **SMALL)
+    held, classic = FastText(SENTENCES, **SMALL), FastText(SENTENCES, cbow_held_rows=False, **SMALL)
+    assert not np.array_equal(held.wv.vectors, classic.wv.vectors)
+    cosines = (held.wv.vectors * classic.wv.vectors).sum(1) / (
+        np.linalg.norm(held.wv.vectors, axis=1) * np.linalg.norm(classic.wv.vectors, axis=1))
+    assert cosines.min() > 0.9
+
+
+def test_training_checks_only_the_rows_it_trains_for_finiteness():
+    """After each epoch the divergence check reads the rows the vocabulary's words use, not all
+    2,000,000 buckets: an unused bucket holding NaN is not the training's doing, a used one is."""
+    from w2v.kernels.inputs import SubwordRows, finite
+    model = FastText(SENTENCES, **SMALL)
+    kv = model.wv
+    inp = SubwordRows(kv.vectors_all, kv.subword_offsets, kv.subword_rows)
+    assert finite(inp)
+    unused = sorted(set(range(len(kv.vectors_all))) - set(kv.subword_rows.tolist()))[0]
+    kv.vectors_all[unused, 0] = np.nan
+    assert finite(inp)
+    kv.vectors_all[kv.subword_rows[-1], 3] = np.inf
+    assert not finite(inp)
+
+
 def test_gensim_signature_and_errors():
     import inspect
     params = list(inspect.signature(FastText).parameters)

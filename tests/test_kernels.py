@@ -49,7 +49,7 @@ def output_arrays(out):
     return arrays
 
 
-@pytest.mark.parametrize("arch", ["sg", "cbow"])
+@pytest.mark.parametrize("arch", ["sg", "cbow", "cbow_held"])
 @pytest.mark.parametrize("objective", ["ns", "hs", "softmax", "both"])
 @pytest.mark.parametrize("cbow_mean", [0, 1])
 def test_kernel_equals_reference(arch, objective, cbow_mean):
@@ -61,7 +61,7 @@ def test_kernel_equals_reference(arch, objective, cbow_mean):
     work = (np.zeros(32, np.int32), np.zeros(D, np.float32), np.zeros(D, np.float32))
     args = (ids, offsets, 0, len(offsets) - 1, keep, WINDOW, True, WordRows(syn0), out, 0.05, 0.01, rng, work)
     kernel = KERNELS[arch]
-    got = kernel(*args, cbow_mean) if arch == "cbow" else kernel(*args)
+    got = kernel(*args) if arch == "sg" else kernel(*args, cbow_mean)
     want = ref.train_job(arch, ids, offsets, 0, len(offsets) - 1, keep, WINDOW, syn0_ref, out_ref,
                          0.05, 0.01, rng_ref, cbow_mean=cbow_mean)
     assert got[0] == want[0] and got[1] == want[1] and got[1] > 0
@@ -406,7 +406,7 @@ def copy_input(inp):
     return inp._replace(syn0=inp.syn0.copy())
 
 
-@pytest.mark.parametrize("arch", ["sg", "cbow_mean", "cbow_sum"])
+@pytest.mark.parametrize("arch", ["sg", "cbow_mean", "cbow_sum", "cbow_held"])
 @pytest.mark.parametrize("objective", ["ns", "hs", "softmax", "both", "shared", "shared_every3"])
 @pytest.mark.parametrize("kind", INPUT_KINDS)
 def test_input_kind_kernel_equals_reference(arch, objective, kind):
@@ -419,9 +419,10 @@ def test_input_kind_kernel_equals_reference(arch, objective, kind):
     inp_ref, out_ref = copy_input(inp), copy_objective(out)
     rng, rng_ref = np.array([4242], np.uint64), np.array([4242], np.uint64)
     args = (ids, offsets, 0, len(offsets) - 1, keep, WINDOW, True, inp, out, 0.05, 0.01, rng, work_arrays())
-    got = KERNELS["sg"](*args) if arch == "sg" else KERNELS["cbow"](*args, int(arch == "cbow_mean"))
-    want = ref.train_job("sg" if arch == "sg" else "cbow", ids, offsets, 0, len(offsets) - 1, keep, WINDOW,
-                         inp_ref, out_ref, 0.05, 0.01, rng_ref, cbow_mean=int(arch == "cbow_mean"))
+    name, cbow_mean = {"cbow_mean": ("cbow", 1), "cbow_sum": ("cbow", 0)}.get(arch, (arch, 1))
+    got = KERNELS["sg"](*args) if arch == "sg" else KERNELS[name](*args, cbow_mean)
+    want = ref.train_job(name, ids, offsets, 0, len(offsets) - 1, keep, WINDOW,
+                         inp_ref, out_ref, 0.05, 0.01, rng_ref, cbow_mean=cbow_mean)
     assert got[0] == want[0] and got[1] == want[1] and got[1] > 0
     assert got[2] == pytest.approx(want[2], rel=1e-5)
     assert rng[0] == rng_ref[0], "kernel and reference consumed different random draws"
@@ -459,6 +460,56 @@ def test_one_row_subwords_and_no_tags_equal_word_rows_exactly(arch):
         assert got == runs[0][0]
         np.testing.assert_array_equal(w, runs[0][1])
         np.testing.assert_array_equal(s, runs[0][2])
+
+
+@pytest.mark.parametrize("kind", ["words", "subwords"])
+def test_held_windows_equal_classic_cbow_when_no_rows_are_shared(kind):
+    """CBOW with held windows reads each context word's rows once per position and writes them
+    once; it differs from the classic kernel (which reads and writes them for every window) only
+    where two words held at once share a row. With every word's rows its own and no word twice
+    in a sentence, the two give the same weights (to rounding: the held sums are moved step by
+    step rather than re-read), the same loss and the same draws."""
+    words = np.random.default_rng(8).permutation(V)
+    ids = np.concatenate([words[:11], words[11:22], words[3:14]]).astype(np.int32)
+    offsets = np.array([0, 11, 22, 33], np.int64)
+    _, _, _, syn0, out = make_problem("ns")
+    if kind == "subwords":      # word w's rows: its own, V + 2w and V + 2w + 1, shared with no other word
+        syn0 = np.vstack([syn0, ((np.random.default_rng(9).random((2 * V, D)) - 0.5) / D).astype(np.float32)])
+    runs = []
+    for arch in ("cbow", "cbow_held"):
+        table, o = syn0.copy(), copy_objective(out)
+        rows = np.array([[w, V + 2 * w, V + 2 * w + 1] for w in range(V)], np.int32).ravel()
+        inp = SubwordRows(table, np.arange(0, 3 * V + 1, 3, dtype=np.int64), rows) if kind == "subwords" \
+            else WordRows(table)
+        rng = np.array([31], np.uint64)
+        got = KERNELS[arch](ids, offsets, 0, 3, np.ones(V, np.float32), WINDOW, True, inp, o, 0.05, 0.01, rng,
+                            work_arrays(), 1)
+        runs.append((got, table, o.syn1neg, rng[0]))
+    (a, ta, sa, ra), (b, tb, sb, rb) = runs
+    assert a[:2] == b[:2] and a[1] > 0 and ra == rb
+    assert a[2] == pytest.approx(b[2], rel=1e-5)
+    assert not np.array_equal(ta, syn0), "training changed nothing"
+    np.testing.assert_allclose(tb, ta, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(sb, sa, rtol=1e-5, atol=1e-6)
+
+
+def test_held_windows_see_a_shared_row_late():
+    """The one difference: a word twice within one window. The classic kernel re-reads its row
+    for each window, so the second copy sees the first copy's step at once; held windows hold
+    each position's sum apart, so it sees it only when the first copy leaves. Both give the row
+    every step, so the results differ, but only slightly."""
+    ids = np.array([1, 2, 1, 3, 4, 5], np.int32)
+    offsets = np.array([0, 6], np.int64)
+    results = []
+    for arch in ("cbow", "cbow_held"):
+        _, _, _, syn0, out = make_problem("ns")
+        KERNELS[arch](ids, offsets, 0, 1, np.ones(V, np.float32), WINDOW, False, WordRows(syn0), out, 0.5,
+                      0.5, np.array([5], np.uint64), work_arrays(), 1)
+        results.append(syn0)
+    start = make_problem("ns")[3]
+    moved = np.abs(results[0] - start).max()
+    gap = np.abs(results[0] - results[1]).max()
+    assert 0 < gap < 0.5 * moved
 
 
 def test_subword_vector_is_the_mean_and_every_row_takes_the_whole_step():
@@ -504,3 +555,14 @@ def test_frozen_words_and_output_train_the_tag_rows_alone(arch, objective):
         np.testing.assert_array_equal(a, b)
     assert not np.array_equal(inp.tags.syn0, tags)
     np.testing.assert_allclose(inp.tags.syn0, inp_ref.tags.syn0, rtol=1e-4, atol=1e-5)
+
+
+def test_drift_without_locks_counts_repeated_rows():
+    """Unlocked, a word's drift is sum_k m_k / n counted by pairs: the same value as with every
+    lock factor 1, repeats included (a row listed twice takes the step twice)."""
+    from w2v.kernels.inputs import rows_drift
+    rows = np.array([0, 5, 7, 5, 9, 5, 7], np.int64)
+    ones = np.ones(10, np.float32)
+    for a, b in [(0, 0), (0, 1), (0, 3), (1, 4), (0, 7)]:
+        assert rows_drift(rows, a, b, None) == rows_drift(rows, a, b, ones)
+    assert rows_drift(rows, 0, 7, None) == np.float32((1 + 9 + 4 + 1) / 7)

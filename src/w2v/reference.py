@@ -269,9 +269,10 @@ def input_vector(rows):
 def drift(rows):
     """How far the mean of the rows moves when :func:`update_rows` adds a step to each of them,
     per unit step: sum_k m_k l_k / n, where row r_k occurs m_k times among the n (and so takes
-    the step m_k times) with lock factor l_k. 1 for distinct unlocked rows; 0 without rows."""
-    _, ids, _ = rows
-    if not ids:
+    the step m_k times) with lock factor l_k. 1 for distinct unlocked rows; 0 without rows, or
+    for rows that do not learn."""
+    _, ids, learns = rows
+    if not ids or not learns:
         return np.float32(0.0)
     rs = [r for r, _ in ids]
     return np.float32(sum(rs.count(r) * (1.0 if lock is None else float(lock)) for r, lock in ids) / len(ids))
@@ -389,6 +390,61 @@ def cbow_sentence(sent, inp, objective, window, alpha, rng, cbow_mean=1, shrink=
     return loss, examples
 
 
+def cbow_held_sentence(sent, inp, objective, window, alpha, rng, cbow_mean=1, shrink=True, sig=TABLE,
+                       tags=()):
+    """CBOW as :func:`cbow_sentence`, with each context word's rows read once and written once
+    (``FastText``'s default, ``cbow_held_rows``; the kernel is ``w2v.kernels.cbow.held_centre``).
+
+    A word is read when the first window reaching it is trained: every position before that
+    window's end is then held, with the sum of its rows, the steps they are owed (``pending``)
+    and how far the sum moves per unit of step (``drift * rows``). h is the sum of the held
+    sums of the context (and the tags' rows). Each step goes to the context words' ``pending``
+    and moves their sums; the rows receive ``pending`` when no later window can reach the word
+    (its position <= the centre's - window), or at the sentence's end. Where fastText reads the
+    rows afresh for every window, a row shared by two words held at once sees the other's steps
+    late; every row still receives every step.
+    """
+    held = {}                 # position -> what is held of the word there
+    read = 0                  # the first position not yet read
+    loss, examples = 0.0, 0
+    for pos, word in enumerate(sent):
+        ctx = context_positions(pos, len(sent), window, rng, shrink) if train_words(inp) else []
+        if not ctx and not tags:
+            continue
+        end = max(ctx + [pos]) + 1            # the window's end: [read, end) enter it now
+        for p in range(read, end):
+            rows = word_rows(inp, sent[p])
+            total = np.zeros(vector_size(inp), dtype=np.float32)
+            n = add_rows(total, rows)
+            held[p] = dict(rows=rows, sum=total, pending=np.zeros_like(total), count=n,
+                           moves=drift(rows) * np.float32(n))      # the sum's move per unit step
+        read = max(read, end)
+        tag_inputs = [tag_rows(inp, t) for t in tags]
+        h = np.zeros(vector_size(inp), dtype=np.float32)
+        count = 0
+        for c in ctx:
+            h += held[c]["sum"]
+            count += held[c]["count"]
+        count += sum(add_rows(h, rows) for rows in tag_inputs)
+        if cbow_mean and count:
+            h *= np.float32(1.0 / count)
+        begin_centre(objective, rng)
+        ex_loss, neu1e = output_layer(objective, h, word, alpha, rng, sig)
+        for c in ctx:
+            held[c]["pending"] += neu1e
+            held[c]["sum"] += held[c]["moves"] * neu1e
+        for rows in tag_inputs:
+            update_rows(rows, neu1e)
+        for p in sorted(q for q in held if q <= pos - window):
+            gone = held.pop(p)
+            update_rows(gone["rows"], gone["pending"])
+        loss += ex_loss
+        examples += 1
+    for p in sorted(held):
+        update_rows(held[p]["rows"], held[p]["pending"])
+    return loss, examples
+
+
 def concat_sentence(sent, inp, objective, window, alpha, rng, sig=TABLE, tags=()):
     """PV-DM with a concatenated context (gensim's ``dm_concat``; ``inp`` a DocConcat): for each
     centre word, h = [v_t for the sentence's tags | v_c for c = pos - window .. pos + window but
@@ -429,7 +485,8 @@ def train_job(arch, ids, offsets, s0, s1, keep_prob, window, inp, objective, alp
     """Train sentences s0..s1-1 with the rate falling linearly from alpha0 to alpha1 over the job.
 
     ``arch`` is "sg" (also "sg_shared": skip-gram, whose objective shares its noise words),
-    "cbow" or "dm_concat" (``inp`` a DocConcat); ``inp`` an input kind of w2v.kernels.inputs, or
+    "cbow", "cbow_held" (CBOW reading each context word's rows once) or "dm_concat" (``inp`` a
+    DocConcat); ``inp`` an input kind of w2v.kernels.inputs, or
     a bare input matrix.
     Returns (in-vocabulary tokens, examples, summed loss), like the kernels.
     """
@@ -443,6 +500,8 @@ def train_job(arch, ids, offsets, s0, s1, keep_prob, window, inp, objective, alp
         tags = sentence_tags(inp, s)
         if arch == "dm_concat":
             l, e = concat_sentence(sent, inp, objective, window, alpha, rng, sig, tags)
+        elif arch == "cbow_held":
+            l, e = cbow_held_sentence(sent, inp, objective, window, alpha, rng, cbow_mean, shrink, sig, tags)
         elif arch in ("sg", "sg_shared"):
             l, e = skipgram_sentence(sent, inp, objective, window, alpha, rng, shrink, sig, tags)
         else:

@@ -12,10 +12,9 @@ import threading
 
 import numpy as np
 from .base import Engine, EngineFactory
-from .divergence import all_finite
 from ..kernels import (KERNELS, Both, FullSoftmax, HierarchicalSoftmax, NegativeSampling, SharedNegatives,
                       own_lines, with_own_rows)
-from ..kernels.inputs import vector_size, weights
+from ..kernels.inputs import finite, vector_size
 
 logger = logging.getLogger(__name__)
 
@@ -243,7 +242,7 @@ class LocalEngine(Engine):
         release_pages(offsets, 0, len(offsets))
         if errors:
             raise errors[0]
-        return all(all_finite(w) for w in weights(self.trainer.inputs))
+        return finite(self.trainer.inputs)
 
 
 def segment_cuts(offsets, bounds, every):

@@ -10,11 +10,17 @@ import numpy as np
 from numba import njit
 
 from .common import JIT
-from .inputs import accumulate, input_update, tag_accumulate, tag_update
+from .inputs import accumulate, input_drift, input_update, prefetch_input, tag_accumulate, tag_update
 from .objectives import prefetch_output, update_output
-from .window import CENTRES, run_job
+from .window import CENTRES, FINISHES, run_job
 
 Cbow = namedtuple("Cbow", "mean")
+# CBOW with held windows (:func:`held_centre`): ring slots for the 2 * window + 1 positions a
+# window can span, slot p % R for position p: ``sums`` float32[R, D] the sum of the word's rows,
+# ``pending`` float32[R, D] the steps its rows are owed, ``weight`` float32[R] how far the sum
+# moves per unit of step, ``count`` int64[R] its rows; ``marks`` int64[2]: the first position
+# not yet read, the first not yet written back.
+CbowHeld = namedtuple("CbowHeld", "mean sums pending weight count marks")
 
 
 @njit(inline="always", **JIT)
@@ -48,6 +54,79 @@ def cbow_centre(arch, inp, out, sent, pos, lo, hi, t0, t1, alpha, rng, work, los
 CENTRES[Cbow] = cbow_centre
 
 
+@njit(inline="always", **JIT)
+def held_centre(arch, inp, out, sent, pos, lo, hi, t0, t1, alpha, rng, work, loss):
+    """:func:`cbow_centre` with each window word's rows read once, when it enters the window, and
+    written once, when it leaves, instead of once for each centre word whose window holds it.
+
+    A word at position p enters when the first window reaching p is trained: its rows' sum goes
+    to its slot. Each centre's h is the sum of the held sums (and its tags' rows, as in CBOW);
+    each step neu1e is added to the context slots' ``pending`` and moves their ``sums`` to where
+    the updated rows' sum would be (``weight * neu1e``: the number of rows, times their lock
+    factors). Once no later window can reach p (p <= pos - window), its rows take ``pending``.
+
+    What differs from :func:`cbow_centre`: a row shared by two words of one window (a common
+    n-gram, or one word twice) sees the other's steps only when that one leaves the window; every
+    row still receives every step. Returns (1, loss)."""
+    _, neu1, neu1e = work
+    sums, pending, weight, count, marks = arch.sums, arch.pending, arch.weight, arch.count, arch.marks
+    ring = sums.shape[0]
+    prefetch_output(out, sent[pos])
+    for p in range(marks[0], hi):           # the words entering the window
+        s = p % ring
+        sums[s, :] = 0.0
+        pending[s, :] = 0.0
+        count[s] = accumulate(inp, sent[p], sums[s])
+        weight[s] = input_drift(inp, sent[p]) * np.float32(count[s])
+    marks[0] = max(marks[0], hi)
+    if marks[0] < sent.shape[0]:            # the next word to enter: its rows load meanwhile
+        prefetch_input(inp, sent[marks[0]])
+    neu1[:] = 0.0
+    n = 0
+    for c in range(lo, hi):
+        if c != pos:
+            s = c % ring
+            n += count[s]
+            for i in range(neu1.shape[0]):
+                neu1[i] += sums[s, i]
+    for k in range(t0, t1):
+        n += tag_accumulate(inp, k, neu1)
+    if arch.mean and n > 0:
+        inv = np.float32(1.0 / n)
+        for i in range(neu1.shape[0]):
+            neu1[i] *= inv
+    neu1e[:] = 0.0
+    loss += update_output(out, neu1, sent[pos], alpha, rng, neu1e)
+    for c in range(lo, hi):
+        if c != pos:
+            s = c % ring
+            w = weight[s]
+            for i in range(neu1e.shape[0]):
+                pending[s, i] += neu1e[i]
+                sums[s, i] += w * neu1e[i]
+    for k in range(t0, t1):
+        tag_update(inp, k, neu1e)
+    last = pos - (ring - 1) // 2            # no later window reaches a position <= last
+    for p in range(marks[1], last + 1):
+        input_update(inp, sent[p], pending[p % ring])
+    marks[1] = max(marks[1], last + 1)
+    return 1, loss
+
+
+@njit(inline="always", **JIT)
+def held_finish(arch, inp, sent):
+    """The sentence's words still held take their pending steps; the ring starts empty again."""
+    marks = arch.marks
+    for p in range(marks[1], marks[0]):
+        input_update(inp, sent[p], arch.pending[p % arch.sums.shape[0]])
+    marks[0] = 0
+    marks[1] = 0
+
+
+CENTRES[CbowHeld] = held_centre
+FINISHES[CbowHeld] = held_finish
+
+
 @njit(**JIT)
 def cbow_job(ids, offsets, s0, s1, keep_prob, window, shrink, inp, out, alpha0, alpha1, rng, work,
              cbow_mean):
@@ -68,3 +147,17 @@ def cbow_job(ids, offsets, s0, s1, keep_prob, window, shrink, inp, out, alpha0, 
     """
     return run_job(ids, offsets, s0, s1, keep_prob, window, shrink, inp, out, alpha0, alpha1, rng, work,
                    Cbow(cbow_mean))
+
+
+@njit(**JIT)
+def cbow_held_job(ids, offsets, s0, s1, keep_prob, window, shrink, inp, out, alpha0, alpha1, rng, work,
+                  cbow_mean):
+    """:func:`cbow_job` with held windows (:func:`held_centre`): each context word's input rows
+    are read once and written once per position instead of once per centre word whose window
+    holds them. fastText's subword rows gain most (a word has ~13 rows; ``FastText``'s default
+    for CBOW); with one row per word it saves little. Same arguments and result as :func:`cbow_job`.
+    """
+    ring, dim = 2 * window + 1, work[1].shape[0]
+    arch = CbowHeld(cbow_mean, np.zeros((ring, dim), np.float32), np.zeros((ring, dim), np.float32),
+                    np.zeros(ring, np.float32), np.zeros(ring, np.int64), np.zeros(2, np.int64))
+    return run_job(ids, offsets, s0, s1, keep_prob, window, shrink, inp, out, alpha0, alpha1, rng, work, arch)

@@ -47,6 +47,8 @@ Functions (all dispatched by the type of ``inp``)
 ``train_words(inp)``               whether a window of context words is drawn and trained
 ``centre_input(inp)``              whether skip-gram's input is the centre word (SubwordRows) or the context word
 ``input_drift(inp, word)``         how far word's input vector moves per unit of the step its rows take
+``prefetch_input(inp, word)``      start loading word's input rows (a hint)
+``finite(inp)``                    whether every row the kind trains is finite (Python)
 ``doc_tags(inp, s)``               the range ``(t0, t1)`` of sentence s's tags in ``tag_ids``; (0, 0) without tags
 ``tag_vector`` / ``tag_accumulate`` / ``tag_update(inp, k, ...)``   the same for the tag ``tag_ids[k]``
 
@@ -69,6 +71,7 @@ from numba import njit
 from numba.extending import overload
 
 from .common import JIT, add_input_update
+from .prefetch import prefetch_row
 
 WordRows = namedtuple("WordRows", "syn0 lockf", defaults=(None,))
 SubwordRows = namedtuple("SubwordRows", "syn0 offsets rows lockf", defaults=(None,))
@@ -254,12 +257,15 @@ def input_drift(inp, word):
     1 for a word row (times its lock factor). For subword rows, the mean of n rows of which row
     r_k occurs m_k times in the list (and so receives the step m_k times, times its lock factor
     l_k): ``drift = sum_k m_k l_k / n`` -- 1 when the rows are distinct and unlocked, as they
-    nearly always are; 0 for a word without rows.
+    nearly always are; 0 for a word without rows. Document kinds: their words kind's, 0 when
+    ``learn_words`` is off.
     """
     if isinstance(inp, SubwordRows):
         return float(rows_drift(inp.rows, inp.offsets[word], inp.offsets[word + 1], inp.lockf))
     if isinstance(inp, WordRows):
         return float(lock_factor(inp.lockf, word))
+    if isinstance(inp, _DOCS):
+        return input_drift(inp.words, word) if inp.learn_words else 0.0
     return 1.0
 
 
@@ -273,7 +279,17 @@ def lock_factor(lockf, r):
 
 @njit(**JIT)
 def rows_drift(rows, a, b, lockf):
-    """``sum_k m_k l_k / n`` over ``rows[a:b]`` (see :func:`input_drift`); 0 when a == b."""
+    """``sum_k m_k l_k / n`` over ``rows[a:b]`` (see :func:`input_drift`); 0 when a == b.
+
+    Unlocked (``lockf`` None), ``sum_k m_k`` is n plus twice the number of equal pairs: half the
+    comparisons, and no lock factors to read (CBOW's held rows take it once per position)."""
+    if lockf is None:
+        pairs = 0
+        for k in range(a, b):
+            for j in range(k + 1, b):
+                if rows[j] == rows[k]:
+                    pairs += 1
+        return np.float32((b - a + 2 * pairs) / max(b - a, 1))
     total = np.float32(0.0)
     for k in range(a, b):
         r = rows[k]
@@ -292,7 +308,28 @@ def _input_drift_jit(inp, word):
         return lambda inp, word: rows_drift(inp.rows, inp.offsets[word], inp.offsets[word + 1], inp.lockf)
     if cls is WordRows:
         return lambda inp, word: lock_factor(inp.lockf, word)
+    if cls in _DOCS:
+        return lambda inp, word: input_drift(inp.words, word) if inp.learn_words else np.float32(0.0)
     return lambda inp, word: np.float32(1.0)
+
+
+def prefetch_input(inp, word):
+    """Start loading word ``word``'s input rows (a hint: changes no result)."""
+
+
+@overload(prefetch_input, jit_options=JIT, inline="always")
+def _prefetch_input_jit(inp, word):
+    cls = getattr(inp, "instance_class", None)
+    if cls is SubwordRows:
+        def rows(inp, word):
+            for k in range(inp.offsets[word], inp.offsets[word + 1]):
+                prefetch_row(inp.syn0, inp.rows[k])
+        return rows
+    if cls is WordRows:
+        return lambda inp, word: prefetch_row(inp.syn0, word)
+    if cls in _DOCS:
+        return lambda inp, word: prefetch_input(inp.words, word)
+    return lambda inp, word: None
 
 
 def doc_tags(inp, s):
@@ -316,6 +353,39 @@ def weights(inp):
     if isinstance(inp, DocTags):
         return weights(inp.words) + weights(inp.tags)
     return (inp.syn0,)
+
+
+def finite(inp):
+    """Whether every row the input kind trains is finite (training has not blown up): each matrix
+    of :func:`weights` whole, except fastText's table, where only the rows its words use are
+    read, since training never moves the others (2,000,000 buckets against ~100,000 used)."""
+    if isinstance(inp, _DOCS):
+        null = not isinstance(inp, DocConcat) or bool(np.isfinite(inp.null).all())
+        return null and finite(inp.words) and finite(inp.tags)
+    if isinstance(inp, SubwordRows):
+        return bool(rows_finite(inp.syn0, inp.rows))
+    return bool(rows_finite(inp.syn0, None))
+
+
+@njit(**JIT)
+def rows_finite(matrix, rows):
+    """Whether ``matrix[r]`` is finite for every r in ``rows`` (each read once), or for every row
+    when ``rows`` is None."""
+    if rows is None:
+        for r in range(matrix.shape[0]):
+            for j in range(matrix.shape[1]):
+                if not np.isfinite(matrix[r, j]):
+                    return False
+        return True
+    seen = np.zeros(matrix.shape[0], np.bool_)
+    for k in range(rows.shape[0]):
+        r = rows[k]
+        if not seen[r]:
+            seen[r] = True
+            for j in range(matrix.shape[1]):
+                if not np.isfinite(matrix[r, j]):
+                    return False
+    return True
 
 
 def vector_size(inp):

@@ -13,6 +13,10 @@ from .objectives import PUBLISH_EVERY, begin_centre, publish
 # architecture tuple type -> jitted fn(arch, inp, out, sent, pos, lo, hi, t0, t1, alpha, rng, work,
 # loss) returning (examples, loss); each architecture's module adds its own entry.
 CENTRES = {}
+# architecture tuple type -> jitted fn(arch, inp, sent) run after each sentence's last centre word,
+# for architectures that hold state across a sentence's centres (:mod:`.cbow`'s held windows);
+# the others run nothing there.
+FINISHES = {}
 
 
 def train_centre(arch, inp, out, sent, pos, lo, hi, t0, t1, alpha, rng, work, loss):
@@ -29,6 +33,21 @@ def _train_centre_jit(arch, inp, out, sent, pos, lo, hi, t0, t1, alpha, rng, wor
                 centre(arch, inp, out, sent, pos, lo, hi, t0, t1, alpha, rng, work, loss))
 
 
+def finish_sentence(arch, inp, sent):
+    """After a sentence's last centre word: what ``arch`` still owes the rows (FINISHES), or nothing."""
+    fn = FINISHES.get(type(arch))
+    if fn is not None:
+        fn(arch, inp, sent)
+
+
+@overload(finish_sentence, jit_options=JIT, inline="always")
+def _finish_sentence_jit(arch, inp, sent):
+    fn = FINISHES.get(getattr(arch, "instance_class", None))
+    if fn is None:
+        return lambda arch, inp, sent: None
+    return lambda arch, inp, sent: fn(arch, inp, sent)
+
+
 @njit(**JOB)
 def run_job(ids, offsets, s0, s1, keep_prob, window, shrink, inp, out, alpha0, alpha1, rng, work, arch):
     """Train sentences ``s0 .. s1-1`` with architecture ``arch``: see :func:`.skipgram.sg_job`.
@@ -37,8 +56,8 @@ def run_job(ids, offsets, s0, s1, keep_prob, window, shrink, inp, out, alpha0, a
     (``keep_words``) and its tags (``doc_tags(inp, s)``); for each kept centre word: a window
     reduced by a uniform draw (none drawn when ``train_words(inp)`` is False: the tags alone are
     the context), and, if the window or the tags hold anything, ``begin_centre(out)`` then
-    ``train_centre(arch, ...)``. ``publish(out)`` at the start, the end and every
-    ``PUBLISH_EVERY`` centre words.
+    ``train_centre(arch, ...)``; after the sentence, ``finish_sentence(arch, ...)``.
+    ``publish(out)`` at the start, the end and every ``PUBLISH_EVERY`` centre words.
 
     Returns (in-vocabulary tokens seen, examples trained, summed loss).
     """
@@ -63,5 +82,6 @@ def run_job(ids, offsets, s0, s1, keep_prob, window, shrink, inp, out, alpha0, a
             begin_centre(out, rng)
             trained, loss = train_centre(arch, inp, out, sent, pos, lo, hi, t0, t1, alpha, rng, work, loss)
             examples += trained
+        finish_sentence(arch, inp, sent)
     publish(out)
     return words, examples, loss

@@ -42,6 +42,7 @@ class Config:
     shrink_windows: bool = True
     shared_negatives: bool = True
     cbow_shared_centres: int = 1
+    cbow_held_rows: bool = False
     hs_private_nodes: int = 64
     max_sentence_length: int = 10_000
     sorted_vocab: int = 1          # gensim's: 1 sorts the vocabulary by descending count
@@ -89,6 +90,9 @@ class Config:
         integer("max_sentence_length", 1)
         integer("hs_private_nodes", 0)
         integer("cbow_shared_centres", 1)
+        if not isinstance(self.cbow_held_rows, (bool, int)) or self.cbow_held_rows not in (0, 1):
+            raise ValueError(f"cbow_held_rows must be True or False, got {self.cbow_held_rows!r}")
+        self.cbow_held_rows = bool(self.cbow_held_rows)
         integer("sorted_vocab", 0, 1)
         integer("null_word", 0, 1)
         if self.null_word:
@@ -116,10 +120,13 @@ class Config:
         """Which job kernel trains this configuration (a key of ``w2v.kernels.KERNELS``).
 
         Skip-gram with negative sampling alone shares its noise words across the window when
-        ``shared_negatives`` is set; every other setting uses the classic per-example kernels.
+        ``shared_negatives`` is set. CBOW with ``cbow_held_rows`` reads and writes each context
+        word's rows once per position rather than once per window that holds it (FastText's
+        default, where a word has a dozen rows: ``w2v.kernels.cbow.held_centre``). Every other
+        setting uses the classic per-example kernels.
         """
         if not self.sg:
-            return "cbow"
+            return "cbow_held" if self.cbow_held_rows else "cbow"
         if self.shared_negatives and self.objectives == ("ns",):
             return "sg_shared"
         return "sg"

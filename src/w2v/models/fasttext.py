@@ -45,6 +45,7 @@ class FastTextConfig(Config):
     max_n: int = 6
     bucket: int = 2_000_000
     word_ngrams: int = 1
+    cbow_held_rows: bool = True      # CBOW reads a context word's ~13 rows once per position
 
     def validate(self):
         super().validate()
@@ -54,6 +55,13 @@ class FastTextConfig(Config):
                              f"got {self.word_ngrams!r}")
         self.min_n, self.max_n, self.bucket = int(self.min_n), int(self.max_n), int(self.bucket)
         return self
+
+    @property
+    def kernel(self):
+        """Config's, except that held rows are for n-gram rows: without n-grams CBOW trains as
+        Word2Vec's does."""
+        kernel = super().kernel
+        return "cbow" if kernel == "cbow_held" and not self.subwords else kernel
 
     @property
     def subwords(self):

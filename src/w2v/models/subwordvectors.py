@@ -14,31 +14,37 @@ from ..vectors import native
 from ..vectors.ngrams import ft_ngram_hashes, subword_rows
 from .keyedvectors import KeyedVectors
 
-__all__ = ["FastTextKeyedVectors", "mean_rows", "uniform_rows"]
+__all__ = ["FastTextKeyedVectors", "mean_row", "mean_rows", "uniform_rows"]
 
 logger = logging.getLogger(__name__)
 
 
 @njit(nogil=True, cache=True)
+def mean_row(weights, rows, a, b, out):
+    """``out[:] = mean of weights[rows[a:b]]`` (zeros when a == b), summed in float32 in fastText's
+    order (its ``Vector::addRow``)."""
+    for j in range(out.shape[0]):
+        out[j] = 0.0
+    for k in range(a, b):
+        row = weights[rows[k]]
+        for j in range(out.shape[0]):
+            out[j] += row[j]
+    if b - a > 0:
+        scale = np.float32(1.0) / np.float32(b - a)
+        for j in range(out.shape[0]):
+            out[j] *= scale
+
+
+@njit(nogil=True, cache=True, parallel=True)
 def mean_rows(weights, offsets, rows, out):
-    """``out[i] = mean of weights[rows[offsets[i]:offsets[i+1]]]`` (zeros for a word without rows).
+    """``out[i] = mean of weights[rows[offsets[i]:offsets[i+1]]]`` (:func:`mean_row`) for every
+    word i, the words shared out among all cores.
 
     Shapes: weights ``[R, D]``, offsets int64 ``[N + 1]``, rows int ``[offsets[-1]]``, out ``[N, D]``
-    (mutated). The sum is accumulated in float32 in fastText's order (its ``Vector::addRow``).
+    (mutated).
     """
-    dim = weights.shape[1]
-    for i in range(offsets.shape[0] - 1):
-        a, b = offsets[i], offsets[i + 1]
-        for j in range(dim):
-            out[i, j] = 0.0
-        for k in range(a, b):
-            row = weights[rows[k]]
-            for j in range(dim):
-                out[i, j] += row[j]
-        if b - a > 0:
-            scale = np.float32(1.0) / np.float32(b - a)
-            for j in range(dim):
-                out[i, j] *= scale
+    for i in prange(offsets.shape[0] - 1):
+        mean_row(weights, rows, offsets[i], offsets[i + 1], out[i])
 
 
 @njit(nogil=True, cache=True, parallel=True)
@@ -202,7 +208,7 @@ class FastTextKeyedVectors(KeyedVectors):
         if not rows.size:
             logger.warning("could not extract any n-grams from %r, returning the origin vector", word)
             return vector
-        mean_rows(self.vectors_all, np.array([0, rows.size], np.int64), rows, vector.reshape(1, -1))
+        mean_row(self.vectors_all, rows, 0, rows.size, vector)
         if norm:
             length = np.linalg.norm(vector)
             return vector / length if length else vector
