@@ -11,10 +11,10 @@ questions' words) are deleted from the corpus before training, then each deleted
 built from its n-grams and the test counts how often its stem is among its 10 nearest words.
 
 Speed: end to end (read the corpus, build the vocabulary, initialise, train), ``--repeats`` rounds
-interleaved per mode on the first ``--speed-tokens`` tokens, each round starting with the next
-library; fastText is the ``fasttext`` package (``fasttext-wheel``: Facebook's C++ trainer) with
-the same settings. w2v's first run compiles its
-kernels into an empty Numba cache (as after an install) and is reported apart.
+on the first ``--speed-tokens`` tokens, w2v and gensim alternating, then fastText's (see ORDER);
+fastText is the ``fasttext`` package (``fasttext-wheel``: Facebook's C++ trainer) with the same
+settings. w2v's first run compiles its kernels into an empty Numba cache (as after an install)
+and is reported apart.
 
 Each training runs in a subprocess of this run (its peak RSS is its own). Needs the bench extra.
 """
@@ -35,11 +35,11 @@ MODES = {"sg-ns": dict(sg=1, hs=0, negative=5), "cbow-ns": dict(sg=0, hs=0, nega
 # higher rate on average); sentences= ("gensim-sentences") follows the linear decay the settings
 # name, as w2v and fastText do. Quality is measured against both; speed against corpus_file=, gensim's faster.
 QUALITY_LIBS = ("w2v", "gensim", "gensim-sentences")
-# ORDER: the speed rounds rotate the libraries. w2v and gensim create their 800 MB n-gram matrix
-# with NumPy, which asks Linux for transparent huge pages; right after fastText's process (which
-# does not) has freed its memory in small pages, finding 2 MB pages makes the kernel compact
-# memory first, which cost the next library 2-6 s here. With a fixed order the same library
-# always paid it.
+# ORDER: w2v and gensim create their 800 MB n-gram matrix with NumPy, which asks Linux for
+# transparent huge pages. Right after fastText's process (which does not) has freed its memory in
+# small pages, finding 2 MB pages makes the kernel compact memory first: it cost the library that
+# ran next 5 s (w2v) to 10 s (gensim) here, whichever it was. So the speed rounds run w2v and
+# gensim first, alternating, and fastText's rounds after them.
 SUFFIXES = (("s", ""), ("es", ""), ("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"), ("ly", ""))
 
 
@@ -209,11 +209,11 @@ def main(argv=None):
                 cache = dict(os.environ, NUMBA_CACHE_DIR=tempfile.mkdtemp(dir=folder))
                 first = run_job(dict(job, lib="w2v"), env=cache)
                 runs = {lib: [] for lib in libs}
-                for r in range(args.repeats):
-                    # each round starts with the next library: which one runs right after
-                    # fastText matters (see ORDER)
-                    for lib in libs[r % len(libs):] + libs[:r % len(libs)]:
-                        runs[lib].append(run_job(dict(job, lib=lib), env=cache if lib == "w2v" else None))
+                ours = [lib for lib in libs if lib != "fasttext"]
+                # w2v and gensim swap places each round; fastText's rounds come after theirs (ORDER)
+                order = [lib for r in range(args.repeats) for lib in (ours if r % 2 == 0 else ours[::-1])]
+                for lib in order + [lib for lib in libs if lib == "fasttext"] * args.repeats:
+                    runs[lib].append(run_job(dict(job, lib=lib), env=cache if lib == "w2v" else None))
                 report["speed"][mode] = {"first_w2v": first, "runs": runs}
                 med = {lib: statistics.median(r["seconds"] for r in rs) for lib, rs in runs.items()}
                 cpu = {lib: statistics.median(r["cpu"] for r in rs) for lib, rs in runs.items()}

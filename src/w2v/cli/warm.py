@@ -1,4 +1,5 @@
-"""Fill Numba's cache with what the demo and ``w2v train`` compile, by running them on a tiny corpus:
+"""Fill Numba's cache with what the demo, ``w2v train`` (word2vec and FastText) and ``w2v doc2vec
+train`` compile, by running them on a tiny corpus:
 setup.py does it in the build folder, so the wheel carries the compiled kernels (docs/speed.md).
 
 Numba's cache index is tied to each source file's content (a SHA-256 in Numba 0.68, not the file's
@@ -14,12 +15,16 @@ import tempfile
 from ..numba_cache import compiling
 
 # What warm_up trains: the four modes of `w2v train` (the demo is skip-gram with negative sampling,
-# the first of them). Two threads, as on any machine of two or more cores.
-WARM_MODES = (["--sg"], ["--cbow"], ["--sg", "--hs", "--negative", "0"], ["--cbow", "--hs", "--negative", "0"])
+# the first of them), FastText's two with negative sampling (the n-gram kernels) and Doc2Vec's
+# two defaults (PV-DM; PV-DBOW). Two threads, as on any machine of two or more cores.
+WARM_MODES = (["--sg"], ["--cbow"], ["--sg", "--hs", "--negative", "0"], ["--cbow", "--hs", "--negative", "0"],
+              ["--sg", "--model", "fasttext", "--bucket", "500"], ["--cbow", "--model", "fasttext", "--bucket", "500"])
+WARM_DOC2VEC = (["--dm"], ["--dbow"])
 
 
 def warm_up(folder=None):
-    """Compile (or load) what the demo and ``w2v train``'s four modes run, by training tiny models
+    """Compile (or load) what the demo, ``w2v train``'s four modes, FastText's skip-gram and CBOW
+    and Doc2Vec's PV-DM and PV-DBOW run, by training tiny models
     through the command line on a few sentences: Numba caches exactly the signatures that real
     runs of those commands use, nothing else.
 
@@ -51,6 +56,11 @@ def warm_up(folder=None):
                          "--min-count", "1", "--epochs", "1", "--threads", "2", "-q", *mode])
             if code:
                 raise RuntimeError(f"w2v train {' '.join(mode)} exited {code}")
+        for mode in WARM_DOC2VEC:
+            code = main(["doc2vec", "train", corpus, "-o", os.path.join(folder, "d.w2v"), "--size", "8",
+                         "--min-count", "1", "--epochs", "1", "--threads", "2", "-q", *mode])
+            if code:
+                raise RuntimeError(f"w2v doc2vec train {' '.join(mode)} exited {code}")
         # the demo's reader: the "simple" tokenizer in Python, then the skip-gram kernel above
         Word2Vec(corpus, tokenizer="simple", sg=1, vector_size=8, min_count=1, epochs=1, workers=2,
                  progress=False)
