@@ -473,5 +473,5 @@ def test_the_warm_up_caches_what_the_commands_compile(tmp_path):
     script = "from w2v.cli.warm import warm_up; print(sorted(set(warm_up())))"
     first, second = [subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True,
                                     check=True).stdout for _ in range(2)]
-    assert {"sg_job", "cbow_job", "cbow_held_job", "run_job", "_vose", "_huffman"} <= set(eval(first))
+    assert {"sg_job", "cbow_job", "cbow_held_job", "run_job", "_vose", "_huffman", "_rehash"} <= set(eval(first))
     assert second == "[]\n"

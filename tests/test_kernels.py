@@ -6,6 +6,7 @@ import pytest
 from w2v import reference as ref
 from w2v.kernels import (KERNELS, Both, DocTags, FullSoftmax, HierarchicalSoftmax, NegativeSampling, SharedNegatives,
                          SubwordRows, WordRows)
+from w2v.kernels.inputs import word_drifts
 
 V, D, WINDOW = 40, 12, 3
 
@@ -384,8 +385,10 @@ def make_input(kind, syn0, n_sentences, seed=0):
         per_word = [[w] + list(V + rs.integers(0, BUCKETS, rs.integers(0, 4))) for w in range(V)]
         offsets = np.cumsum([0] + [len(r) for r in per_word]).astype(np.int64)
         rows = np.concatenate(per_word).astype(np.int64 if kind == "subwords" else np.int32)
-        lockf = rs.choice(np.float32([0.0, 0.5, 1.0]), len(table)) if kind == "subwords_lockf" else None
-        return SubwordRows(table, offsets, rows, lockf)
+        if kind == "subwords":          # the drifts counted in the kernels
+            return SubwordRows(table, offsets, rows)
+        lockf = rs.choice(np.float32([0.0, 0.5, 1.0]), len(table))      # and computed beforehand
+        return SubwordRows(table, offsets, rows, lockf, word_drifts(offsets, rows, lockf))
     dv = ((rs.random((TAGS, D)) - 0.5) / D).astype(np.float32)
     counts = rs.integers(0, 4, n_sentences)
     tag_offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
@@ -566,3 +569,8 @@ def test_drift_without_locks_counts_repeated_rows():
     for a, b in [(0, 0), (0, 1), (0, 3), (1, 4), (0, 7)]:
         assert rows_drift(rows, a, b, None) == rows_drift(rows, a, b, ones)
     assert rows_drift(rows, 0, 7, None) == np.float32((1 + 9 + 4 + 1) / 7)
+    offsets = np.array([0, 0, 1, 3, 7], np.int64)
+    locks = np.float32([0.5, 1, 0, 1, 1, 1, 1, 0.5, 1, 1])
+    for lockf in (None, locks):
+        assert word_drifts(offsets, rows, lockf).tolist() == [rows_drift(rows, a, b, lockf)
+                                                             for a, b in zip(offsets, offsets[1:])]

@@ -38,6 +38,7 @@ def warm_up(folder=None):
     list of str
         The w2v functions compiled (empty when everything was in the cache already).
     """
+    from ..corpus.interning import BlockInterner
     from ..models.word2vec import Word2Vec
     from . import main
 
@@ -61,6 +62,9 @@ def warm_up(folder=None):
                          "--min-count", "1", "--epochs", "1", "--threads", "2", "-q", *mode])
             if code:
                 raise RuntimeError(f"w2v doc2vec train {' '.join(mode)} exited {code}")
+        # a vocabulary past the interning table's first size (8,192 words) grows it, as the
+        # demo's corpus does: the tiny corpus above never does
+        BlockInterner().feed_many([" ".join(f"v{i}" for i in range(9000)).encode()])
         # the demo's reader: the "simple" tokenizer in Python, then the skip-gram kernel above
         Word2Vec(corpus, tokenizer="simple", sg=1, vector_size=8, min_count=1, epochs=1, workers=2,
                  progress=False)

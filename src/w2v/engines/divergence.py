@@ -70,21 +70,6 @@ class DivergenceCheck:
         return None
 
 
-def all_finite(matrix):
-    """Whether every value of ``matrix`` is finite, a block of rows at a time (no boolean copy of a
-    large matrix, such as FastText's n-gram rows, at once).
-
-    Examples
-    --------
-    >>> all_finite(np.ones((3, 2), np.float32)), all_finite(np.array([[1.0, np.nan]], np.float32))
-    (True, False)
-    >>> all_finite(np.vstack([np.ones((ROWS_PER_BLOCK, 2)), [[1.0, np.inf]]]))     # in the second block
-    False
-    """
-    return all(bool(np.isfinite(matrix[i:i + ROWS_PER_BLOCK]).all())
-               for i in range(0, len(matrix), ROWS_PER_BLOCK))
-
-
 def max_norm(vectors):
     """The largest row norm of ``vectors`` (0.0 for none), a block of rows at a time."""
     longest = 0.0

@@ -79,7 +79,10 @@ def held_centre(arch, inp, out, sent, pos, lo, hi, t0, t1, alpha, rng, work, los
         count[s] = accumulate(inp, sent[p], sums[s])
         weight[s] = input_drift(inp, sent[p]) * np.float32(count[s])
     marks[0] = max(marks[0], hi)
-    if marks[0] < sent.shape[0]:            # the next word to enter: its rows load meanwhile
+    # the next word to enter: its rows load meanwhile. Past the sentence's end this reads an id
+    # of an earlier sentence (sent is the job's scratch, zeroed by the driver and only ever given
+    # vocabulary ids), a wasted but harmless hint
+    if marks[0] < sent.shape[0]:
         prefetch_input(inp, sent[marks[0]])
     neu1[:] = 0.0
     n = 0
@@ -158,6 +161,9 @@ def cbow_held_job(ids, offsets, s0, s1, keep_prob, window, shrink, inp, out, alp
     for CBOW); with one row per word it saves little. Same arguments and result as :func:`cbow_job`.
     """
     ring, dim = 2 * window + 1, work[1].shape[0]
+    # the small arrays written at every centre word sit 64 bytes inside larger blocks, so that no
+    # cache line of theirs is shared with another thread's allocation
     arch = CbowHeld(cbow_mean, np.zeros((ring, dim), np.float32), np.zeros((ring, dim), np.float32),
-                    np.zeros(ring, np.float32), np.zeros(ring, np.int64), np.zeros(2, np.int64))
+                    np.zeros(ring + 32, np.float32)[16:16 + ring], np.zeros(ring + 16, np.int64)[8:8 + ring],
+                    np.zeros(18, np.int64)[8:10])
     return run_job(ids, offsets, s0, s1, keep_prob, window, shrink, inp, out, alpha0, alpha1, rng, work, arch)

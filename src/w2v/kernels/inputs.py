@@ -11,7 +11,7 @@ Kinds
     word2vec: word w's input vector is ``syn0[w]``; the step ``neu1e`` is added to it, scaled by
     ``lockf[w]`` (gensim's ``vectors_lockf``). With ``lockf`` None the update compiles without
     the factor, so ordinary training costs what it did before locking existed.
-``SubwordRows(syn0, offsets, rows, lockf=None)``
+``SubwordRows(syn0, offsets, rows, lockf=None, drift=None)``
     fastText: word w's input rows are ``rows[offsets[w]:offsets[w + 1]]`` (its own row, then
     its hashed n-gram rows: a CSR over the vocabulary, ``offsets`` int64[V+1], ``rows`` int32 or
     int64 row ids into ``syn0``, which holds the word rows and the n-gram buckets stacked, as
@@ -24,7 +24,9 @@ Kinds
     its n n-gram rows by n, not n + 1 (``norm_factor = 1 / subwords_len``); here the mean is exact.
     In skip-gram the CENTRE word's mean predicts each context word (``centre_input``), as in
     fastText and gensim: the context direction of word2vec trained subword rows markedly worse
-    (docs/fasttext.md, "Quality").
+    (docs/fasttext.md, "Quality"). ``drift`` float32[V], if given, is each word's
+    :func:`input_drift` computed beforehand (:func:`word_drifts`: the same values), which the
+    kernels would otherwise count from the rows at every centre word.
 ``DocTags(words, tags, tag_offsets, tag_ids, train_words=True, learn_words=True, learn_tags=True)``
     Doc2Vec: sentence s also has the document tag rows ``tag_ids[tag_offsets[s]:tag_offsets[s+1]]``
     of the input kind ``tags`` (usually ``WordRows(dv, dv_lockf)``); the words keep the input
@@ -74,7 +76,7 @@ from .common import JIT, add_input_update
 from .prefetch import prefetch_row
 
 WordRows = namedtuple("WordRows", "syn0 lockf", defaults=(None,))
-SubwordRows = namedtuple("SubwordRows", "syn0 offsets rows lockf", defaults=(None,))
+SubwordRows = namedtuple("SubwordRows", "syn0 offsets rows lockf drift", defaults=(None, None))
 DocTags = namedtuple("DocTags", "words tags tag_offsets tag_ids train_words learn_words learn_tags",
                      defaults=(True, True, True))
 # DocTags whose rows are concatenated, not summed (gensim's dm_concat, :mod:`.concat`): ``null``
@@ -261,7 +263,7 @@ def input_drift(inp, word):
     ``learn_words`` is off.
     """
     if isinstance(inp, SubwordRows):
-        return float(rows_drift(inp.rows, inp.offsets[word], inp.offsets[word + 1], inp.lockf))
+        return float(subword_drift(inp.drift, inp.rows, inp.offsets[word], inp.offsets[word + 1], inp.lockf, word))
     if isinstance(inp, WordRows):
         return float(lock_factor(inp.lockf, word))
     if isinstance(inp, _DOCS):
@@ -282,7 +284,7 @@ def rows_drift(rows, a, b, lockf):
     """``sum_k m_k l_k / n`` over ``rows[a:b]`` (see :func:`input_drift`); 0 when a == b.
 
     Unlocked (``lockf`` None), ``sum_k m_k`` is n plus twice the number of equal pairs: half the
-    comparisons, and no lock factors to read (CBOW's held rows take it once per position)."""
+    comparisons, and no lock factors to read."""
     if lockf is None:
         pairs = 0
         for k in range(a, b):
@@ -301,11 +303,29 @@ def rows_drift(rows, a, b, lockf):
     return np.float32(total / max(b - a, 1))
 
 
+@njit(**JIT)
+def subword_drift(drift, rows, a, b, lockf, word):
+    """``drift[word]`` when the drifts were computed beforehand, else :func:`rows_drift`."""
+    if drift is None:
+        return rows_drift(rows, a, b, lockf)
+    return drift[word]
+
+
+@njit(**JIT)
+def word_drifts(offsets, rows, lockf):
+    """Every word's :func:`rows_drift` (float32[V]), for ``SubwordRows(..., drift=)``."""
+    out = np.empty(offsets.shape[0] - 1, np.float32)
+    for w in range(out.shape[0]):
+        out[w] = rows_drift(rows, offsets[w], offsets[w + 1], lockf)
+    return out
+
+
 @overload(input_drift, jit_options=JIT, inline="always")
 def _input_drift_jit(inp, word):
     cls = getattr(inp, "instance_class", None)
     if cls is SubwordRows:
-        return lambda inp, word: rows_drift(inp.rows, inp.offsets[word], inp.offsets[word + 1], inp.lockf)
+        return lambda inp, word: subword_drift(inp.drift, inp.rows, inp.offsets[word], inp.offsets[word + 1],
+                                               inp.lockf, word)
     if cls is WordRows:
         return lambda inp, word: lock_factor(inp.lockf, word)
     if cls in _DOCS:
@@ -347,7 +367,8 @@ def _doc_tags_jit(inp, s):
 
 
 def weights(inp):
-    """The float matrices an input kind trains, in order (for finiteness checks and the like)."""
+    """The float matrices an input kind trains, in order (:func:`finite` checks the rows of them
+    that training moves)."""
     if isinstance(inp, DocConcat):
         return weights(inp.words) + weights(inp.tags) + (inp.null[None, :],)
     if isinstance(inp, DocTags):

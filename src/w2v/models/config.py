@@ -90,7 +90,7 @@ class Config:
         integer("max_sentence_length", 1)
         integer("hs_private_nodes", 0)
         integer("cbow_shared_centres", 1)
-        if not isinstance(self.cbow_held_rows, (bool, int)) or self.cbow_held_rows not in (0, 1):
+        if isinstance(self.cbow_held_rows, str) or self.cbow_held_rows not in (0, 1):
             raise ValueError(f"cbow_held_rows must be True or False, got {self.cbow_held_rows!r}")
         self.cbow_held_rows = bool(self.cbow_held_rows)
         integer("sorted_vocab", 0, 1)

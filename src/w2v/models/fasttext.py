@@ -148,7 +148,7 @@ class FastText(Word2Vec):
         objective; without n-grams (``max_n=0`` or ``bucket=0``) word2vec's word rows, so that
         such a model trains as Word2Vec does (skip-gram over subword rows goes fastText's way, the
         centre predicting its context; over word rows the C tool's)."""
-        from ..kernels.inputs import SubwordRows, WordRows
+        from ..kernels.inputs import SubwordRows, WordRows, word_drifts
         wv = self.wv
         if not wv.vectors_all.flags.writeable:
             raise ValueError("the weights are read-only (loaded with mmap='r'): load the model with "
@@ -160,7 +160,9 @@ class FastText(Word2Vec):
         _, objective = super()._training_arrays()
         if not self.bucket:
             return WordRows(wv.vectors_all, self._lock_rows()), objective
-        return SubwordRows(wv.vectors_all, wv.subword_offsets, wv.subword_rows, self._lock_rows()), objective
+        lockf = self._lock_rows()
+        drift = word_drifts(wv.subword_offsets, wv.subword_rows, lockf)    # once, not at every centre word
+        return SubwordRows(wv.vectors_all, wv.subword_offsets, wv.subword_rows, lockf, drift), objective
 
     def _lock_rows(self):
         """Per-row factors of the input updates from gensim's ``vectors_vocab_lockf`` and

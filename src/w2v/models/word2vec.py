@@ -64,7 +64,7 @@ class Word2Vec(OutputQueries):
     ``compute_loss`` decides whether :meth:`get_latest_training_loss` reports the summed loss
     (``training_log`` always has each epoch's mean). w2v's own, keyword-only: ``softmax=1`` (exact softmax, small
     vocabularies), ``shared_negatives``, ``cbow_shared_centres``, ``cbow_held_rows`` (on for
-    FastText) and ``hs_private_nodes`` (kernel choices, see docs/speed.md), ``max_sentence_length``, ``tokenizer``, ``encoding``, ``errors`` (how text
+    FastText: docs/fasttext.md) and ``hs_private_nodes`` (kernel choices, see docs/speed.md), ``max_sentence_length``, ``tokenizer``, ``encoding``, ``errors`` (how text
     files are read), ``progress`` (tqdm bar on stderr), ``cache_dir`` (where the
     integer-encoded corpus is kept during training), ``engine`` with ``engine_options``
     (who trains: ``"local"`` threads, ``"ray"`` for data-parallel training on a Ray cluster,
