@@ -561,8 +561,8 @@ def test_frozen_words_and_output_train_the_tag_rows_alone(arch, objective):
 
 
 def test_drift_without_locks_counts_repeated_rows():
-    """Unlocked, a word's drift is sum_k m_k / n: the same value as with every lock factor 1,
-    repeats included (a row listed twice takes the step twice); word_drifts gives every word's."""
+    """Unlocked, a word's drift is sum_k m_k / n counted by pairs: the same value as with every
+    lock factor 1, repeats included (a row listed twice takes the step twice)."""
     from w2v.kernels.inputs import rows_drift
     rows = np.array([0, 5, 7, 5, 9, 5, 7], np.int64)
     ones = np.ones(10, np.float32)
