@@ -59,6 +59,26 @@ def test_vectors_are_the_means_of_the_trained_rows(sg, hs):
     assert np.isfinite(kv.vectors_all).all()
 
 
+def test_callbacks_see_each_epochs_means():
+    """The word means are recomputed between epochs only when someone can look (a callback): the
+    vectors a callback reads at an epoch's end are that epoch's means."""
+    seen = []
+
+    class Look:
+        def on_epoch_end(self, model):
+            kv = model.wv
+            expect = np.stack([kv.vectors_all[kv.subword_rows[a:b]].mean(axis=0)
+                               for a, b in zip(kv.subword_offsets[:-1], kv.subword_offsets[1:])])
+            np.testing.assert_allclose(kv.vectors, expect, rtol=1e-5, atol=1e-6)
+            seen.append(kv.vectors.copy())
+
+    model = FastText(SENTENCES, callbacks=[Look()], **dict(SMALL, epochs=3))
+    assert len(seen) == 3 and not np.array_equal(seen[0], seen[1])
+    np.testing.assert_array_equal(seen[-1], model.wv.vectors)
+    quiet = FastText(SENTENCES, **dict(SMALL, epochs=3))
+    np.testing.assert_array_equal(quiet.wv.vectors, model.wv.vectors)   # the same training either way
+
+
 def test_cbow_holds_the_window_rows_by_default():
     """FastText's CBOW reads each context word's n-gram rows once per position
     (``cbow_held_rows``, w2v.kernels.cbow.held_centre); ``cbow_held_rows=False`` gives the classic
@@ -206,3 +226,34 @@ def test_train_model_fasttext(tmp_path, corpus, capsys):
     assert "OOV" in capsys.readouterr().out
     assert main(["train", corpus, "-o", out, "--model", "fasttext", "--bucket", "-3", "--quiet"]) == 2
     assert "--bucket" in capsys.readouterr().err
+
+
+def test_ngram_rows_start_uniform_and_independent_of_threads():
+    """The n-gram rows start uniform in [-1/D, 1/D) (fastText's range), the same on one core as on
+    all, different for another seed, and the word rows before ``start`` are left as they were."""
+    import numba
+
+    from w2v.models.subwordvectors import uniform_rows
+
+    dim = 50
+    a = np.full((3000, dim), 7.0, np.float32)
+    b = a.copy()
+    c = a.copy()
+    before = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        uniform_rows(a, 10, 5)
+    finally:
+        numba.set_num_threads(before)
+    uniform_rows(b, 10, 5)
+    uniform_rows(c, 10, 6)
+    np.testing.assert_array_equal(a, b)
+    assert (a[:10] == 7.0).all()
+    rows = a[10:]
+    assert rows.min() >= -1.0 / dim and rows.max() < 1.0 / dim
+    assert abs(rows.mean()) < 2e-4 and abs(rows.std() - (1.0 / dim) / np.sqrt(3)) < 2e-4
+    assert len(np.unique(rows)) > 0.99 * rows.size
+    assert not np.array_equal(rows, c[10:])
+    # neighbouring rows and columns are not correlated
+    assert abs(np.corrcoef(rows[:-1].ravel(), rows[1:].ravel())[0, 1]) < 0.02
+    assert abs(np.corrcoef(rows[:, :-1].ravel(), rows[:, 1:].ravel())[0, 1]) < 0.02

@@ -12,14 +12,14 @@ from numba import njit
 from .common import JIT
 from .inputs import accumulate, input_drift, input_update, prefetch_input, tag_accumulate, tag_update
 from .objectives import prefetch_output, update_output
-from .window import CENTRES, FINISHES, run_job
+from .window import CENTRES, FINISHES, STARTS, run_job
 
 Cbow = namedtuple("Cbow", "mean")
 # CBOW with held windows (:func:`held_centre`): ring slots for the 2 * window + 1 positions a
 # window can span, slot p % R for position p: ``sums`` float32[R, D] the sum of the word's rows,
 # ``pending`` float32[R, D] the steps its rows are owed, ``weight`` float32[R] how far the sum
-# moves per unit of step, ``count`` int64[R] its rows; ``marks`` int64[2]: the first position
-# not yet read, the first not yet written back.
+# moves per unit of step, ``count`` int64[R] its rows; ``marks`` int64[4]: the first position
+# not yet read, the first not yet written back, the first not yet prefetched, the sentence's length.
 CbowHeld = namedtuple("CbowHeld", "mean sums pending weight count marks")
 
 
@@ -79,11 +79,12 @@ def held_centre(arch, inp, out, sent, pos, lo, hi, t0, t1, alpha, rng, work, los
         count[s] = accumulate(inp, sent[p], sums[s])
         weight[s] = input_drift(inp, sent[p]) * np.float32(count[s])
     marks[0] = max(marks[0], hi)
-    # the next word to enter: its rows load meanwhile. Past the sentence's end this reads an id
-    # of an earlier sentence (sent is the job's scratch, zeroed by the driver and only ever given
-    # vocabulary ids), a wasted but harmless hint
-    if marks[0] < sent.shape[0]:
-        prefetch_input(inp, sent[marks[0]])
+    # the words the next centre's window can reach (up to pos + 1 + window) start loading now,
+    # each once: a reduced window draws a new width at every centre, so several may enter at once
+    ahead = min(pos + (ring - 1) // 2 + 2, marks[3])
+    for p in range(max(marks[2], marks[0]), ahead):
+        prefetch_input(inp, sent[p])
+    marks[2] = max(marks[2], ahead)
     neu1[:] = 0.0
     n = 0
     for c in range(lo, hi):
@@ -117,6 +118,13 @@ def held_centre(arch, inp, out, sent, pos, lo, hi, t0, t1, alpha, rng, work, los
 
 
 @njit(inline="always", **JIT)
+def held_start(arch, inp, sent, n):
+    """A sentence of n kept words begins: nothing read or prefetched yet."""
+    arch.marks[2] = 0
+    arch.marks[3] = n
+
+
+@njit(inline="always", **JIT)
 def held_finish(arch, inp, sent):
     """The sentence's words still held take their pending steps; the ring starts empty again."""
     marks = arch.marks
@@ -127,6 +135,7 @@ def held_finish(arch, inp, sent):
 
 
 CENTRES[CbowHeld] = held_centre
+STARTS[CbowHeld] = held_start
 FINISHES[CbowHeld] = held_finish
 
 
@@ -165,5 +174,5 @@ def cbow_held_job(ids, offsets, s0, s1, keep_prob, window, shrink, inp, out, alp
     # cache line of theirs is shared with another thread's allocation
     arch = CbowHeld(cbow_mean, np.zeros((ring, dim), np.float32), np.zeros((ring, dim), np.float32),
                     np.zeros(ring + 32, np.float32)[16:16 + ring], np.zeros(ring + 16, np.int64)[8:8 + ring],
-                    np.zeros(18, np.int64)[8:10])
+                    np.zeros(20, np.int64)[8:12])
     return run_job(ids, offsets, s0, s1, keep_prob, window, shrink, inp, out, alpha0, alpha1, rng, work, arch)

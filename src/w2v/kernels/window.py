@@ -13,6 +13,9 @@ from .objectives import PUBLISH_EVERY, begin_centre, publish
 # architecture tuple type -> jitted fn(arch, inp, out, sent, pos, lo, hi, t0, t1, alpha, rng, work,
 # loss) returning (examples, loss); each architecture's module adds its own entry.
 CENTRES = {}
+# architecture tuple type -> jitted fn(arch, inp, sent, n) run when sentence ``sent[:n]`` has been
+# drawn, before its first centre word, for architectures that keep per-sentence state.
+STARTS = {}
 # architecture tuple type -> jitted fn(arch, inp, sent) run after each sentence's last centre word,
 # for architectures that hold state across a sentence's centres (:mod:`.cbow`'s held windows);
 # the others run nothing there.
@@ -31,6 +34,21 @@ def _train_centre_jit(arch, inp, out, sent, pos, lo, hi, t0, t1, alpha, rng, wor
     if centre is not None:
         return (lambda arch, inp, out, sent, pos, lo, hi, t0, t1, alpha, rng, work, loss:
                 centre(arch, inp, out, sent, pos, lo, hi, t0, t1, alpha, rng, work, loss))
+
+
+def start_sentence(arch, inp, sent, n):
+    """Before a sentence's first centre word (its kept words are ``sent[:n]``): STARTS, or nothing."""
+    fn = STARTS.get(type(arch))
+    if fn is not None:
+        fn(arch, inp, sent, n)
+
+
+@overload(start_sentence, jit_options=JIT, inline="always")
+def _start_sentence_jit(arch, inp, sent, n):
+    fn = STARTS.get(getattr(arch, "instance_class", None))
+    if fn is None:
+        return lambda arch, inp, sent, n: None
+    return lambda arch, inp, sent, n: fn(arch, inp, sent, n)
 
 
 def finish_sentence(arch, inp, sent):
@@ -56,7 +74,8 @@ def run_job(ids, offsets, s0, s1, keep_prob, window, shrink, inp, out, alpha0, a
     (``keep_words``) and its tags (``doc_tags(inp, s)``); for each kept centre word: a window
     reduced by a uniform draw (none drawn when ``train_words(inp)`` is False: the tags alone are
     the context), and, if the window or the tags hold anything, ``begin_centre(out)`` then
-    ``train_centre(arch, ...)``; after the sentence, ``finish_sentence(arch, ...)``.
+    ``train_centre(arch, ...)``; before the sentence's first centre ``start_sentence(arch, ...)``,
+    after its last ``finish_sentence(arch, ...)``.
     ``publish(out)`` at the start, the end and every ``PUBLISH_EVERY`` centre words.
 
     Returns (in-vocabulary tokens seen, examples trained, summed loss).
@@ -72,6 +91,7 @@ def run_job(ids, offsets, s0, s1, keep_prob, window, shrink, inp, out, alpha0, a
         n, seen = keep_words(ids, offsets[s], offsets[s + 1], keep_prob, rng, sent)
         words += seen
         t0, t1 = doc_tags(inp, s)
+        start_sentence(arch, inp, sent, n)
         for pos in range(n):
             centres += 1
             if centres % PUBLISH_EVERY == 0:

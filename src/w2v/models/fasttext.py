@@ -180,11 +180,13 @@ class FastText(Word2Vec):
         return np.ascontiguousarray(np.concatenate(parts), np.float32)
 
     def _run_schedule(self, encoded, schedule, position, callbacks, progress):
-        """Word2Vec's schedule, with each word's mean vector recomputed after every epoch, before
-        any callback sees the model."""
+        """Word2Vec's schedule, with each word's mean vector recomputed after the last epoch and,
+        when a callback or a checkpoint can see the model between epochs, after every epoch
+        before they do."""
         self.facebook_output = None
         own = self.callbacks
-        self.callbacks = (_AdjustVectors(),) + tuple(own)
+        if own or callbacks or self.checkpoint_dir is not None:
+            self.callbacks = (_AdjustVectors(),) + tuple(own)
         try:
             return super()._run_schedule(encoded, schedule, position, callbacks, progress)
         finally:
