@@ -37,8 +37,9 @@ MODES = {"sg-ns": dict(sg=1, hs=0, negative=5), "cbow-ns": dict(sg=0, hs=0, nega
 QUALITY_LIBS = ("w2v", "gensim", "gensim-sentences")
 # ORDER: w2v and gensim create their 800 MB n-gram matrix with NumPy, which asks Linux for
 # transparent huge pages. Right after fastText's process (which does not) has freed its memory in
-# small pages, finding 2 MB pages makes the kernel compact memory first: it cost the library that
-# ran next 5 s (w2v) to 10 s (gensim) here, whichever it was. So the speed rounds run w2v and
+# small pages, the next process's first writes to that much memory stalled: it cost the library
+# that ran next 5 s (w2v) to 10 s (gensim) here, whichever it was (not memory compaction, whose
+# counters stayed 0; docs/fasttext.md, "Slow first touches"). So the speed rounds run w2v and
 # gensim first, alternating, and fastText's rounds after them.
 SUFFIXES = (("s", ""), ("es", ""), ("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"), ("ly", ""))
 
