@@ -59,9 +59,19 @@ def test_vectors_are_the_means_of_the_trained_rows(sg, hs):
     assert np.isfinite(kv.vectors_all).all()
 
 
-def test_callbacks_see_each_epochs_means():
-    """The word means are recomputed between epochs only when someone can look (a callback): the
-    vectors a callback reads at an epoch's end are that epoch's means."""
+def test_divergence_check_and_callbacks_see_each_epochs_means(monkeypatch):
+    """After every epoch the divergence check measures that epoch's word means (recomputed from
+    the rows, not those of an earlier epoch), and callbacks then read the same vectors."""
+    from w2v.engines import divergence
+
+    checked = []
+    after_epoch = divergence.DivergenceCheck.after_epoch
+
+    def record(self, vectors):
+        checked.append(vectors.copy())
+        return after_epoch(self, vectors)
+
+    monkeypatch.setattr(divergence.DivergenceCheck, "after_epoch", record)
     seen = []
 
     class Look:
@@ -75,6 +85,9 @@ def test_callbacks_see_each_epochs_means():
     model = FastText(SENTENCES, callbacks=[Look()], **dict(SMALL, epochs=3))
     assert len(seen) == 3 and not np.array_equal(seen[0], seen[1])
     np.testing.assert_array_equal(seen[-1], model.wv.vectors)
+    assert len(checked) == 3
+    for a, b in zip(checked, seen):
+        np.testing.assert_array_equal(a, b)
     quiet = FastText(SENTENCES, **dict(SMALL, epochs=3))
     np.testing.assert_array_equal(quiet.wv.vectors, model.wv.vectors)   # the same training either way
 

@@ -219,7 +219,7 @@ def run_epochs(model, engine, schedule, callbacks=(), progress=True, position=No
                     checkpoint(Position(e, following, dataclasses.replace(totals), n_tokens))
             start_step, partial = 0, None
             stats = _stats(first_epoch + e, totals, rate, n_tokens)
-            reason = check.after_epoch(model.wv.vectors)
+            reason = check.after_epoch(model.current_vectors())
             if reason:
                 diverged(model, engine, schedule, stats, reason, engine.epoch_extra(totals))
             logger.info("epoch %d: loss %.4f, %d tokens in %.1fs (%.0f tokens/s), alpha %.5f",

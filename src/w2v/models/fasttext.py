@@ -180,18 +180,21 @@ class FastText(Word2Vec):
         return np.ascontiguousarray(np.concatenate(parts), np.float32)
 
     def _run_schedule(self, encoded, schedule, position, callbacks, progress):
-        """Word2Vec's schedule, with each word's mean vector recomputed after the last epoch and,
-        when a callback or a checkpoint can see the model between epochs, after every epoch
-        before they do."""
+        """Word2Vec's schedule, with each word's mean vector recomputed after the last epoch (and
+        after every epoch by :meth:`current_vectors`, before the divergence check and any
+        callback see the model)."""
         self.facebook_output = None
-        own = self.callbacks
-        if own or callbacks or self.checkpoint_dir is not None:
-            self.callbacks = (_AdjustVectors(),) + tuple(own)
         try:
             return super()._run_schedule(encoded, schedule, position, callbacks, progress)
         finally:
-            self.callbacks = own
             self.wv.adjust_vectors()
+
+    def current_vectors(self):
+        """The word means recomputed from the rows as training has left them (``wv.vectors``
+        updated): the epoch loop's divergence check reads them after every epoch, so callbacks
+        then see that epoch's means."""
+        self.wv.adjust_vectors()
+        return self.wv.vectors
 
     def _archive(self):
         meta, arrays = super()._archive()
@@ -238,13 +241,6 @@ class FastText(Word2Vec):
     def load_fasttext_format(cls, model_file, encoding="utf8"):
         """gensim's deprecated name of :func:`load_facebook_model`."""
         return load_facebook_model(model_file, encoding=encoding)
-
-
-class _AdjustVectors:
-    """Recomputes ``wv.vectors`` (word means) at the end of every epoch."""
-
-    def on_epoch_end(self, model):
-        model.wv.adjust_vectors()
 
 
 # fastText's loss and model codes in a .bin's arguments

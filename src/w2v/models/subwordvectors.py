@@ -35,15 +35,16 @@ def mean_row(weights, rows, a, b, out):
             out[j] *= scale
 
 
-@njit(nogil=True, cache=True, parallel=True)
+@njit(nogil=True, cache=True)
 def mean_rows(weights, offsets, rows, out):
     """``out[i] = mean of weights[rows[offsets[i]:offsets[i+1]]]`` (:func:`mean_row`) for every
-    word i, the words shared among all cores (each word's sum is the same on any number).
+    word i. Serial: loading a model calls it, possibly from several threads at once, which
+    Numba's fallback threading layer (workqueue) does not survive for a parallel function.
 
     Shapes: weights ``[R, D]``, offsets int64 ``[N + 1]``, rows int ``[offsets[-1]]``, out ``[N, D]``
     (mutated).
     """
-    for i in prange(offsets.shape[0] - 1):
+    for i in range(offsets.shape[0] - 1):
         mean_row(weights, rows, offsets[i], offsets[i + 1], out[i])
 
 

@@ -517,6 +517,12 @@ class Word2Vec(OutputQueries):
                              "once; read the text again")
         return encode_with_vocab(sentences, self.vocab, cache_dir=self.cache_dir)
 
+    def current_vectors(self):
+        """The word vectors as training has left them so far (``wv.vectors``); what the epoch loop
+        measures after each epoch to catch a diverging training. FastText recomputes its word
+        means here first."""
+        return self.wv.vectors
+
     def get_latest_training_loss(self):
         """The loss summed over every training example of the last :meth:`train` call, when it was
         called with ``compute_loss=True`` (gensim's definition); 0.0 otherwise.
