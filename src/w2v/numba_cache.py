@@ -6,9 +6,9 @@ Numba stamps a function's cache entry with the hash of the function's own source
 kernel that inlines or calls a function of another module (every job calls ``objectives.py``
 and ``inputs.py``) kept loading its old machine code after that module changed: in a source
 checkout after a pull, or in an environment where an upgrade left the runtime-compiled entries of
-the older version beside the new sources. Importing this module (every module that compiles
-functions does, before its first ``@njit``) makes the stamp of w2v's functions also cover the
-sources of all of w2v's compiled modules.
+the older version beside the new sources. Importing this module (:mod:`w2v.compiler` does, and
+every module that compiles functions takes its ``njit`` from there) makes the stamp of w2v's
+functions also cover the sources of all of w2v's compiled modules.
 """
 import contextlib
 import hashlib

@@ -9,10 +9,8 @@ import logging
 from collections import defaultdict
 
 import numpy as np
-from numba import njit
 
-from .. import numba_cache  # noqa: F401  (before any @njit: cache stamps cover all compiled sources)
-
+from ..compiler import njit
 from .vocab import keep_mask
 
 logger = logging.getLogger(__name__)

@@ -8,11 +8,10 @@ import logging
 import os
 
 import numpy as np
-from numba import njit
-
-from .. import numba_cache  # noqa: F401  (before any @njit: cache stamps cover all compiled sources)
 
 from w2v._atomic import atomic_write
+
+from ..compiler import njit
 
 logger = logging.getLogger(__name__)
 

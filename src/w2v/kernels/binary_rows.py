@@ -4,7 +4,8 @@ The reader in :mod:`w2v.vectors.formats` refills one buffer from the file and ca
 so no Python code runs per row.
 """
 import numpy as np
-from numba import njit
+
+from ..compiler import njit
 
 SPACE = 32
 # scan_rows' status: rows stopped because the buffer ran out, or because a word was too long.

@@ -7,8 +7,8 @@ document tags, which join the context (PV-DM); the job loop is :mod:`.window`'s.
 from collections import namedtuple
 
 import numpy as np
-from numba import njit
 
+from ..compiler import njit
 from .common import JIT
 from .inputs import accumulate, input_drift, input_update, prefetch_input, tag_accumulate, tag_update
 from .objectives import prefetch_output, update_output

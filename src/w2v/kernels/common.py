@@ -4,14 +4,15 @@ The random generator is xorshift64* on a ``uint64[1]`` state array owned by the 
 kernel and :mod:`w2v.reference` that start from the same state see the same draws.
 """
 import numpy as np
-from numba import njit
 
-from .. import numba_cache  # noqa: F401  (before any @njit: cache stamps cover all compiled sources)
+from ..compiler import PIPELINE, njit
 
 # Floating-point freedoms that let LLVM vectorise dot products and axpys (FMA, reassociation).
 # 'nnan'/'ninf' are left out so a diverging model still shows NaN/inf to the divergence check.
 FASTMATH = {"reassoc", "contract", "nsz", "arcp"}
-JIT = dict(nogil=True, cache=True, fastmath=FASTMATH)
+# PIPELINE: w2v's compiler (block labels renumbered before lowering, :mod:`w2v.compiler`), for the
+# overloads' jit_options as for njit.
+JIT = dict(nogil=True, cache=True, fastmath=FASTMATH, **PIPELINE)
 # The job loop (:func:`.window.run_job`) with Numba's reference counting (NRT) off: it allocates
 # nothing and only borrows its caller's arrays, and with NRT on, every input kind function inlined
 # into it that binds a tuple holding arrays around a loop (DocTags: per context word) took an atomic

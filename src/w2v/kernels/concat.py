@@ -4,8 +4,7 @@ past the sentence's ends filled by a trained null row; the job loop is :mod:`.wi
 """
 from collections import namedtuple
 
-from numba import njit
-
+from ..compiler import njit
 from .common import JIT
 from .inputs import input_update, input_vector, tag_update, tag_vector
 from .objectives import update_output

@@ -2,8 +2,8 @@
 documents in one call: each document's passes are one-sentence runs of :mod:`.window`'s job loop.
 """
 import numpy as np
-from numba import njit
 
+from ..compiler import njit
 from .common import JIT, rand_float
 from .window import run_job
 

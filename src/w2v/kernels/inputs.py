@@ -69,9 +69,9 @@ return no array of their own making (``input_vector`` gives ``(rows, r)``, not t
 from collections import namedtuple
 
 import numpy as np
-from numba import njit
 from numba.extending import overload
 
+from ..compiler import njit
 from .common import JIT, add_input_update
 from .prefetch import prefetch_row
 

@@ -8,9 +8,9 @@ updates the output rows in place, and returns the example's loss.
 from collections import namedtuple
 
 import numpy as np
-from numba import njit
 from numba.extending import overload
 
+from ..compiler import njit
 from .common import JIT, LOG_SIGMOID_TABLE, MAX_EXP, SIGMOID_TABLE, draw_alias, own_lines, table_index
 from .prefetch import prefetch_row
 

@@ -15,7 +15,8 @@ Counts of bigrams alone may also come *packed*: rows ``(key, count)`` with no em
 import math
 
 import numpy as np
-from numba import njit
+
+from ..compiler import njit
 
 _MIX1 = np.uint64(0xFF51AFD7ED558CCD)
 _MIX2 = np.uint64(0xC4CEB9FE1A85EC53)

@@ -3,11 +3,12 @@ a little later (LLVM's ``llvm.prefetch``, which Numba does not expose), so that 
 rows drawn at random overlap the arithmetic on others. It changes no result.
 """
 from llvmlite import ir
-from numba import njit, types
+from numba import types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
-from .. import numba_cache  # noqa: F401  (before any @njit: cache stamps cover all compiled sources)
+from ..compiler import njit
+
 
 LINE_FLOATS = 16          # float32 per 64-byte cache line
 

@@ -9,9 +9,9 @@ rows, subword rows, or document tags, which make this PV-DBOW); the job loop is 
 from collections import namedtuple
 
 import numpy as np
-from numba import njit
 from numba.extending import overload
 
+from ..compiler import njit
 from .common import JIT
 from .inputs import CENTRE_INPUTS, centre_input, input_drift, input_update, input_vector, tag_update, tag_vector
 from .objectives import prefetch_output, update_output, update_output_call

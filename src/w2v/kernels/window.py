@@ -3,9 +3,9 @@ subsampling, each kept centre word's window and its sentence's document tags, an
 publications. What one centre word trains is its architecture's (``train_centre``, chosen by the
 type of ``arch``: :mod:`.skipgram`, :mod:`.cbow`).
 """
-from numba import njit
 from numba.extending import overload
 
+from ..compiler import njit
 from .common import JIT, JOB, keep_words, sentence_rate, window_bounds
 from .inputs import doc_tags, train_words
 from .objectives import PUBLISH_EVERY, begin_centre, publish

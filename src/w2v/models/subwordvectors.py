@@ -8,8 +8,9 @@ holds each vocabulary word's mean, for queries; :meth:`adjust_vectors` recompute
 import logging
 
 import numpy as np
-from numba import njit, prange
+from numba import prange
 
+from ..compiler import njit
 from ..vectors import native
 from ..vectors.ngrams import ft_ngram_hashes, subword_rows
 from .keyedvectors import KeyedVectors

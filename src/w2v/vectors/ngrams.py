@@ -7,9 +7,9 @@ hashed with fastText's FNV-1a variant (every byte sign-extended, as C's ``char``
 loop and returns the rows as CSR arrays, the layout of ``w2v.kernels.inputs.SubwordRows``.
 """
 import numpy as np
-from numba import njit
 
-from .. import numba_cache  # noqa: F401  (before any @njit: cache stamps cover all compiled sources)
+from ..compiler import njit
+
 
 __all__ = ["ft_hash_bytes", "compute_ngrams", "compute_ngrams_bytes", "ft_ngram_hashes",
            "subword_rows", "EOS"]
