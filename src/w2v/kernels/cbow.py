@@ -24,6 +24,20 @@ CbowHeld = namedtuple("CbowHeld", "mean sums pending weight count marks")
 
 
 @njit(inline="always", **JIT)
+def predict_centre(arch, inp, out, target, t0, t1, alpha, rng, neu1, count, neu1e):
+    """The rows of tags [t0, t1) join ``neu1``, the sum of ``count`` context rows: h, their mean
+    if ``arch.mean``, predicts ``target`` and ``neu1e`` gets the input gradient. Returns the loss."""
+    for k in range(t0, t1):
+        count += tag_accumulate(inp, k, neu1)
+    if arch.mean and count > 0:
+        inv = np.float32(1.0 / count)
+        for i in range(neu1.shape[0]):
+            neu1[i] *= inv
+    neu1e[:] = 0.0
+    return update_output(out, neu1, target, alpha, rng, neu1e)
+
+
+@njit(inline="always", **JIT)
 def cbow_centre(arch, inp, out, sent, pos, lo, hi, t0, t1, alpha, rng, work, loss):
     """h = the sum of the rows of context words [lo, hi) but pos and of tags [t0, t1), divided
     by their number if ``arch.mean``, predicts sent[pos]; each of those rows += neu1e.
@@ -35,14 +49,7 @@ def cbow_centre(arch, inp, out, sent, pos, lo, hi, t0, t1, alpha, rng, work, los
     for c in range(lo, hi):
         if c != pos:
             count += accumulate(inp, sent[c], neu1)
-    for k in range(t0, t1):
-        count += tag_accumulate(inp, k, neu1)
-    if arch.mean and count > 0:
-        inv = np.float32(1.0 / count)
-        for i in range(neu1.shape[0]):
-            neu1[i] *= inv
-    neu1e[:] = 0.0
-    loss += update_output(out, neu1, sent[pos], alpha, rng, neu1e)
+    loss += predict_centre(arch, inp, out, sent[pos], t0, t1, alpha, rng, neu1, count, neu1e)
     for c in range(lo, hi):
         if c != pos:
             input_update(inp, sent[c], neu1e)
@@ -93,14 +100,7 @@ def held_centre(arch, inp, out, sent, pos, lo, hi, t0, t1, alpha, rng, work, los
             n += count[s]
             for i in range(neu1.shape[0]):
                 neu1[i] += sums[s, i]
-    for k in range(t0, t1):
-        n += tag_accumulate(inp, k, neu1)
-    if arch.mean and n > 0:
-        inv = np.float32(1.0 / n)
-        for i in range(neu1.shape[0]):
-            neu1[i] *= inv
-    neu1e[:] = 0.0
-    loss += update_output(out, neu1, sent[pos], alpha, rng, neu1e)
+    loss += predict_centre(arch, inp, out, sent[pos], t0, t1, alpha, rng, neu1, n, neu1e)
     for c in range(lo, hi):
         if c != pos:
             s = c % ring
