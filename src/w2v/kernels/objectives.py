@@ -68,9 +68,12 @@ def logistic_step(row, h, label, f, alpha, neu1e, learn=True):
     return loss
 
 
-@njit(inline="always", **JIT)
+@njit(**JIT)
 def logistic_grad(label, f, alpha):
-    """(g, loss) of a logistic unit with label ``label`` whose dot product is ``f``."""
+    """(g, loss) of a logistic unit with label ``label`` whose dot product is ``f``. A plain
+    function, not inlined by Numba (LLVM inlines it): the four-node step of :func:`hs_update`
+    calls it four times, and inlined at Numba's level it made HS jobs compile 6-9 s longer with
+    the same speed (docs/speed.md, "Four nodes at a time")."""
     # Without branches on the code bit or on saturation (both data-dependent, so often mispredicted);
     # a saturated unit gets g = 0, which leaves row and neu1e as they are.
     fs = (np.float32(2.0) * label - np.float32(1.0)) * f   # f for label 1, -f for label 0: exact
