@@ -4,8 +4,8 @@ function renumbered 0, 1, 2, ... just before it is lowered to LLVM.
 Why: Numba gives the blocks of a function it inlines (``inline="always"``, which every kernel's
 helpers use) labels past a process-wide counter, then raises the counter past them; a helper's IR
 is itself numbered from that counter first, so each inlining about doubles it. After some
-thousands of inlinings in one process (the test suite, or a notebook that trains many kinds of
-model) the labels had over 1,000 digits, and LLVM refuses block names that long ("name is too
+thousands of inlinings in one process (the test suite got there; any long session that compiles
+many kinds of kernel can) the labels had over 1,000 digits, and LLVM refuses block names that long ("name is too
 long which can result in name collisions"): every kernel compiled after that failed. Renumbering
 before lowering keeps the names short however long the process has run; the labels only name
 blocks, so the compiled code is the same.
@@ -61,7 +61,7 @@ class CompactLabels(FunctionPass):
 
     def run_pass(self, state):
         blocks = state.func_ir.blocks
-        if all(label == i for i, label in enumerate(sorted(blocks))):
+        if max(blocks) < len(blocks):      # already 0 .. n-1
             return False
         state.func_ir.blocks = compact_labels(blocks)
         return True

@@ -107,10 +107,10 @@ def hs_update(out, h, target, alpha, rng, neu1e, learn=True):
     1 - c_j. The nodes the thread keeps its own copies of (``out.own``) are updated there.
 
     The nodes go four at a time: the four dot products in one pass over h, then the four steps
-    in one pass, neu1e taking them in path order. This is the arithmetic of one node at a time
-    (no node's step changes another node's row or h) with the loads of h and neu1e shared and the
-    dot products not waiting on the steps: kernel CPU for skip-gram HS fell by about a fifth
-    (docs/speed.md).
+    in one pass, neu1e taking them in path order. These are the operations of one node at a time,
+    in the same order (no node's step changes another node's row or h), with the loads of h and
+    neu1e shared and the dot products not waiting on the steps: kernel CPU for skip-gram HS fell
+    by about a fifth (docs/speed.md).
     """
     own = out.own.rows
     first = out.syn1.shape[0] - 1 - own.shape[0]   # the root is inner node V - 2
