@@ -180,14 +180,16 @@ class FastText(Word2Vec):
         return np.ascontiguousarray(np.concatenate(parts), np.float32)
 
     def _run_schedule(self, encoded, schedule, position, callbacks, progress):
-        """Word2Vec's schedule, with each word's mean vector recomputed after the last epoch (and
-        after every epoch by :meth:`current_vectors`, before the divergence check and any
-        callback see the model)."""
+        """Word2Vec's schedule. Each word's mean vector is recomputed after every epoch by
+        :meth:`current_vectors` (before the divergence check and any callback see the model), so
+        a finished training has its means already; a training stopped part way through an epoch
+        (an exception, an interrupt, a divergence) gets them here, from the rows as it left them."""
         self.facebook_output = None
         try:
             return super()._run_schedule(encoded, schedule, position, callbacks, progress)
-        finally:
+        except BaseException:
             self.wv.adjust_vectors()
+            raise
 
     def current_vectors(self):
         """The word means recomputed from the rows as training has left them (``wv.vectors``
