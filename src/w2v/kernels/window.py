@@ -28,7 +28,12 @@ def train_centre(arch, inp, out, sent, pos, lo, hi, t0, t1, alpha, rng, work, lo
     return CENTRES[type(arch)](arch, inp, out, sent, pos, lo, hi, t0, t1, alpha, rng, work, loss)
 
 
-@overload(train_centre, jit_options=JIT, inline="always")
+# Not inlined by Numba but by LLVM (``forceinline``: the function is marked alwaysinline): the
+# same machine code as Numba's ``inline="always"``, which typed the whole centre step again at
+# every round of the job loop's type inference, so that an HS job took three times as long to
+# compile (docs/speed.md, "Compiling the centre step once"). Compiled as the job loop is (``JOB``:
+# no reference counting), so the inlined step counts no references either.
+@overload(train_centre, jit_options=dict(JOB, forceinline=True))
 def _train_centre_jit(arch, inp, out, sent, pos, lo, hi, t0, t1, alpha, rng, work, loss):
     centre = CENTRES.get(getattr(arch, "instance_class", None))
     if centre is not None:
