@@ -28,8 +28,9 @@ def train_centre(arch, inp, out, sent, pos, lo, hi, t0, t1, alpha, rng, work, lo
     return CENTRES[type(arch)](arch, inp, out, sent, pos, lo, hi, t0, t1, alpha, rng, work, loss)
 
 
-# Not inlined by Numba but by LLVM (``forceinline``: the function is marked alwaysinline): the
-# same machine code as Numba's ``inline="always"``, which typed the whole centre step again at
+# Not inlined by Numba but by LLVM (``forceinline``: the function is marked alwaysinline): no call
+# is left in the job (tests/test_doc2vec_kernels.py checks) and the vectors are the same bit for
+# bit as with Numba's ``inline="always"``, which typed the whole centre step again at
 # every round of the job loop's type inference, so that an HS job took three times as long to
 # compile (docs/speed.md, "Compiling the centre step once"). Compiled as the job loop is (``JOB``:
 # no reference counting), so the inlined step counts no references either.
