@@ -429,9 +429,9 @@ def _huffman(counts):
     takes the leaf first.
     """
     v = counts.shape[0]
-    count = np.empty(2 * v, dtype=np.int64)
-    count[:v] = counts
-    count[v:] = np.iinfo(np.int64).max // 4
+    count = np.full(2 * v, np.iinfo(np.int64).max // 4, dtype=np.int64)
+    for w in range(v):     # not count[:v] = counts: Numba compiles its shape-mismatch message (1.3 s)
+        count[w] = counts[w]
     parent = np.zeros(2 * v, dtype=np.int64)
     binary = np.zeros(2 * v, dtype=np.uint8)
     pos1 = v - 1
