@@ -20,6 +20,12 @@ JIT = dict(nogil=True, cache=True, fastmath=FASTMATH, **PIPELINE)
 # What it calls is compiled with the same flags, so no kernel allocates: scratch arrays come from
 # the driver (the objectives' per-thread ones from objectives.with_own_rows).
 JOB = dict(JIT, _nrt=False)
+# For an overload that picks a function by type (the centre step, the objective, the skip-gram
+# pair loop): compiled once as its own function with the job's flags, and inlined by LLVM
+# (``forceinline`` marks it alwaysinline) rather than by Numba's ``inline="always"``, which types
+# the implementation again at every round of the caller's type inference and also compiles an
+# unused copy (docs/speed.md, "Compiling the centre step once").
+INLINED = dict(JOB, forceinline=True)
 
 # A logistic unit with |f| >= MAX_EXP is saturated: its update is skipped (the C tool's
 # hierarchical softmax and gensim do this); its loss is still counted.

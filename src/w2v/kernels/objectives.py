@@ -11,7 +11,7 @@ import numpy as np
 from numba.extending import overload
 
 from ..compiler import njit
-from .common import JIT, LOG_SIGMOID_TABLE, MAX_EXP, SIGMOID_TABLE, draw_alias, own_lines, table_index
+from .common import INLINED, JIT, LOG_SIGMOID_TABLE, MAX_EXP, SIGMOID_TABLE, draw_alias, own_lines, table_index
 from .prefetch import prefetch_row
 
 NegativeSampling = namedtuple("NegativeSampling", "syn1neg noise_prob noise_alias negative")
@@ -280,7 +280,7 @@ def update_output(out, h, target, alpha, rng, neu1e):
     return _UPDATES[type(out)](out, h, target, alpha, rng, neu1e)
 
 
-@overload(update_output, jit_options=JIT, inline="always")
+@overload(update_output, jit_options=INLINED)
 def _update_output_jit(out, h, target, alpha, rng, neu1e):
     cls = getattr(out, "instance_class", None)
     if cls is Frozen:

@@ -12,7 +12,7 @@ import numpy as np
 from numba.extending import overload
 
 from ..compiler import njit
-from .common import JIT
+from .common import INLINED, JIT
 from .inputs import CENTRE_INPUTS, centre_input, input_drift, input_update, input_vector, tag_update, tag_vector
 from .objectives import prefetch_output, update_output, update_output_call
 from .window import CENTRES, run_job
@@ -73,7 +73,7 @@ def window_pairs(inp, out, sent, pos, lo, hi, alpha, rng, h, neu1e, acc, loss):
     return fn(inp, out, sent, pos, lo, hi, alpha, rng, h, neu1e, acc, loss)
 
 
-@overload(window_pairs, jit_options=JIT, inline="always")
+@overload(window_pairs, jit_options=INLINED)
 def _window_pairs_jit(inp, out, sent, pos, lo, hi, alpha, rng, h, neu1e, acc, loss):
     fn = from_centre if getattr(inp, "instance_class", None) in CENTRE_INPUTS else to_centre
     return (lambda inp, out, sent, pos, lo, hi, alpha, rng, h, neu1e, acc, loss:

@@ -6,7 +6,7 @@ type of ``arch``: :mod:`.skipgram`, :mod:`.cbow`).
 from numba.extending import overload
 
 from ..compiler import njit
-from .common import JIT, JOB, keep_words, sentence_rate, window_bounds
+from .common import INLINED, JIT, JOB, keep_words, sentence_rate, window_bounds
 from .inputs import doc_tags, train_words
 from .objectives import PUBLISH_EVERY, begin_centre, publish
 
@@ -28,13 +28,12 @@ def train_centre(arch, inp, out, sent, pos, lo, hi, t0, t1, alpha, rng, work, lo
     return CENTRES[type(arch)](arch, inp, out, sent, pos, lo, hi, t0, t1, alpha, rng, work, loss)
 
 
-# Not inlined by Numba but by LLVM (``forceinline``: the function is marked alwaysinline): no call
-# is left in the job (tests/test_doc2vec_kernels.py checks) and the vectors are the same bit for
-# bit as with Numba's ``inline="always"``, which typed the whole centre step again at
-# every round of the job loop's type inference, so that an HS job took three times as long to
-# compile (docs/speed.md, "Compiling the centre step once"). Compiled as the job loop is (``JOB``:
-# no reference counting), so the inlined step counts no references either.
-@overload(train_centre, jit_options=dict(JOB, forceinline=True))
+# Not inlined by Numba but by LLVM (``INLINED``): no call is left in the job
+# (tests/test_doc2vec_kernels.py checks) and the vectors are the same bit for bit as with Numba's
+# ``inline="always"``, which typed the whole centre step again at every round of the job loop's
+# type inference, so that an HS job took three times as long to compile. Compiled as the job loop
+# is (no reference counting), so the inlined step counts no references either.
+@overload(train_centre, jit_options=INLINED)
 def _train_centre_jit(arch, inp, out, sent, pos, lo, hi, t0, t1, alpha, rng, work, loss):
     centre = CENTRES.get(getattr(arch, "instance_class", None))
     if centre is not None:
