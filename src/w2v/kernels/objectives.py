@@ -292,14 +292,6 @@ def _update_output_jit(out, h, target, alpha, rng, neu1e):
         return lambda out, h, target, alpha, rng, neu1e: update(out, h, target, alpha, rng, neu1e)
 
 
-@njit(**JIT)
-def update_output_call(out, h, target, alpha, rng, neu1e):
-    """:func:`update_output` as a function call, for a kernel's second call site: Numba warns of
-    variables out of scope (``NumbaIRAssumptionWarning``) when one function inlines the same
-    objective twice."""
-    return update_output(out, h, target, alpha, rng, neu1e)
-
-
 def begin_centre(out, rng):
     """Called by the jobs once per centre word that has at least one example, before them: the
     shared-negatives objective draws its noise words here (frozen or not); the others do nothing."""

@@ -14,7 +14,7 @@ from numba.extending import overload
 from ..compiler import njit
 from .common import INLINED, JIT
 from .inputs import CENTRE_INPUTS, centre_input, input_drift, input_update, input_vector, tag_update, tag_vector
-from .objectives import prefetch_output, update_output, update_output_call
+from .objectives import prefetch_output, update_output
 from .window import CENTRES, run_job
 
 # ``acc`` float32[D]: the sum of the centre's steps over its window (centre_input kinds)
@@ -92,7 +92,7 @@ def sg_centre(arch, inp, out, sent, pos, lo, hi, t0, t1, alpha, rng, work, loss)
         rows, r = tag_vector(inp, k, neu1)
         h = rows[r]
         neu1e[:] = 0.0
-        loss += update_output_call(out, h, target, alpha, rng, neu1e)
+        loss += update_output(out, h, target, alpha, rng, neu1e)
         tag_update(inp, k, neu1e)
     return hi - lo - 1 + t1 - t0, loss
 
